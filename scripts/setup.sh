@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up on Debian/Ubuntu: system packages, npm packages, the libtorch addon.
+#   - libtorch-dev: the C++ core of PyTorch that lensfind computes with;
+#   - g++, make, python3: node-gyp's toolchain;
+#   - fonts-dejavu-core: the font the plots are rendered with.
+# Elsewhere (or to use another libtorch), set LIBTORCH=/path/to/libtorch or install PyTorch, then `npm ci && npm run build:native`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pkg in libtorch-dev g++ make python3 fonts-dejavu-core; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
+if [ -z "${LIBTORCH:-}" ] && [ ${#need[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "setup: installing ${need[*]} with apt-get"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
+  else
+    echo "setup: missing ${need[*]}; install libtorch (or set LIBTORCH=/path/to/libtorch) and a C++ toolchain" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build:native

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { formatHelp, parseCommandArgs, type Command } from './command.js';
+import { LensfindError } from '../errors.js';
+
+/** Commands load lazily, so `lensfind simulate` never loads libtorch. */
+export const commands: Record<string, () => Promise<Command>> = {
+  info: async () => (await import('./commands/info.js')).infoCommand,
+};
+
+function mainHelp(): string {
+  return [
+    'lensfind: find strong gravitational lenses in survey cutouts',
+    '',
+    'usage: lensfind <command> [options]   (lensfind <command> --help for its options)',
+    '',
+    'commands:',
+    ...Object.keys(commands).map((c) => `  ${c}`),
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(mainHelp());
+    return name ? 0 : 1;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`lensfind: unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}`);
+    return 2;
+  }
+  const cmd = await load();
+  try {
+    const args = parseCommandArgs(cmd, rest);
+    if (args.values.help) {
+      console.log(formatHelp(cmd));
+      return 0;
+    }
+    return (await cmd.run(args)) ?? 0;
+  } catch (err) {
+    if (err instanceof LensfindError) {
+      console.error(`lensfind ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+
+export type PlainObject = Record<string, unknown>;
+
+/** One layer of configuration and where it came from (a preset name, a YAML path, `--set`, a flag). */
+export interface ConfigLayer {
+  source: string;
+  value: PlainObject;
+}
+
+export function isPlainObject(v: unknown): v is PlainObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Merges `over` into `base` recursively: objects merge, everything else (arrays included) replaces. */
+export function deepMerge(base: PlainObject, over: PlainObject): PlainObject {
+  const out: PlainObject = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as PlainObject, v) : v;
+  }
+  return out;
+}
+
+/** Reads a YAML configuration file; errors name the file and the line. */
+export function readYamlFile(file: string): PlainObject {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the configuration file: ${(err as Error).message}`, undefined, file);
+  }
+  let value: unknown;
+  try {
+    value = YAML.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: invalid YAML: ${(err as Error).message}`, undefined, file);
+  }
+  if (value === null || value === undefined) return {};
+  if (!isPlainObject(value)) throw new ConfigError(`${file}: expected a mapping of options at the top level`, undefined, file);
+  return value;
+}
+
+/** Turns `a.b.c=value` into `{ a: { b: { c: value } } }`, the value parsed as YAML (`3e-4`, `true`, `[1,2]`). */
+export function parseOverride(assignment: string): PlainObject {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new ConfigError(`--set ${assignment}: expected key.path=value, e.g. --set optim.lr=3e-4`, undefined, '--set');
+  const keyPath = assignment.slice(0, eq).trim().split('.');
+  const raw = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = YAML.parse(raw);
+  } catch {
+    value = raw;
+  }
+  if (value === null && raw.trim() === '') value = '';
+  return setPath({}, keyPath, value);
+}
+
+export function setPath(obj: PlainObject, keyPath: readonly string[], value: unknown): PlainObject {
+  let cur = obj;
+  keyPath.forEach((key, i) => {
+    if (i === keyPath.length - 1) cur[key] = value;
+    else {
+      if (!isPlainObject(cur[key])) cur[key] = {};
+      cur = cur[key] as PlainObject;
+    }
+  });
+  return obj;
+}
+
+function hasPath(obj: unknown, keyPath: readonly PropertyKey[]): boolean {
+  let cur = obj;
+  for (const k of keyPath) {
+    if (!isPlainObject(cur) && !Array.isArray(cur)) return false;
+    if (!(String(k) in (cur as PlainObject))) return false;
+    cur = (cur as PlainObject)[String(k)];
+  }
+  return true;
+}
+
+/**
+ * Merges the layers (later wins) and validates the result with one zod schema. Errors name every bad field by its
+ * dotted path, what was expected, and the layer that set it.
+ */
+export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly ConfigLayer[]): z.output<S> {
+  const merged = layers.reduce<PlainObject>((acc, layer) => deepMerge(acc, layer.value), {});
+  const result = schema.safeParse(merged);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [undefined];
+    return keys
+      .map((extra) => {
+        const full = extra === undefined ? issue.path : [...issue.path, extra];
+        const field = full.map(String).join('.') || '(top level)';
+        const from = [...layers].reverse().find((l) => hasPath(l.value, full))?.source;
+        const what = issue.code === 'unrecognized_keys' ? `unknown key (check the spelling; valid keys are listed in the schema)` : issue.message;
+        return `  ${field}: ${what}${from ? ` (from ${from})` : ''}`;
+      })
+      .join('\n');
+  });
+  const first = result.error.issues[0];
+  const firstField = [...first.path, ...(first.code === 'unrecognized_keys' ? [(first as { keys: string[] }).keys[0]] : [])].map(String).join('.');
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, firstField);
+}
+
+/** Loads `file` (if any) over `defaults`, then `--set` overrides, and validates. */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  opts: { defaults?: PlainObject; presetName?: string; file?: string; overrides?: readonly string[]; flags?: PlainObject },
+): z.output<S> {
+  const layers: ConfigLayer[] = [];
+  if (opts.defaults) layers.push({ source: opts.presetName ?? 'defaults', value: opts.defaults });
+  if (opts.file) layers.push({ source: path.relative(process.cwd(), opts.file) || opts.file, value: readYamlFile(opts.file) });
+  for (const o of opts.overrides ?? []) layers.push({ source: `--set ${o}`, value: parseOverride(o) });
+  if (opts.flags) layers.push({ source: 'command-line flags', value: opts.flags });
+  return resolveConfig(schema, layers);
+}
+
+/** Saves a resolved configuration as YAML next to an output (atomic). */
+export function saveConfig(file: string, config: unknown, header?: string): void {
+  const text = (header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '') + YAML.stringify(config);
+  writeFileAtomic(file, text);
+}

@@ -1,0 +1,11 @@
+/** lensfind's public API: every program (the CLI and the tests included) imports from here. */
+export * as torch from './torch/index.js';
+export { LensfindError, ConfigError, DataError } from './errors.js';
+export { readNpy, writeNpy, encodeNpy, decodeNpy } from './io/npy.js';
+export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';
+export { readCsv, writeCsv, parseCsv, formatCsv } from './io/csv.js';
+export { writeFileAtomic } from './io/atomic.js';
+export { createLogger, silentLogger } from './log/logger.js';
+export type { Logger } from './log/logger.js';
+export { Progress } from './log/progress.js';
+export { loadConfig, resolveConfig, parseOverride, deepMerge, readYamlFile, saveConfig } from './config/load.js';

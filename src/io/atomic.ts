@@ -1,0 +1,34 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+let counter = 0;
+
+/** A temporary name beside `target`, unique to this process and call, so concurrent writers never collide. */
+export function tempPathFor(target: string): string {
+  counter += 1;
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${counter}.tmp`);
+}
+
+/**
+ * Writes `target` atomically: the data goes to a temporary file in the same folder, is flushed, then renamed
+ * over the target. A reader (or a killed run) sees either the old file or the whole new one, never half.
+ */
+export function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+  mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  const fd = openSync(tmp, 'w');
+  try {
+    const parts = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
+    for (const part of parts) {
+      let offset = 0;
+      while (offset < part.byteLength) offset += writeSync(fd, part, offset, part.byteLength - offset);
+    }
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, target);
+}

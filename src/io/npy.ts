@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
+import { DataError } from '../errors.js';
+
+/** Typed arrays an `.npy` file can hold here, keyed by NumPy's dtype descriptor (little-endian). */
+export type NpyDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'bool';
+export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array;
+
+export interface NpyArray {
+  data: NpyData;
+  shape: number[];
+  dtype: NpyDtype;
+}
+
+const DESCR: Record<string, NpyDtype> = {
+  '<f4': 'float32', '<f8': 'float64', '<i8': 'int64', '<i4': 'int32', '|u1': 'uint8', '|i1': 'int8',
+  '<i2': 'int16', '<u2': 'uint16', '|b1': 'bool',
+};
+const DESCR_OF: Record<NpyDtype, string> = Object.fromEntries(Object.entries(DESCR).map(([k, v]) => [v, k])) as Record<NpyDtype, string>;
+const CTOR = {
+  float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, uint8: Uint8Array,
+  int8: Int8Array, int16: Int16Array, uint16: Uint16Array, bool: Uint8Array,
+} as const;
+
+function dtypeOf(data: NpyData): NpyDtype {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Int16Array) return 'int16';
+  if (data instanceof Uint16Array) return 'uint16';
+  return 'uint8';
+}
+
+/** Encodes an array in NumPy's `.npy` format version 1.0 (C order, little-endian). */
+export function encodeNpy(data: NpyData, shape: readonly number[], dtype: NpyDtype = dtypeOf(data)): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new Error(`encodeNpy: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`);
+  }
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${DESCR_OF[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  // Magic (6) + version (2) + header length (2) + header + newline, padded to a multiple of 64 bytes.
+  const total = Math.ceil((10 + header.length + 1) / 64) * 64;
+  header = header.padEnd(total - 10 - 1, ' ') + '\n';
+  const out = new Uint8Array(total + data.byteLength);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(Buffer.from(header, 'latin1'), 10);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
+  return out;
+}
+
+/** Decodes an `.npy` buffer; `source` names the file in errors. */
+export function decodeNpy(buf: Uint8Array, source = '<buffer>'): NpyArray {
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (buf.length < 10 || magic.some((b, i) => buf[i] !== b)) {
+    throw new DataError(`${source}: not a NumPy .npy file (the magic string \\x93NUMPY is missing)`, source);
+  }
+  const major = buf[6];
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = major === 1 ? 10 : 12;
+  const header = Buffer.from(buf.subarray(start, start + headerLen)).toString('latin1');
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText === undefined) {
+    throw new DataError(`${source}: unreadable .npy header: ${header.trim()}`, source);
+  }
+  const dtype = DESCR[descr === '<f4' || descr === '=f4' ? '<f4' : descr];
+  if (!dtype) {
+    throw new DataError(`${source}: dtype '${descr}' is not supported (expected little-endian float32/float64/int/uint8/bool)`, source);
+  }
+  if (fortran === 'True') throw new DataError(`${source}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`, source);
+  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const offset = start + headerLen;
+  const Ctor = CTOR[dtype];
+  const bytes = count * Ctor.BYTES_PER_ELEMENT;
+  if (buf.length - offset < bytes) {
+    throw new DataError(`${source}: truncated: shape [${shape.join(', ')}] needs ${bytes} bytes of data, the file has ${buf.length - offset}`, source);
+  }
+  // Copy into a fresh, aligned buffer: the file's data offset need not be aligned for the element size.
+  const copy = new Uint8Array(bytes);
+  copy.set(buf.subarray(offset, offset + bytes));
+  return { data: new Ctor(copy.buffer) as NpyData, shape, dtype };
+}
+
+export function readNpy(file: string): NpyArray {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
+  }
+  return decodeNpy(buf, file);
+}
+
+/** Writes an `.npy` file atomically. */
+export function writeNpy(file: string, data: NpyData, shape: readonly number[], dtype?: NpyDtype): void {
+  writeFileAtomic(file, encodeNpy(data, shape, dtype));
+}

@@ -1,0 +1,1 @@
+export { libtorchVersion, libtorchSource } from './native.js';
