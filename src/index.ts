@@ -1,5 +1,9 @@
 /** lensfind's public API: every program (the CLI and the tests included) imports from here. */
 export * as torch from './torch/index.js';
+export * as sim from './sim/index.js';
+export * as metrics from './eval/index.js';
+export * as plot from './plot/index.js';
+export * as data from './data/index.js';
 export { LensfindError, ConfigError, DataError } from './errors.js';
 export { readNpy, writeNpy, encodeNpy, decodeNpy } from './io/npy.js';
 export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';

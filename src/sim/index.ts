@@ -1,0 +1,2 @@
+// The simulator's public API (plain TypeScript on typed arrays; never imports the engine).
+export * from './dataset/index.js';
