@@ -1,0 +1,49 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** Short names for common options in run names: `resnet18_lr0.001_bs64`. */
+const ALIASES: Record<string, string> = {
+  'optim.lr': 'lr',
+  'optim.weight_decay': 'wd',
+  batch_size: 'bs',
+  epochs: 'ep',
+  seed: 'seed',
+  'model.drop_rate': 'drop',
+  'loss.name': 'loss',
+  'optim.name': 'opt',
+};
+
+function flatten(obj: unknown, prefix = ''): [string, unknown][] {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return [[prefix, obj]];
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function slug(v: unknown): string {
+  return String(Array.isArray(v) ? v.join('-') : v).replace(/[^A-Za-z0-9.+-]+/g, '-');
+}
+
+/**
+ * A run's name: the model name followed by every option the user overrode (file or flags, not the preset),
+ * e.g. `resnet18_lr0.0003_bs64`. Keys without an alias use their last path segment.
+ */
+export function runName(model: string, overridden: Record<string, unknown>): string {
+  const parts = flatten(overridden)
+    .filter(([key]) => key !== 'model.name' && key !== 'data.path' && key !== 'run.name' && key !== 'run.dir' && key !== '')
+    .map(([key, v]) => `${ALIASES[key] ?? key.split('.').pop()}${slug(v)}`);
+  return [model, ...parts].join('_').slice(0, 120);
+}
+
+/** Creates `root/name`, or `root/name_2`, `_3`, ...: a run never overwrites another. Returns the folder made. */
+export function createRunFolder(root: string, name: string): string {
+  mkdirSync(root, { recursive: true });
+  for (let i = 1; ; i++) {
+    const dir = path.join(root, i === 1 ? name : `${name}_${i}`);
+    if (existsSync(dir)) continue;
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
