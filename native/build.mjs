@@ -2,7 +2,7 @@
 // Builds the libtorch addon with node-gyp (two jobs: each file that includes torch headers takes ~20 s).
 // Skips the build when the compiled addon is newer than every source file, so set-up can call it every time.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLibtorch } from './find-libtorch.mjs';
@@ -30,6 +30,21 @@ const jobs = process.env.LENSFIND_BUILD_JOBS ?? 'max';
 // Build against the headers of the running Node when they are installed beside it: nothing is downloaded.
 const prefix = path.dirname(path.dirname(process.execPath));
 const nodedir = process.env.npm_config_nodedir ?? (existsSync(path.join(prefix, 'include/node/node_api.h')) ? prefix : undefined);
-const args = [gyp, 'rebuild', '-j', jobs, ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
-const result = spawnSync(process.execPath, args, { cwd: here, stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const nodedirArgs = nodedir ? [`--nodedir=${nodedir}`] : [];
+// Incremental: re-configure only when binding.gyp or the set of .cc files changed; make recompiles what changed.
+const ccList = readdirSync(path.join(here, 'src')).filter((f) => f.endsWith('.cc')).sort().join('\n');
+const listFile = path.join(here, 'build/lensfind-sources.txt');
+const makefile = path.join(here, 'build/Makefile');
+const configured =
+  !force &&
+  existsSync(makefile) &&
+  existsSync(listFile) &&
+  readFileSync(listFile, 'utf8') === ccList &&
+  statSync(makefile).mtimeMs > statSync(path.join(here, 'binding.gyp')).mtimeMs;
+const run = (args) => spawnSync(process.execPath, [gyp, ...args], { cwd: here, stdio: 'inherit' }).status ?? 1;
+if (!configured) {
+  const status = run(['configure', ...nodedirArgs]);
+  if (status !== 0) process.exit(status);
+  writeFileSync(listFile, ccList);
+}
+process.exit(run(['build', '-j', jobs, ...nodedirArgs]));
