@@ -1,1 +1,29 @@
-export {};
+/** Datasets, readers, splits, sampling, normalisation, augmentation and the batch loader. */
+export type {
+  DataFormat,
+  Dataset,
+  DatasetItem,
+  DatasetSpec,
+  ItemSource,
+  SkippedItem,
+  Split,
+} from './types.js';
+export { DATA_FORMATS } from './types.js';
+export { detectFormat } from './detect.js';
+export { openDataset, readItems } from './open.js';
+export type { OpenOptions } from './open.js';
+export { readSource, loadChecked, checkImage } from './source.js';
+export { assignSplits, splitIndices } from './split.js';
+export { epochOrder, computePosWeight } from './sampler.js';
+export type { SamplerKind } from './sampler.js';
+export { fitNormalization, applyNormalization, robustStats } from './normalize.js';
+export type { NormalizationConfig, NormalizationKind, NormalizationParams } from './normalize.js';
+export { augmentImage, drawAugment, flip, rot90, rotateShift, applyGains, NO_AUGMENT } from './augment.js';
+export type { AugmentConfig } from './augment.js';
+export { BatchLoader } from './loader.js';
+export type { Batch, LoaderOptions, EpochOptions } from './loader.js';
+export { dataConfigSchema, normalizationSchema, augmentationSchema } from './schema.js';
+export type { DataConfig } from './schema.js';
+export { DataRng } from './rng.js';
+export { createDataPipeline } from './pipeline.js';
+export type { DataPipeline, PipelineOptions } from './pipeline.js';

@@ -1,2 +1,37 @@
 // The simulator's public API (plain TypeScript on typed arrays; never imports the engine).
-export * from './dataset/index.js';
+export * as dataset from './dataset/index.js';
+export { Rng, sampleDistribution, distributionSchema, distributionBounds, logGamma } from './rng.js';
+export type { Distribution } from './rng.js';
+export { deflection, convergence, hessian, magnification, rayShoot, shearPolar } from './lens/index.js';
+export type { MassComponent, SisParams, SieParams, ShearParams, ConvergenceParams } from './lens/index.js';
+export {
+  surfaceBrightness,
+  addLight,
+  sersicBn,
+  sersicTotalFlux,
+  sersicAmpForFlux,
+  ringTotal,
+} from './light/index.js';
+export type {
+  LightComponent,
+  SersicEllipseParams,
+  SersicParams,
+  RingParams,
+  SpiralParams,
+} from './light/index.js';
+export { ellipticityToPhiQ, phiQToEllipticity } from './ellipticity.js';
+export { gammaP, gammaPInv } from './math/gamma.js';
+export { psfKernel, convolve, convolveFft, convolveSeparable, convolveDirect, FWHM_TO_SIGMA } from './psf.js';
+export type { Kernel, PsfSpec } from './psf.js';
+export { noiseModel, addNoise, pixelVariance, varianceMap, magToCps, cpsToMag } from './noise.js';
+export type { NoiseModel } from './noise.js';
+export { sampleGrid, downsample } from './raster.js';
+export type { SampleGrid, Supersampling } from './raster.js';
+export { loadSurvey, surveySchema, bandSchema, surveyBand, surveysDir } from './survey.js';
+export type { Survey, Band } from './survey.js';
+export { sceneSchema, NEGATIVE_KINDS } from './scene/schema.js';
+export type { SceneConfig, SceneInput, NegativeKind } from './scene/schema.js';
+export { SceneDrawer } from './scene/draw.js';
+export type { Scene, PlacedLight } from './scene/draw.js';
+export { renderCutout, renderNoiseless, arcSnr, parseScene } from './render.js';
+export type { RenderOptions, Cutout } from './render.js';

@@ -8,7 +8,7 @@ const ALIASES: Record<string, string> = {
   batch_size: 'bs',
   epochs: 'ep',
   seed: 'seed',
-  'model.drop_rate': 'drop',
+  'model.dropout': 'drop',
   'loss.name': 'loss',
   'optim.name': 'opt',
 };

@@ -1,0 +1,60 @@
+import { configOptions, type Command } from '../command.js';
+import { intFlag, numberFlag } from '../flags.js';
+import type { PlainObject } from '../../config/load.js';
+import { setPath } from '../../config/load.js';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary:
+    'Train a lens classifier (lensnet, resnet18/34, vit_*, hybrid) in a run folder: config.yaml, train.log, ' +
+    'metrics.jsonl, TensorBoard events, checkpoints/best and checkpoints/last, summary.json.',
+  usage: '[--preset quick|resnet18|vit|hybrid] [--config FILE] --data PATH [options] | --resume runs/NAME',
+  options: {
+    ...configOptions,
+    preset: { type: 'string', short: 'p', description: 'a preset from configs/ (quick, resnet18, vit, hybrid)', valueName: 'NAME', default: 'quick' },
+    data: { type: 'string', short: 'd', description: 'training data (any reader format)', valueName: 'PATH' },
+    format: { type: 'string', description: 'data format: auto, lensfind, deeplense, png-csv, fits, stack', valueName: 'NAME' },
+    model: { type: 'string', short: 'm', description: 'network name (model.name)', valueName: 'NAME' },
+    epochs: { type: 'string', short: 'e', description: 'number of epochs', valueName: 'N' },
+    'batch-size': { type: 'string', short: 'b', description: 'batch size', valueName: 'N' },
+    lr: { type: 'string', description: 'learning rate (optim.lr)', valueName: 'X' },
+    seed: { type: 'string', description: 'random seed', valueName: 'S' },
+    threads: { type: 'string', description: 'compute threads (default: all cores)', valueName: 'N' },
+    workers: { type: 'string', description: 'data worker threads', valueName: 'N' },
+    'init-weights': { type: 'string', description: 'start from a local safetensors file', valueName: 'PATH' },
+    'run-dir': { type: 'string', description: 'folder of runs (run.dir)', valueName: 'DIR' },
+    name: { type: 'string', description: 'run name (default: from the overridden options)', valueName: 'NAME' },
+    resume: { type: 'string', description: 'continue the run in this folder exactly where it stopped', valueName: 'RUN' },
+    quiet: { type: 'boolean', short: 'q', description: 'no console output' },
+  },
+  async run({ values }) {
+    const { train, loadTrainConfig } = await import('../../train/index.js');
+    if (values.resume) {
+      const result = await train(null, { resume: values.resume as string, handleSignals: true, console: !values.quiet });
+      return result.interrupted ? 130 : 0;
+    }
+    const flags: PlainObject = {};
+    const set = (key: string, v: unknown) => v !== undefined && setPath(flags, key.split('.'), v);
+    set('data.path', values.data);
+    set('data.format', values.format);
+    set('model.name', values.model);
+    set('epochs', intFlag('epochs', values.epochs));
+    set('batch_size', intFlag('batch-size', values['batch-size']));
+    set('optim.lr', numberFlag('lr', values.lr));
+    set('seed', intFlag('seed', values.seed));
+    set('threads', intFlag('threads', values.threads));
+    set('data.workers', intFlag('workers', values.workers));
+    set('model.init_weights', values['init-weights']);
+    set('run.dir', values['run-dir']);
+    set('run.name', values.name);
+    const { config, overridden } = loadTrainConfig({
+      preset: values.preset as string,
+      file: values.config as string | undefined,
+      overrides: (values.set as string[] | undefined) ?? [],
+      flags,
+    });
+    const result = await train(config, { overridden, handleSignals: true, console: !values.quiet });
+    console.log(`run: ${result.runDir}`);
+    return result.interrupted ? 130 : 0;
+  },
+};

@@ -1,0 +1,12 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { prepareBatch, type BatchTask, type PrepareContext } from './prepare.js';
+
+/** A batch-preparation worker: receives tasks, answers with the batch (its buffer transferred) or an error. */
+const ctx = workerData as PrepareContext;
+parentPort!.on('message', (task: BatchTask) => {
+  prepareBatch(ctx, task).then(
+    (r) => parentPort!.postMessage({ ok: true, result: r }, [r.x.buffer as ArrayBuffer]),
+    (err: Error) =>
+      parentPort!.postMessage({ ok: false, id: task.id, message: err.message, stack: err.stack }),
+  );
+});

@@ -1,0 +1,167 @@
+import { Worker } from 'node:worker_threads';
+import type { AugmentConfig } from './augment.js';
+import type { NormalizationParams } from './normalize.js';
+import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
+import { epochOrder, type SamplerKind } from './sampler.js';
+import type { Dataset, SkippedItem } from './types.js';
+
+/** One batch: x is [B, bands, H, W] row-major, y the labels (1 = lens). */
+export interface Batch {
+  x: Float32Array;
+  y: Float32Array;
+  ids: string[];
+  indices: number[];
+  shape: [number, number, number, number];
+}
+
+export interface LoaderOptions {
+  normalization: NormalizationParams;
+  augmentation?: AugmentConfig | null;
+  seed: number;
+  /** Worker threads (0: prepare on the main thread). */
+  workers: number;
+  /** Batches prepared ahead of the one being consumed. */
+  prefetch: number;
+  onSkip?: (s: SkippedItem) => void;
+}
+
+export interface EpochOptions {
+  epoch: number;
+  batchSize: number;
+  /** 'none' keeps the given order (evaluation). */
+  sampler: SamplerKind | 'none';
+  /** Apply the augmentation (training only). */
+  augment: boolean;
+  dropLast?: boolean;
+}
+
+/**
+ * Starts the worker. From TypeScript sources it needs tsx's loader: the worker is a small script that registers
+ * tsx and then imports the worker module (under `node --test`, `--import tsx` in execArgv does not reach
+ * worker threads' entry modules on Node 20).
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./loader-worker.js', import.meta.url), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const file = new URL('./loader-worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+interface Pending {
+  resolve: (r: BatchResult) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Prepares batches (load, normalise, augment) in worker threads while the model computes, `prefetch` batches
+ * ahead. Every random draw depends on (seed, epoch, position), so batches are identical for any worker count.
+ * Bad files are skipped (reported through onSkip), never fatal. Call close() when done.
+ */
+export class BatchLoader {
+  private readonly ctx: PrepareContext;
+  private readonly workers: Worker[] = [];
+  private readonly busy: number[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly dataset: Dataset,
+    private readonly opts: LoaderOptions,
+  ) {
+    this.ctx = {
+      spec: { bands: dataset.bands, height: dataset.height, width: dataset.width },
+      sources: dataset.items.map((it) => it.source),
+      normalization: opts.normalization,
+      augmentation: opts.augmentation ?? null,
+      seed: opts.seed,
+    };
+    for (let w = 0; w < opts.workers; w++) {
+      const worker = startWorker(this.ctx);
+      worker.unref();
+      worker.on(
+        'message',
+        (
+          m: { ok: true; result: BatchResult } | { ok: false; id: number; message: string; stack?: string },
+        ) => {
+          const id = m.ok ? m.result.id : m.id;
+          const p = this.pending.get(id);
+          this.pending.delete(id);
+          if (--this.busy[w] === 0) worker.unref();
+          if (!p) return;
+          if (m.ok) p.resolve(m.result);
+          else p.reject(Object.assign(new Error(m.message), { stack: m.stack }));
+        },
+      );
+      worker.on('error', (err) => this.fail(err));
+      this.workers.push(worker);
+      this.busy.push(0);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private run(task: BatchTask): Promise<BatchResult> {
+    if (this.workers.length === 0) return prepareBatch(this.ctx, task);
+    if (this.failure) return Promise.reject(this.failure);
+    const w = task.id % this.workers.length;
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.pending.set(task.id, { resolve, reject });
+      if (this.busy[w]++ === 0) this.workers[w].ref();
+      this.workers[w].postMessage(task);
+    });
+  }
+
+  /** The batches of one pass over `indices` (dataset indices, e.g. the training split). */
+  async *epoch(indices: readonly number[], o: EpochOptions): AsyncGenerator<Batch> {
+    const items = this.dataset.items;
+    const order =
+      o.sampler === 'none'
+        ? indices.slice()
+        : epochOrder(
+            indices,
+            indices.map((i) => items[i].label),
+            { kind: o.sampler, seed: this.opts.seed, epoch: o.epoch },
+          );
+    const tasks: BatchTask[] = [];
+    for (let s = 0; s < order.length; s += o.batchSize) {
+      const chunk = order.slice(s, s + o.batchSize);
+      if (o.dropLast && chunk.length < o.batchSize) break;
+      const positions = chunk.map((_, k) => s + k);
+      tasks.push({ id: 0, epoch: o.epoch, indices: chunk, positions, augment: o.augment });
+    }
+    const inflight: Promise<BatchResult>[] = [];
+    let sent = 0;
+    const send = (): void => {
+      const p = this.run({ ...tasks[sent++], id: this.nextId++ });
+      p.catch(() => undefined); // awaited below; avoid an unhandled rejection if the consumer stops early
+      inflight.push(p);
+    };
+    while (sent < tasks.length && inflight.length < this.opts.prefetch + 1) send();
+    while (inflight.length > 0) {
+      const r = await inflight.shift()!;
+      if (sent < tasks.length) send();
+      for (const s of r.skipped) this.opts.onSkip?.(s);
+      if (r.kept.length === 0) continue;
+      const { bands, height, width } = this.dataset;
+      yield {
+        x: r.x,
+        y: Float32Array.from(r.kept, (i) => items[i].label),
+        ids: r.kept.map((i) => items[i].id),
+        indices: r.kept,
+        shape: [r.kept.length, bands, height, width],
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { DataError } from '../errors.js';
+import { detectFormat } from './detect.js';
+import { readDeepLenseFolder } from './readers/deeplense.js';
+import { readFitsFolder } from './readers/fits-folder.js';
+import { readLensfindFolder } from './readers/lensfind.js';
+import { readPngCsvFolder } from './readers/png-csv.js';
+import { readStack } from './readers/stack.js';
+import { checkImage, describe, loadChecked, readSource } from './source.js';
+import { assignSplits } from './split.js';
+import type { DataFormat, Dataset, DatasetItem, SkippedItem, Split } from './types.js';
+
+export interface OpenOptions {
+  format?: DataFormat;
+  /** Keep only this split (after the validation split is assigned). */
+  split?: Split;
+  /** Fraction of the training items moved to 'val' when the data has no validation split (stratified). */
+  valFraction?: number;
+  seed?: number;
+  /** Labels file of an .npy/.npz stack. */
+  labels?: string;
+  /** Read every item once to check shape and values (default true); bad items are skipped and listed. */
+  validate?: boolean;
+  /** Expected [bands, H, W]; by default the first readable item's shape. */
+  shape?: [number, number, number];
+  /** Items read at once while validating. */
+  concurrency?: number;
+  /** Called once per skipped item (e.g. to log it). */
+  onSkip?: (s: SkippedItem) => void;
+}
+
+export function readItems(root: string, format: DataFormat, labels?: string): DatasetItem[] {
+  switch (format) {
+    case 'lensfind':
+      return readLensfindFolder(root);
+    case 'deeplense':
+      return readDeepLenseFolder(root);
+    case 'png-csv':
+      return readPngCsvFolder(root);
+    case 'fits':
+      return readFitsFolder(root);
+    case 'stack':
+      return readStack(root, labels);
+  }
+}
+
+const CLASS_NAMES = ['non-lens (label 0)', 'lens (label 1)'];
+
+/**
+ * Opens a dataset in any supported layout. With `validate` (the default) each item is read once: unreadable files,
+ * wrong shapes and NaN/Inf are reported through `onSkip`, listed in `skipped` and left out; a dataset left with no
+ * usable image of one class is an error. Pixels are loaded lazily by `load(i)`.
+ */
+export async function openDataset(p: string, opts: OpenOptions = {}): Promise<Dataset> {
+  const root = path.resolve(p);
+  const format = opts.format ?? detectFormat(root);
+  let items = readItems(root, format, opts.labels);
+  if (items.length === 0) throw new DataError(`${root}: the ${format} dataset lists no images`, root);
+  const skipped: SkippedItem[] = [];
+  const skip = (s: SkippedItem): void => {
+    skipped.push(s);
+    opts.onSkip?.(s);
+  };
+  let shape = opts.shape;
+  if (opts.validate ?? true) {
+    const ok = new Uint8Array(items.length);
+    const concurrency = opts.concurrency ?? 16;
+    // The reference shape comes from the first readable item, found in order so it does not depend on timing.
+    let start = 0;
+    while (!shape && start < items.length) {
+      try {
+        const img = await readSource(items[start].source);
+        checkImage(img, items[start].source);
+        shape = img.shape;
+        ok[start] = 1;
+      } catch (err) {
+        skip({ source: describe(items[start].source), reason: (err as Error).message });
+      }
+      start++;
+    }
+    const spec = shape ? { bands: shape[0], height: shape[1], width: shape[2] } : undefined;
+    for (let i = start; spec && i < items.length; i += concurrency) {
+      const batch = items.slice(i, i + concurrency);
+      const results = await Promise.allSettled(batch.map((it) => loadChecked(it.source, spec)));
+      results.forEach((r, k) => {
+        if (r.status === 'fulfilled') ok[i + k] = 1;
+        else skip({ source: describe(batch[k].source), reason: (r.reason as Error).message });
+      });
+    }
+    items = items.filter((_, i) => ok[i]);
+  } else if (!shape) {
+    const img = await readSource(items[0].source);
+    shape = img.shape;
+  }
+  if (!shape || items.length === 0) {
+    throw new DataError(
+      `${root}: no usable images (${skipped.length} skipped; first: ${skipped[0]?.reason ?? 'none'})`,
+      root,
+    );
+  }
+  for (const label of [0, 1]) {
+    if (!items.some((it) => it.label === label)) {
+      throw new DataError(
+        `${root}: no usable images of class ${CLASS_NAMES[label]} (${items.length} usable, ${skipped.length} skipped)`,
+        root,
+      );
+    }
+  }
+  items = assignSplits(items, { valFraction: opts.valFraction ?? 0.1, seed: opts.seed ?? 0 });
+  if (opts.split) items = items.filter((it) => it.split === opts.split);
+  const spec = { format, root, bands: shape[0], height: shape[1], width: shape[2] };
+  const ds: Dataset = {
+    ...spec,
+    size: [shape[1], shape[2]],
+    items,
+    skipped,
+    load: (i: number) => loadChecked(items[i].source, spec),
+  };
+  return ds;
+}

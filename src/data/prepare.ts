@@ -1,0 +1,61 @@
+import { DataError } from '../errors.js';
+import { augmentImage, type AugmentConfig } from './augment.js';
+import { applyNormalization, type NormalizationParams } from './normalize.js';
+import { describe, loadChecked } from './source.js';
+import type { DatasetSpec, ItemSource, SkippedItem } from './types.js';
+
+/** What a batch needs besides the item list; the same on the main thread and in every worker. */
+export interface PrepareContext {
+  spec: Pick<DatasetSpec, 'bands' | 'height' | 'width'>;
+  sources: ItemSource[];
+  normalization: NormalizationParams;
+  augmentation: AugmentConfig | null;
+  seed: number;
+}
+
+export interface BatchTask {
+  id: number;
+  epoch: number;
+  /** Dataset indices. */
+  indices: number[];
+  /** Positions in the epoch's order: the augmentation stream of each draw. */
+  positions: number[];
+  augment: boolean;
+}
+
+export interface BatchResult {
+  id: number;
+  /** [kept, bands, H, W] */
+  x: Float32Array;
+  /** Dataset indices that made it into x, in order. */
+  kept: number[];
+  skipped: SkippedItem[];
+}
+
+/** Loads, normalises and augments the items of one batch; bad files are skipped and returned, never thrown. */
+export async function prepareBatch(ctx: PrepareContext, task: BatchTask): Promise<BatchResult> {
+  const { bands, height, width } = ctx.spec;
+  const size = bands * height * width;
+  const images = await Promise.allSettled(task.indices.map((i) => loadChecked(ctx.sources[i], ctx.spec)));
+  const kept: number[] = [];
+  const skipped: SkippedItem[] = [];
+  const outs: Float32Array[] = [];
+  images.forEach((r, k) => {
+    const i = task.indices[k];
+    if (r.status === 'rejected') {
+      if (!(r.reason instanceof DataError)) throw r.reason;
+      skipped.push({ source: describe(ctx.sources[i]), reason: r.reason.message });
+      return;
+    }
+    const norm = (img: Float32Array): Float32Array => applyNormalization(ctx.normalization, img);
+    outs.push(
+      task.augment && ctx.augmentation
+        ? augmentImage(r.value, ctx.spec, ctx.augmentation, norm, ctx.seed, task.epoch, task.positions[k])
+        : norm(r.value),
+    );
+    kept.push(i);
+  });
+  const x = new Float32Array(kept.length * size);
+  outs.forEach((o, k) => x.set(o, k * size));
+  return { id: task.id, x, kept, skipped };
+}

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DataError } from '../../errors.js';
+import { readCsv } from '../../io/csv.js';
+import type { DatasetItem, Split } from '../types.js';
+import { parseLabel, parseMeta } from './common.js';
+
+const CSVS: readonly [string, Split][] = [
+  ['train.csv', 'train'],
+  ['val.csv', 'val'],
+  ['test.csv', 'test'],
+];
+const CORE = new Set(['image_path', 'label', 'id']);
+
+/** PNG (or JPEG/TIFF) images listed in train.csv / val.csv / test.csv with columns image_path,label. */
+export function readPngCsvFolder(root: string): DatasetItem[] {
+  const items: DatasetItem[] = [];
+  for (const [name, split] of CSVS) {
+    const csv = path.join(root, name);
+    if (!existsSync(csv)) continue;
+    const rows = readCsv(csv);
+    if (rows.length > 0 && !('image_path' in rows[0] && 'label' in rows[0])) {
+      throw new DataError(`${csv}: expected columns image_path,label`, csv);
+    }
+    rows.forEach((row, n) => {
+      items.push({
+        id: row.id || row.image_path,
+        label: parseLabel(row.label, `${csv}: line ${n + 2}`),
+        split,
+        source: { file: path.resolve(root, row.image_path) },
+        meta: parseMeta(row, CORE),
+      });
+    });
+  }
+  return items;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** The `data` section of a training configuration, with defaults; unknown keys are rejected. */
+export const normalizationSchema = z.strictObject({
+  kind: z.enum(['asinh-robust', 'per-image', 'dataset']).default('asinh-robust'),
+  /** asinh-robust only: statistics from each image, or from the training split. */
+  scope: z.enum(['image', 'dataset']).default('dataset'),
+  softening: z.number().positive().default(1),
+  fitImages: z.int().positive().default(256),
+});
+
+export const augmentationSchema = z.strictObject({
+  flip: z.boolean().default(true),
+  rot90: z.boolean().default(true),
+  /** Maximum small-rotation angle, degrees. */
+  rotate: z.number().min(0).max(180).default(0),
+  /** Maximum shift, pixels. */
+  shift: z.number().min(0).default(0),
+  /** Gaussian noise sigma in normalised units. */
+  noise: z.number().min(0).default(0),
+  /** Per-band multiplicative jitter amplitude. */
+  brightness: z.number().min(0).max(1).default(0),
+});
+
+export const dataConfigSchema = z.strictObject({
+  format: z.enum(['auto', 'lensfind', 'deeplense', 'png-csv', 'fits', 'stack']).default('auto'),
+  path: z.string().optional(),
+  /** Labels file of an .npy/.npz stack. */
+  labels: z.string().optional(),
+  valFraction: z.number().min(0).max(0.9).default(0.1),
+  normalization: normalizationSchema.prefault({}),
+  augmentation: augmentationSchema.prefault({}),
+  sampler: z.enum(['shuffle', 'balanced']).default('shuffle'),
+  /** BCE pos_weight: 'auto' = negatives/positives of the training split, a number, or null for none. */
+  posWeight: z.union([z.literal('auto'), z.number().positive(), z.null()]).default(null),
+  /** Worker threads preparing batches (0 = on the main thread). */
+  workers: z.int().min(0).max(64).default(2),
+  /** Batches prepared ahead of the model. */
+  prefetch: z.int().min(1).max(64).default(4),
+});
+
+export type DataConfig = z.infer<typeof dataConfigSchema>;

@@ -1,0 +1,246 @@
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { DataError } from '../errors.js';
+import { readFitsImage, readFitsSlice } from '../io/fits.js';
+import { readNpz } from '../io/npz.js';
+import type { NpyArray } from '../io/npy.js';
+import type { DatasetSpec, ItemSource } from './types.js';
+
+/**
+ * Loading one cutout from wherever it is stored: a whole .npy/.fits/.png file, one slice of an [N, ...] .npy shard
+ * (read by offset, so a worker never holds a whole shard), or one slice of an .npz array (archives are cached).
+ */
+export interface RawImage {
+  data: Float32Array;
+  /** [bands, H, W] */
+  shape: [number, number, number];
+}
+
+const NPY_TYPES: Record<string, { size: number; read: (v: DataView, o: number) => number }> = {
+  '<f4': { size: 4, read: (v, o) => v.getFloat32(o, true) },
+  '<f8': { size: 8, read: (v, o) => v.getFloat64(o, true) },
+  '<i2': { size: 2, read: (v, o) => v.getInt16(o, true) },
+  '<u2': { size: 2, read: (v, o) => v.getUint16(o, true) },
+  '<i4': { size: 4, read: (v, o) => v.getInt32(o, true) },
+  '<i8': { size: 8, read: (v, o) => Number(v.getBigInt64(o, true)) },
+  '|u1': { size: 1, read: (v, o) => v.getUint8(o) },
+  '|i1': { size: 1, read: (v, o) => v.getInt8(o) },
+  '>f4': { size: 4, read: (v, o) => v.getFloat32(o, false) },
+  '>f8': { size: 8, read: (v, o) => v.getFloat64(o, false) },
+};
+
+export interface NpyHeader {
+  descr: string;
+  shape: number[];
+  dataOffset: number;
+}
+
+/** Reads only the header of an .npy file. */
+export function readNpyHeader(fd: number, file: string): NpyHeader {
+  const head = Buffer.alloc(12);
+  const n = readSync(fd, head, 0, 12, 0);
+  if (n < 10 || head.readUInt32BE(0) !== 0x934e554d || head[4] !== 0x50 || head[5] !== 0x59) {
+    throw new DataError(`${file}: not a NumPy .npy file (the magic string \\x93NUMPY is missing)`, file);
+  }
+  const major = head[6];
+  const len = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  const text = Buffer.alloc(len);
+  readSync(fd, text, 0, len, start);
+  const header = text.toString('latin1');
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || shapeText === undefined)
+    throw new DataError(`${file}: unreadable .npy header: ${header.trim()}`, file);
+  if (/'fortran_order':\s*True/.test(header)) {
+    throw new DataError(
+      `${file}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`,
+      file,
+    );
+  }
+  if (!NPY_TYPES[descr])
+    throw new DataError(
+      `${file}: dtype '${descr}' is not supported for images (expected float32/float64/int/uint8)`,
+      file,
+    );
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  return { descr, shape, dataOffset: start + len };
+}
+
+function toFloat32(bytes: Uint8Array, descr: string): Float32Array {
+  if (descr === '<f4' && bytes.byteOffset % 4 === 0)
+    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const t = NPY_TYPES[descr];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.length / t.size);
+  for (let i = 0; i < out.length; i++) out[i] = t.read(view, i * t.size);
+  return out;
+}
+
+/** Reads an .npy file, or only item `index` of its first axis, as float32. */
+export function readNpyFloat32(file: string, index?: number): { data: Float32Array; shape: number[] } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
+  }
+  try {
+    const h = readNpyHeader(fd, file);
+    const size = NPY_TYPES[h.descr].size;
+    let shape = h.shape;
+    let offset = h.dataOffset;
+    if (index !== undefined) {
+      if (shape.length < 2 || index < 0 || index >= shape[0] || !Number.isInteger(index)) {
+        throw new DataError(
+          `${file}: index #${index} is out of range for an array of shape [${shape.join(', ')}]`,
+          file,
+        );
+      }
+      shape = shape.slice(1);
+    }
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (index !== undefined) offset += index * count * size;
+    const bytes = Buffer.alloc(count * size);
+    const got = count === 0 ? 0 : readSync(fd, bytes, 0, bytes.length, offset);
+    if (got < bytes.length) {
+      const have = fstatSync(fd).size - h.dataOffset;
+      throw new DataError(
+        `${file}: truncated: shape [${h.shape.join(', ')}] needs ${h.shape.reduce((a, b) => a * b, 1) * size} bytes of data, the file has ${have}`,
+        file,
+      );
+    }
+    return { data: toFloat32(bytes, h.descr), shape };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// A few decompressed .npz archives per thread: stacks are read item by item.
+const npzCache = new Map<string, Map<string, NpyArray>>();
+export function cachedNpz(file: string): Map<string, NpyArray> {
+  let m = npzCache.get(file);
+  if (!m) {
+    m = readNpz(file);
+    npzCache.set(file, m);
+    if (npzCache.size > 2) npzCache.delete(npzCache.keys().next().value!);
+  }
+  return m;
+}
+
+function npzSlice(
+  file: string,
+  key: string,
+  index: number | undefined,
+): { data: Float32Array; shape: number[] } {
+  const arr = cachedNpz(file).get(key);
+  if (!arr) throw new DataError(`${file}: no array named '${key}'`, file);
+  const shape = index === undefined ? arr.shape : arr.shape.slice(1);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (index !== undefined && (index < 0 || index >= arr.shape[0])) {
+    throw new DataError(
+      `${file}: index #${index} is out of range for '${key}' of shape [${arr.shape.join(', ')}]`,
+      file,
+    );
+  }
+  const start = (index ?? 0) * count;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = Number(arr.data[start + i]);
+  return { data: out, shape };
+}
+
+async function readPng(file: string): Promise<{ data: Float32Array; shape: number[] }> {
+  let raw: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    // Keep the stored depth (8 or 16 bit) and channel count; drop an alpha channel.
+    // (sharp converts to sRGB unless told the colour space.)
+    const meta = await sharp(file).metadata();
+    const deep = meta.depth === 'ushort';
+    const gray = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
+    const space = gray ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
+    const img = sharp(file).removeAlpha().toColourspace(space);
+    raw = await (deep ? img.raw({ depth: 'ushort' }) : img.raw()).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new DataError(`${file}: cannot decode the image: ${(err as Error).message}`, file);
+  }
+  const { width, height, channels } = raw.info;
+  const deep = raw.data.length === width * height * channels * 2;
+  const src = deep ? new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.length / 2) : raw.data;
+  const plane = width * height;
+  const out = new Float32Array(plane * channels);
+  for (let i = 0; i < plane; i++)
+    for (let c = 0; c < channels; c++) out[c * plane + i] = src[i * channels + c];
+  return { data: out, shape: [channels, height, width] };
+}
+
+/** Reads a source as float32 [bands, H, W] (2-D images become one band), without checking its values. */
+export async function readSource(src: ItemSource): Promise<RawImage> {
+  const ext = path.extname(src.file).toLowerCase();
+  let r: { data: Float32Array; shape: number[] };
+  if (ext === '.npy') r = readNpyFloat32(src.file, src.index);
+  else if (ext === '.npz') r = npzSlice(src.file, src.key ?? 'x', src.index);
+  else if (ext === '.fits' || ext === '.fit' || ext === '.fts') {
+    if (src.index !== undefined) r = readFitsSlice(src.file, src.index);
+    else {
+      const img = readFitsImage(src.file);
+      r = { data: img.data, shape: img.shape };
+    }
+  } else if (ext === '.png' || ext === '.jpg' || ext === '.jpeg' || ext === '.tif' || ext === '.tiff')
+    r = await readPng(src.file);
+  else
+    throw new DataError(
+      `${src.file}: unknown image file type '${ext}' (expected .npy, .npz, .fits, .png, .jpg or .tiff)`,
+      src.file,
+    );
+  const shape = r.shape.length === 2 ? [1, r.shape[0], r.shape[1]] : r.shape;
+  if (shape.length !== 3) {
+    throw new DataError(
+      `${describe(src)}: wrong shape [${r.shape.join(', ')}]: expected [bands, H, W] or [H, W]`,
+      src.file,
+    );
+  }
+  return { data: r.data, shape: shape as [number, number, number] };
+}
+
+export function describe(src: ItemSource): string {
+  return `${src.file}${src.key ? `:${src.key}` : ''}${src.index !== undefined ? `#${src.index}` : ''}`;
+}
+
+/** Checks shape and finiteness; throws a DataError naming the source. */
+export function checkImage(
+  img: RawImage,
+  src: ItemSource,
+  expected?: Pick<DatasetSpec, 'bands' | 'height' | 'width'>,
+): void {
+  const [b, h, w] = img.shape;
+  if (expected && (b !== expected.bands || h !== expected.height || w !== expected.width)) {
+    throw new DataError(
+      `${describe(src)}: wrong shape [${b}, ${h}, ${w}], expected [${expected.bands}, ${expected.height}, ${expected.width}] like the rest of the dataset`,
+      src.file,
+    );
+  }
+  const d = img.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new DataError(
+        `${describe(src)}: non-finite value ${d[i]} at flat index ${i} (NaN or Inf)`,
+        src.file,
+      );
+    }
+  }
+}
+
+/** Loads and checks one item against the dataset's shape: what `Dataset.load` and the loader's workers run. */
+export async function loadChecked(
+  src: ItemSource,
+  spec: Pick<DatasetSpec, 'bands' | 'height' | 'width'>,
+): Promise<Float32Array> {
+  const img = await readSource(src);
+  checkImage(img, src, spec);
+  return img.data;
+}

@@ -1,0 +1,45 @@
+/** What every reader returns: a list of labelled cutouts, loaded lazily as float32 [bands, H, W]. */
+export type Split = 'train' | 'val' | 'test';
+export type DataFormat = 'lensfind' | 'deeplense' | 'png-csv' | 'fits' | 'stack';
+export const DATA_FORMATS: readonly DataFormat[] = ['lensfind', 'deeplense', 'png-csv', 'fits', 'stack'];
+
+/** Where one cutout's pixels are: a file, optionally an index into an [N, ...] stack and a key in an .npz. */
+export interface ItemSource {
+  file: string;
+  index?: number;
+  key?: string;
+}
+
+export interface DatasetItem {
+  id: string;
+  /** 1 = lens, 0 = not a lens. */
+  label: number;
+  split?: Split;
+  source: ItemSource;
+  /** Extra columns of the manifest (theta_E, magnitudes, seed, ...), numbers where they parse. */
+  meta: Record<string, string | number>;
+}
+
+/** A file that could not be used, with the reason; the reader skips it and counts it. */
+export interface SkippedItem {
+  source: string;
+  reason: string;
+}
+
+/** Everything a worker thread needs to load items: plain data, structured-cloneable. */
+export interface DatasetSpec {
+  format: DataFormat;
+  root: string;
+  bands: number;
+  height: number;
+  width: number;
+}
+
+export interface Dataset extends DatasetSpec {
+  /** [H, W] */
+  size: [number, number];
+  items: DatasetItem[];
+  skipped: SkippedItem[];
+  /** Pixels of item i as float32 [bands, H, W]; rejects with a DataError for a bad file. */
+  load(i: number): Promise<Float32Array>;
+}

@@ -1,0 +1,100 @@
+import { LensfindError } from '../errors.js';
+import { rocAuc } from './curves.js';
+import { checkBinary, classCounts, type Numbers } from './validate.js';
+
+export interface BinMetrics {
+  /** "[lo, hi)" for numeric bins (the last is closed), the value itself for categories. */
+  bin: string;
+  lower?: number;
+  upper?: number;
+  count: number;
+  positives: number;
+  negatives: number;
+  /** Fraction of the bin's lenses with score >= threshold (completeness); NaN without lenses. */
+  tpr: number;
+  /** Fraction of the bin's non-lenses with score >= threshold; NaN without non-lenses. */
+  fpr: number;
+  /** ROC AUC within the bin; NaN unless the bin holds both classes. */
+  auc: number;
+  meanScore: number;
+}
+
+export type ColumnValue = number | string | null | undefined;
+
+const isMissing = (v: ColumnValue): boolean =>
+  v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
+
+/**
+ * Metrics per bin of a metadata column (θ_E, arc SNR, negative kind, ...). `bins` is either ascending numeric
+ * edges (bins [e_i, e_{i+1}), the last closed; values outside are left out) or 'categorical' (one bin per
+ * distinct value, in order of first appearance). Rows with a missing value (null, '', NaN) are left out:
+ * e.g. non-lenses have no θ_E, so θ_E bins hold lenses only and give TPR per θ_E.
+ */
+export function metricsByBin(
+  labels: Numbers,
+  scores: Numbers,
+  values: ArrayLike<ColumnValue>,
+  bins: readonly number[] | 'categorical',
+  opts: { threshold?: number } = {},
+): BinMetrics[] {
+  checkBinary(labels, scores, 'metricsByBin');
+  if (values.length !== labels.length) {
+    throw new LensfindError(
+      'E_EVAL_INPUT',
+      `metricsByBin: column has ${values.length} values but labels has ${labels.length}; expected equal lengths`,
+    );
+  }
+  const threshold = opts.threshold ?? 0.5;
+  const groups = new Map<string, { lower?: number; upper?: number; idx: number[] }>();
+  if (bins === 'categorical') {
+    for (let i = 0; i < values.length; i++) {
+      if (isMissing(values[i])) continue;
+      const key = String(values[i]);
+      if (!groups.has(key)) groups.set(key, { idx: [] });
+      groups.get(key)!.idx.push(i);
+    }
+  } else {
+    if (bins.length < 2 || bins.some((e, k) => !Number.isFinite(e) || (k > 0 && e <= bins[k - 1]))) {
+      throw new LensfindError(
+        'E_EVAL_INPUT',
+        `metricsByBin: bins [${bins.join(', ')}]; expected at least two finite ascending edges or 'categorical'`,
+      );
+    }
+    const last = bins.length - 2;
+    const keys = bins.slice(0, -1).map((lo, k) => `[${lo}, ${bins[k + 1]}${k === last ? ']' : ')'}`);
+    keys.forEach((key, k) => groups.set(key, { lower: bins[k], upper: bins[k + 1], idx: [] }));
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (isMissing(v)) continue;
+      const x = Number(v);
+      if (!Number.isFinite(x) || x < bins[0] || x > bins[bins.length - 1]) continue;
+      let k = 0;
+      while (k < last && x >= bins[k + 1]) k++;
+      groups.get(keys[k])!.idx.push(i);
+    }
+  }
+  return [...groups].map(([bin, g]) => {
+    const ys = g.idx.map((i) => labels[i]);
+    const ss = g.idx.map((i) => scores[i]);
+    const { positives, negatives } = classCounts(ys);
+    let tp = 0;
+    let fp = 0;
+    ys.forEach((y, j) => {
+      if (ss[j] >= threshold) {
+        if (y === 1) tp++;
+        else fp++;
+      }
+    });
+    return {
+      bin,
+      ...(g.lower !== undefined ? { lower: g.lower, upper: g.upper } : {}),
+      count: ys.length,
+      positives,
+      negatives,
+      tpr: positives ? tp / positives : NaN,
+      fpr: negatives ? fp / negatives : NaN,
+      auc: positives && negatives ? rocAuc(ys, ss) : NaN,
+      meanScore: ys.length ? ss.reduce((a, b) => a + b, 0) / ys.length : NaN,
+    };
+  });
+}

@@ -1,0 +1,440 @@
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
+import { DataError } from '../errors.js';
+
+/**
+ * FITS images (the primary HDU and IMAGE extensions) in plain TypeScript: 2880-byte blocks of 80-character
+ * header cards, then big-endian data. Shapes are in NumPy order: `[NAXIS3, NAXIS2, NAXIS1]`.
+ */
+export type FitsValue = string | number | boolean | null;
+export interface FitsCard {
+  key: string;
+  value: FitsValue;
+  comment?: string;
+}
+export type FitsData =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
+
+export interface FitsHdu {
+  /** 0 for the primary HDU, then 1, 2, ... */
+  index: number;
+  /** 'PRIMARY', or the XTENSION value ('IMAGE', 'BINTABLE', ...). */
+  kind: string;
+  cards: FitsCard[];
+  /** Keyword → value (the last card wins; commentary cards are only in `cards`). */
+  header: Record<string, FitsValue>;
+  bitpix: number;
+  /** NumPy order; [] when the HDU has no data. */
+  shape: number[];
+  /** Pixel values with BSCALE/BZERO applied; null for an HDU without data or a non-image extension. */
+  data: FitsData | null;
+}
+
+const BLOCK = 2880;
+const CARD = 80;
+const COMMENTARY = new Set(['COMMENT', 'HISTORY', '']);
+
+function parseValue(text: string): { value: FitsValue; comment?: string } {
+  const s = text.replace(/^ +/, '');
+  if (s.startsWith("'")) {
+    let value = '';
+    let i = 1;
+    for (; i < s.length; i++) {
+      if (s[i] === "'") {
+        if (s[i + 1] === "'") {
+          value += "'";
+          i++;
+        } else break;
+      } else value += s[i];
+    }
+    const rest = s.slice(i + 1);
+    const slash = rest.indexOf('/');
+    const comment = slash >= 0 ? rest.slice(slash + 1).trim() : undefined;
+    return { value: value.replace(/ +$/, ''), comment: comment || undefined };
+  }
+  const slash = s.indexOf('/');
+  const raw = (slash >= 0 ? s.slice(0, slash) : s).trim();
+  const comment = slash >= 0 ? s.slice(slash + 1).trim() || undefined : undefined;
+  if (raw === '') return { value: null, comment };
+  if (raw === 'T') return { value: true, comment };
+  if (raw === 'F') return { value: false, comment };
+  const num = Number(raw.replace(/[dD]/, 'E'));
+  return { value: Number.isNaN(num) ? raw : num, comment };
+}
+
+function parseCard(card: string): FitsCard {
+  if (card.startsWith('HIERARCH ')) {
+    const eq = card.indexOf('=');
+    if (eq > 0) return { key: card.slice(9, eq).trim(), ...parseValue(card.slice(eq + 1)) };
+  }
+  const key = card.slice(0, 8).trim();
+  if (COMMENTARY.has(key) || card.slice(8, 10) !== '= ') {
+    return { key, value: key === 'CONTINUE' ? parseValue(card.slice(8)).value : card.slice(8).trimEnd() };
+  }
+  return { key, ...parseValue(card.slice(10)) };
+}
+
+/** Reads header cards from `offset` up to END; returns the cards and the offset of the data (block aligned). */
+function readHeader(
+  buf: Uint8Array,
+  offset: number,
+  source: string,
+): { cards: FitsCard[]; dataStart: number } {
+  const cards: FitsCard[] = [];
+  for (let pos = offset; pos + CARD <= buf.length; pos += CARD) {
+    const text = Buffer.from(buf.subarray(pos, pos + CARD)).toString('latin1');
+    if (/[^\x20-\x7e]/.test(text)) {
+      throw new DataError(
+        `${source}: invalid FITS header: non-ASCII bytes in the card at byte ${pos}`,
+        source,
+      );
+    }
+    if (text.startsWith('END') && text.slice(3).trim() === '') {
+      return { cards, dataStart: Math.ceil((pos + CARD) / BLOCK) * BLOCK };
+    }
+    const card = parseCard(text);
+    const prev = cards[cards.length - 1];
+    // Long strings (the CONTINUE convention): a value ending in '&' continues on the next card.
+    if (card.key === 'CONTINUE' && prev && typeof prev.value === 'string' && prev.value.endsWith('&')) {
+      prev.value = prev.value.slice(0, -1) + (typeof card.value === 'string' ? card.value : '');
+    } else cards.push(card);
+  }
+  throw new DataError(
+    `${source}: truncated or invalid FITS file: header starting at byte ${offset} has no END card`,
+    source,
+  );
+}
+
+function intKey(
+  header: Record<string, FitsValue>,
+  key: string,
+  source: string,
+  hdu: number,
+  dflt?: number,
+): number {
+  const v = header[key];
+  if (v === undefined && dflt !== undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new DataError(
+      `${source}: HDU ${hdu}: header keyword ${key} must be an integer, found ${JSON.stringify(v ?? null)}`,
+      source,
+    );
+  }
+  return v;
+}
+
+/** Copies big-endian bytes into a fresh little-endian typed array. */
+function fromBigEndian(bytes: Uint8Array, bitpix: number): FitsData {
+  const size = Math.abs(bitpix) / 8;
+  const copy = new Uint8Array(bytes.length);
+  if (size === 1) copy.set(bytes);
+  else {
+    for (let i = 0; i < bytes.length; i += size)
+      for (let k = 0; k < size; k++) copy[i + k] = bytes[i + size - 1 - k];
+  }
+  switch (bitpix) {
+    case 8:
+      return copy;
+    case 16:
+      return new Int16Array(copy.buffer);
+    case 32:
+      return new Int32Array(copy.buffer);
+    case 64:
+      return new BigInt64Array(copy.buffer);
+    case -32:
+      return new Float32Array(copy.buffer);
+    default:
+      return new Float64Array(copy.buffer);
+  }
+}
+
+/** Applies BSCALE/BZERO (and BLANK → NaN), following astropy's choice of output types. */
+function scale(raw: FitsData, bitpix: number, header: Record<string, FitsValue>): FitsData {
+  const bscale = typeof header.BSCALE === 'number' ? header.BSCALE : 1;
+  const bzero = typeof header.BZERO === 'number' ? header.BZERO : 0;
+  if (bscale === 1 && bzero === 0) return raw;
+  // The unsigned/signed integer conventions: an offset that only changes the integer type.
+  if (bscale === 1) {
+    if (bitpix === 16 && bzero === 32768) return Uint16Array.from(raw as Int16Array, (v) => v + 32768);
+    if (bitpix === 32 && bzero === 2147483648)
+      return Uint32Array.from(raw as Int32Array, (v) => v + 2147483648);
+    if (bitpix === 8 && bzero === -128) return Int8Array.from(raw as Uint8Array, (v) => v - 128);
+  }
+  const blank = bitpix > 0 && typeof header.BLANK === 'number' ? header.BLANK : undefined;
+  const out =
+    bitpix === 8 || bitpix === 16 || bitpix === -32
+      ? new Float32Array(raw.length)
+      : new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = Number(raw[i]);
+    out[i] = v === blank ? NaN : v * bscale + bzero;
+  }
+  return out;
+}
+
+/** Decodes every HDU of a FITS file held in memory; `source` names the file in errors. */
+export function decodeFits(buf: Uint8Array, source = '<buffer>'): FitsHdu[] {
+  if (buf.length < CARD || Buffer.from(buf.subarray(0, 9)).toString('latin1') !== 'SIMPLE  =') {
+    throw new DataError(`${source}: not a FITS file (it does not start with the SIMPLE keyword)`, source);
+  }
+  const hdus: FitsHdu[] = [];
+  let offset = 0;
+  while (offset + CARD <= buf.length) {
+    const index = hdus.length;
+    if (index > 0) {
+      const start = Buffer.from(buf.subarray(offset, offset + 8)).toString('latin1');
+      if (start !== 'XTENSION') break; // trailing padding or foreign bytes after the last HDU
+    }
+    const { cards, dataStart } = readHeader(buf, offset, source);
+    const header: Record<string, FitsValue> = {};
+    for (const c of cards) if (!COMMENTARY.has(c.key)) header[c.key] = c.value;
+    const kind = index === 0 ? 'PRIMARY' : String(header.XTENSION ?? '').trim();
+    const bitpix = intKey(header, 'BITPIX', source, index);
+    if (![8, 16, 32, 64, -32, -64].includes(bitpix)) {
+      throw new DataError(
+        `${source}: HDU ${index}: BITPIX ${bitpix} is invalid (expected 8, 16, 32, 64, -32 or -64)`,
+        source,
+      );
+    }
+    const naxis = intKey(header, 'NAXIS', source, index);
+    const axes: number[] = [];
+    for (let k = 1; k <= naxis; k++) axes.push(intKey(header, `NAXIS${k}`, source, index));
+    const pcount = intKey(header, 'PCOUNT', source, index, 0);
+    const gcount = intKey(header, 'GCOUNT', source, index, 1);
+    const count = naxis === 0 ? 0 : axes.reduce((a, b) => a * b, 1);
+    const bytes = (Math.abs(bitpix) / 8) * gcount * (pcount + count);
+    if (dataStart + bytes > buf.length) {
+      throw new DataError(
+        `${source}: truncated FITS file: HDU ${index} needs ${bytes} bytes of data from byte ${dataStart}, the file has ${Math.max(0, buf.length - dataStart)}`,
+        source,
+      );
+    }
+    const isImage = kind === 'PRIMARY' || kind === 'IMAGE';
+    const data =
+      isImage && count > 0
+        ? scale(fromBigEndian(buf.subarray(dataStart, dataStart + bytes), bitpix), bitpix, header)
+        : null;
+    hdus.push({ index, kind, cards, header, bitpix, shape: data ? axes.slice().reverse() : [], data });
+    offset = dataStart + Math.ceil(bytes / BLOCK) * BLOCK;
+  }
+  return hdus;
+}
+
+/** Reads all HDUs of a FITS file (a path or the file's bytes). */
+export function readFits(file: string | Uint8Array): FitsHdu[] {
+  if (typeof file !== 'string') return decodeFits(file);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
+  }
+  return decodeFits(buf, file);
+}
+
+/** The first HDU holding image data, as float32 (what the data readers use). */
+export function readFitsImage(
+  file: string | Uint8Array,
+  hdu?: number,
+): { data: Float32Array; shape: number[]; header: Record<string, FitsValue> } {
+  const source = typeof file === 'string' ? file : '<buffer>';
+  const hdus = readFits(file);
+  const found = hdu !== undefined ? hdus[hdu] : hdus.find((h) => h.data !== null);
+  if (!found || !found.data) {
+    throw new DataError(
+      `${source}: no image data${hdu !== undefined ? ` in HDU ${hdu}` : ' in any HDU'}`,
+      source,
+    );
+  }
+  const data =
+    found.data instanceof Float32Array
+      ? found.data
+      : Float32Array.from(found.data as ArrayLike<number | bigint>, Number);
+  return { data, shape: found.shape, header: found.header };
+}
+
+function hasEndCard(head: Buffer): boolean {
+  for (let pos = 0; pos + CARD <= head.length; pos += CARD) {
+    if (head.toString('latin1', pos, pos + CARD) === 'END'.padEnd(CARD)) return true;
+  }
+  return false;
+}
+
+/**
+ * Item `index` of the first axis of a stacked image ([N, bands, H, W]) in the primary HDU, read by offset: only the
+ * header blocks and that item's bytes are read, so a shard of thousands of cutouts is never loaded whole.
+ */
+export function readFitsSlice(file: string, index: number): { data: Float32Array; shape: number[] } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    let head = Buffer.alloc(0);
+    let parsed: { cards: FitsCard[]; dataStart: number } | null = null;
+    // Read header blocks until the END card appears.
+    while (!parsed) {
+      const block = Buffer.alloc(BLOCK);
+      const got = readSync(fd, block, 0, BLOCK, head.length);
+      if (got === 0) readHeader(head, 0, file); // throws: no END card
+      head = Buffer.concat([head, block.subarray(0, got)]);
+      if (head.length >= 9 && head.toString('latin1', 0, 9) !== 'SIMPLE  =') {
+        throw new DataError(`${file}: not a FITS file (it does not start with the SIMPLE keyword)`, file);
+      }
+      if (hasEndCard(head)) parsed = readHeader(head, 0, file);
+    }
+    const header: Record<string, FitsValue> = {};
+    for (const c of parsed.cards) if (!COMMENTARY.has(c.key)) header[c.key] = c.value;
+    const bitpix = intKey(header, 'BITPIX', file, 0);
+    if (![8, 16, 32, 64, -32, -64].includes(bitpix)) {
+      throw new DataError(
+        `${file}: HDU 0: BITPIX ${bitpix} is invalid (expected 8, 16, 32, 64, -32 or -64)`,
+        file,
+      );
+    }
+    const naxis = intKey(header, 'NAXIS', file, 0);
+    const shape: number[] = [];
+    for (let k = naxis; k >= 1; k--) shape.push(intKey(header, `NAXIS${k}`, file, 0));
+    if (shape.length < 2 || !Number.isInteger(index) || index < 0 || index >= shape[0]) {
+      throw new DataError(
+        `${file}: index #${index} is out of range for an image of shape [${shape.join(', ')}]`,
+        file,
+      );
+    }
+    const item = shape.slice(1);
+    const bytes = item.reduce((a, b) => a * b, 1) * (Math.abs(bitpix) / 8);
+    const offset = parsed.dataStart + index * bytes;
+    if (offset + bytes > size) {
+      throw new DataError(
+        `${file}: truncated FITS file: item #${index} needs bytes ${offset}-${offset + bytes}, the file has ${size}`,
+        file,
+      );
+    }
+    const buf = Buffer.alloc(bytes);
+    readSync(fd, buf, 0, bytes, offset);
+    const data = scale(fromBigEndian(buf, bitpix), bitpix, header);
+    return {
+      data:
+        data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number | bigint>, Number),
+      shape: item,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Python's `{value:.16G}` as astropy writes it (at least one '.' or 'E', two-digit exponents, <= 20 chars). */
+function formatFloat(value: number): string {
+  let text: string;
+  if (value === 0) text = '0.0';
+  else {
+    const [mant, expText] = value.toExponential(15).split('e');
+    const exp = Number(expText);
+    if (exp < -4 || exp >= 16) {
+      const m = mant.replace(/\.?0+$/, '');
+      text = `${m}E${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+    } else {
+      text = value.toFixed(15 - exp);
+      if (text.includes('.')) text = text.replace(/\.?0+$/, '');
+      if (!text.includes('.')) text += '.0';
+    }
+  }
+  if (text.length > 20) {
+    const e = text.indexOf('E');
+    text = e < 0 ? text.slice(0, 20) : text.slice(0, 20 - (text.length - e)) + text.slice(e);
+  }
+  return text;
+}
+
+function formatCard(card: FitsCard): string {
+  const key = card.key.toUpperCase();
+  if (COMMENTARY.has(key)) return `${key.padEnd(8)}${String(card.value ?? '')}`.slice(0, CARD).padEnd(CARD);
+  if (!/^[A-Z0-9_-]{1,8}$/.test(key)) {
+    throw new DataError(
+      `FITS header keyword '${card.key}' is invalid (1-8 characters of A-Z, 0-9, '-', '_')`,
+    );
+  }
+  const v = card.value;
+  let value: string;
+  if (typeof v === 'string') value = v === '' ? "''" : `'${v.replace(/'/g, "''").padEnd(8)}'`.padEnd(20);
+  else if (typeof v === 'boolean') value = (v ? 'T' : 'F').padStart(20);
+  else if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 53 && !Object.is(v, -0))
+    value = String(v).padStart(20);
+  else if (typeof v === 'number') {
+    if (!Number.isFinite(v))
+      throw new DataError(`FITS header keyword ${key}: value ${v} cannot be written (not finite)`);
+    value = formatFloat(v).padStart(20);
+  } else value = '';
+  const text = `${key.padEnd(8)}= ${value}${card.comment ? ` / ${card.comment}` : ''}`;
+  if (text.length > CARD && typeof v === 'string' && value.length > CARD - 10) {
+    throw new DataError(
+      `FITS header keyword ${key}: string value too long for one card (${v.length} characters)`,
+    );
+  }
+  return text.slice(0, CARD).padEnd(CARD);
+}
+
+/** Keywords the writer sets itself from the data; given cards with these names are dropped. */
+const STRUCTURAL = /^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|BSCALE|BZERO|END)$/;
+
+/**
+ * Encodes a float32 (BITPIX -32) or float64 (-64) array as a single-HDU FITS file, with the same bytes
+ * astropy's `fits.PrimaryHDU(data, header).writeto()` produces. `shape` is in NumPy order.
+ */
+export function encodeFits(
+  data: Float32Array | Float64Array,
+  shape: readonly number[],
+  cards: readonly FitsCard[] = [],
+): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new DataError(
+      `encodeFits: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`,
+    );
+  }
+  const bitpix = data instanceof Float32Array ? -32 : -64;
+  const head: FitsCard[] = [
+    { key: 'SIMPLE', value: true, comment: 'conforms to FITS standard' },
+    { key: 'BITPIX', value: bitpix, comment: 'array data type' },
+    { key: 'NAXIS', value: shape.length, comment: 'number of array dimensions' },
+    ...shape
+      .slice()
+      .reverse()
+      .map((n, i) => ({ key: `NAXIS${i + 1}`, value: n })),
+    // As astropy: EXTEND = T only when no header is given (it is optional for a single HDU).
+    ...(cards.length === 0 ? [{ key: 'EXTEND', value: true }] : []),
+    ...cards.filter((c) => !STRUCTURAL.test(c.key.toUpperCase())),
+  ];
+  const text = head.map(formatCard).join('') + 'END'.padEnd(CARD);
+  const headerBytes = Math.ceil(text.length / BLOCK) * BLOCK;
+  const dataBytes = Math.ceil(data.byteLength / BLOCK) * BLOCK;
+  const out = new Uint8Array(headerBytes + dataBytes);
+  out.fill(0x20, 0, headerBytes);
+  out.set(Buffer.from(text, 'latin1'), 0);
+  const view = new DataView(out.buffer, headerBytes);
+  if (data instanceof Float32Array)
+    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i], false);
+  else for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i], false);
+  return out;
+}
+
+/** Writes a FITS image atomically (see encodeFits). */
+export function writeFits(
+  file: string,
+  data: Float32Array | Float64Array,
+  shape: readonly number[],
+  cards?: readonly FitsCard[],
+): void {
+  writeFileAtomic(file, encodeFits(data, shape, cards));
+}

@@ -1,0 +1,87 @@
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, DataError, LensfindError } from '../../errors.js';
+import type { SimulateConfig } from '../config.js';
+import type { PlanShard } from './plan.js';
+
+export type ToWorker = { type: 'shard'; shard: PlanShard } | { type: 'exit' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; n: number }
+  | { type: 'done'; shard: number }
+  | { type: 'error'; message: string; stack?: string; name?: string; code?: string; field?: string };
+
+const here = fileURLToPath(import.meta.url);
+const workerFile = path.join(path.dirname(here), `worker${path.extname(here)}`);
+
+/**
+ * Starts the worker. From TypeScript sources (tsx), Node 20 loads a worker's entry before `--import` hooks apply,
+ * so a small evaluated bootstrap registers tsx's loader first and then imports the worker module.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!here.endsWith('.ts')) return new Worker(workerFile, { workerData });
+  const api = import.meta.resolve('tsx/esm/api');
+  const target = pathToFileURL(workerFile).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
+  const err =
+    m.code === 'E_CONFIG'
+      ? new ConfigError(m.message, m.field)
+      : m.code === 'E_DATA'
+        ? new DataError(m.message)
+        : m.code
+          ? new LensfindError(m.code, m.message)
+          : new Error(m.message);
+  if (m.stack) err.stack = m.stack;
+  return err;
+}
+
+/**
+ * Renders `shards` on `count` worker threads, handing out one shard at a time to whichever worker is free.
+ * Each shard's bytes depend only on the config and the shard, so the result is the same for any `count`.
+ */
+export function runShardsInWorkers(
+  cfg: SimulateConfig,
+  outDir: string,
+  shards: readonly PlanShard[],
+  count: number,
+  onProgress: (n: number) => void,
+): Promise<void> {
+  const queue = [...shards];
+  const n = Math.max(1, Math.min(count, queue.length));
+  if (queue.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let running = n;
+    let failed = false;
+    const workers: Worker[] = [];
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(err);
+    };
+    for (let i = 0; i < n; i++) {
+      const worker = startWorker({ cfg, outDir });
+      workers.push(worker);
+      const next = () => {
+        const shard = queue.shift();
+        worker.postMessage((shard ? { type: 'shard', shard } : { type: 'exit' }) satisfies ToWorker);
+      };
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'progress') onProgress(m.n);
+        else if (m.type === 'ready' || m.type === 'done') next();
+        else if (m.type === 'error') fail(rebuildError(m));
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (failed) return;
+        if (code !== 0) fail(new Error(`simulate worker ${i} exited with code ${code}`));
+        else if (--running === 0) resolve();
+      });
+    }
+  });
+}

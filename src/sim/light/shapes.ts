@@ -1,0 +1,100 @@
+/**
+ * Non-Sérsic light shapes for hard negatives. Each is normalised so `flux` is its total flux (per arcsec^2 surface
+ * brightness integrates to flux), using lenstronomy's product-average elliptical radius R^2 = q x'^2 + y'^2 / q.
+ */
+import { ellipticityToPhiQ } from '../ellipticity.js';
+import { erf } from '../psf.js';
+
+/** A Gaussian ring (ring galaxies): I ∝ exp(-(R - R_ring)^2 / (2 width^2)). */
+export interface RingParams {
+  type: 'RING';
+  flux: number;
+  R_ring: number;
+  width: number;
+  e1: number;
+  e2: number;
+  center_x?: number;
+  center_y?: number;
+}
+
+/**
+ * Exponential disk with m logarithmic spiral arms: I = I0 exp(-R / h) (1 + A cos(m (theta - ln(R/h) / tan(pitch)))).
+ * The cosine term averages to ~0 around each ellipse, so the total flux is the disk's 2 pi h^2 I0.
+ */
+export interface SpiralParams {
+  type: 'SPIRAL';
+  flux: number;
+  h: number;
+  arms: number;
+  /** Pitch angle, radians. */
+  pitch: number;
+  /** Arm contrast 0..1. */
+  amplitude: number;
+  /** Arm phase, radians. */
+  phase: number;
+  e1: number;
+  e2: number;
+  center_x?: number;
+  center_y?: number;
+}
+
+function frame(e1: number, e2: number) {
+  const { phi, q } = ellipticityToPhiQ(e1, e2);
+  return { c: Math.cos(phi), s: Math.sin(phi), sq: Math.sqrt(q) };
+}
+
+export function ringTotal(R0: number, w: number): number {
+  // ∫_0^∞ exp(-(R-R0)^2/2w^2) 2 pi R dR
+  return (
+    2 *
+    Math.PI *
+    (w * w * Math.exp((-R0 * R0) / (2 * w * w)) +
+      R0 * w * Math.sqrt(Math.PI / 2) * (1 + erf(R0 / (w * Math.SQRT2))))
+  );
+}
+
+export function ringAdd(
+  p: RingParams,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out: Float64Array,
+  scale = 1,
+): void {
+  const { c, s, sq } = frame(p.e1, p.e2);
+  const cx = p.center_x ?? 0,
+    cy = p.center_y ?? 0;
+  const a = (scale * p.flux) / ringTotal(p.R_ring, p.width);
+  const inv = 1 / (2 * p.width * p.width);
+  for (let i = 0; i < x.length; i++) {
+    const dx = x[i] - cx,
+      dy = y[i] - cy;
+    const xr = (c * dx + s * dy) * sq,
+      yr = (-s * dx + c * dy) / sq;
+    const d = Math.sqrt(xr * xr + yr * yr) - p.R_ring;
+    out[i] += a * Math.exp(-d * d * inv);
+  }
+}
+
+export function spiralAdd(
+  p: SpiralParams,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out: Float64Array,
+  scale = 1,
+): void {
+  const { c, s, sq } = frame(p.e1, p.e2);
+  const cx = p.center_x ?? 0,
+    cy = p.center_y ?? 0;
+  const a = (scale * p.flux) / (2 * Math.PI * p.h * p.h);
+  const wind = 1 / Math.tan(p.pitch);
+  for (let i = 0; i < x.length; i++) {
+    const dx = x[i] - cx,
+      dy = y[i] - cy;
+    const xr = (c * dx + s * dy) * sq,
+      yr = (-s * dx + c * dy) / sq;
+    const R = Math.max(1e-6, Math.sqrt(xr * xr + yr * yr));
+    const theta = Math.atan2(yr, xr);
+    const arm = 1 + p.amplitude * Math.cos(p.arms * (theta - wind * Math.log(R / p.h)) + p.phase);
+    out[i] += a * Math.exp(-R / p.h) * arm;
+  }
+}

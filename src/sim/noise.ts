@@ -1,0 +1,57 @@
+/**
+ * Survey noise in lenstronomy's units: images in e-/s. Over the total exposure T = exposure_time * num_exposures a
+ * pixel collects Poisson((S + B) T) electrons (S: source e-/s, B: sky e-/s per pixel), plus Gaussian read noise of
+ * read_noise * sqrt(num_exposures) e-; the sky is subtracted and the result divided by T.
+ */
+import type { Rng } from './rng.js';
+import type { Band } from './survey.js';
+
+/** e-/s of a source of magnitude `mag` for a zero point giving 1 e-/s. */
+export function magToCps(mag: number, zeroPoint: number): number {
+  return Math.pow(10, -0.4 * (mag - zeroPoint));
+}
+
+export function cpsToMag(cps: number, zeroPoint: number): number {
+  return zeroPoint - 2.5 * Math.log10(cps);
+}
+
+export interface NoiseModel {
+  /** Total exposure time T, seconds. */
+  exposureTotal: number;
+  /** Sky e-/s per pixel. */
+  skyPerPixel: number;
+  /** Read-noise variance of the coadd in e-^2 (num_exposures * read_noise^2). */
+  readVariance: number;
+}
+
+export function noiseModel(band: Band, pixelScale: number, readNoise: number): NoiseModel {
+  return {
+    exposureTotal: band.exposure_time * band.num_exposures,
+    skyPerPixel: magToCps(band.sky_brightness, band.zero_point) * pixelScale * pixelScale,
+    readVariance: band.num_exposures * readNoise * readNoise,
+  };
+}
+
+/** Expected variance of a pixel, (e-/s)^2, for a noiseless signal `cps` e-/s (negative signal counts as 0). */
+export function pixelVariance(model: NoiseModel, cps: number): number {
+  const t = model.exposureTotal;
+  return ((Math.max(cps, 0) + model.skyPerPixel) * t + model.readVariance) / (t * t);
+}
+
+/** Per-pixel variance map of a noiseless image. */
+export function varianceMap(model: NoiseModel, image: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(image.length);
+  for (let i = 0; i < out.length; i++) out[i] = pixelVariance(model, image[i]);
+  return out;
+}
+
+/** Adds noise to `image` (e-/s) in place: Poisson on source + sky, Gaussian read noise, sky subtracted. */
+export function addNoise(image: Float32Array | Float64Array, model: NoiseModel, rng: Rng): void {
+  const t = model.exposureTotal;
+  const sky = model.skyPerPixel * t;
+  const rsd = Math.sqrt(model.readVariance);
+  for (let i = 0; i < image.length; i++) {
+    const electrons = rng.poisson(Math.max(image[i], 0) * t + sky) + (rsd > 0 ? rng.normal(0, rsd) : 0);
+    image[i] = (electrons - sky) / t;
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Seeded random numbers for the simulator: xoshiro128** on uint32 state (Math.imul keeps it identical on every
+ * platform), seeded through splitmix64 so that image `index` of a run with `seed` gets its own stream that depends
+ * only on (seed, index) — the same bytes whatever the number of workers.
+ */
+import { z } from 'zod';
+
+const MASK64 = (1n << 64n) - 1n;
+
+/** splitmix64 step: returns [next state, output]. Used only for seeding (BigInt is slow but runs a few times). */
+function splitmix64(state: bigint): [bigint, bigint] {
+  const s = (state + 0x9e3779b97f4a7c15n) & MASK64;
+  let z2 = s;
+  z2 = ((z2 ^ (z2 >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
+  z2 = ((z2 ^ (z2 >> 27n)) * 0x94d049bb133111ebn) & MASK64;
+  return [s, z2 ^ (z2 >> 31n)];
+}
+
+function toBig(v: number | bigint, what: string): bigint {
+  if (typeof v === 'bigint') return v & MASK64;
+  if (!Number.isInteger(v)) throw new RangeError(`Rng: ${what} must be an integer, got ${v}`);
+  return BigInt(v) & MASK64;
+}
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spare = NaN; // second Box-Muller deviate
+
+  /** A generator seeded from one integer (any safe integer or bigint). */
+  constructor(seed: number | bigint = 0) {
+    let st = toBig(seed, 'seed');
+    const words: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const [ns, out] = splitmix64(st);
+      st = ns;
+      words.push(Number(out & 0xffffffffn), Number(out >> 32n));
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** The independent stream of item `index` of a run seeded with `seed` (optionally a named sub-stream). */
+  static forItem(seed: number, index: number, stream = 0): Rng {
+    const [, a] = splitmix64(toBig(seed, 'seed') ^ 0x5851f42d4c957f2dn);
+    const [, b] = splitmix64((a + toBig(index, 'index') * 0x2545f4914f6cdd1dn) & MASK64);
+    const [, c] = splitmix64((b ^ toBig(stream, 'stream')) & MASK64);
+    return new Rng(c);
+  }
+
+  /** A child generator drawn from this one (e.g. for a re-draw attempt), without disturbing determinism. */
+  fork(stream: number): Rng {
+    return Rng.forItem(this.nextUint32() * 4294967296 + this.nextUint32(), stream);
+  }
+
+  /** Next 32-bit unsigned integer (xoshiro128**). */
+  nextUint32(): number {
+    const s0 = this.s0,
+      s1 = this.s1,
+      s2 = this.s2,
+      s3 = this.s3;
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    let n2 = s2 ^ s0;
+    let n3 = s3 ^ s1;
+    const n1 = s1 ^ n2;
+    const n0 = s0 ^ n3;
+    n2 ^= t;
+    n3 = rotl(n3, 11);
+    this.s0 = n0 | 0;
+    this.s1 = n1 | 0;
+    this.s2 = n2 | 0;
+    this.s3 = n3 | 0;
+    return r;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  next(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** Uniform in [0, 1) with 32 random bits: half the cost of next(), for the per-pixel noise draws. */
+  next32(): number {
+    return this.nextUint32() * 2.3283064365386963e-10;
+  }
+
+  uniform(a = 0, b = 1): number {
+    return a + (b - a) * this.next();
+  }
+
+  /** Normal deviate (Marsaglia polar method; the second deviate is kept for the next call). */
+  normal(mu = 0, sd = 1): number {
+    if (!Number.isNaN(this.spare)) {
+      const z0 = this.spare;
+      this.spare = NaN;
+      return mu + sd * z0;
+    }
+    let u: number, v: number, s: number;
+    do {
+      u = 2 * this.next32() - 1;
+      v = 2 * this.next32() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    return mu + sd * u * f;
+  }
+
+  /** exp(N(mu, sigma)): mu and sigma are of the logarithm. */
+  logNormal(mu = 0, sigma = 1): number {
+    return Math.exp(this.normal(mu, sigma));
+  }
+
+  /** Integer uniform in [lo, hiExclusive). */
+  int(lo: number, hiExclusive: number): number {
+    if (!(hiExclusive > lo)) throw new RangeError(`Rng.int: empty range [${lo}, ${hiExclusive})`);
+    return lo + Math.floor(this.next() * (hiExclusive - lo));
+  }
+
+  /** One element of `arr`, uniformly or with (unnormalised, non-negative) `weights`. */
+  choice<T>(arr: readonly T[], weights?: readonly number[]): T {
+    if (arr.length === 0) throw new RangeError('Rng.choice: empty array');
+    if (!weights) return arr[this.int(0, arr.length)];
+    if (weights.length !== arr.length) throw new RangeError('Rng.choice: weights and array differ in length');
+    const total = weights.reduce((s, w) => s + w, 0);
+    if (!(total > 0)) throw new RangeError('Rng.choice: weights must have a positive sum');
+    let u = this.next() * total;
+    for (let i = 0; i < arr.length; i++) {
+      u -= weights[i];
+      if (u < 0) return arr[i];
+    }
+    return arr[arr.length - 1];
+  }
+
+  /**
+   * Exact Poisson deviate: multiplication (Knuth) for lambda < 10, Hörmann's PTRS transformed rejection above
+   * (W. Hörmann 1993, "The transformed rejection method for generating Poisson random variables"), as in numpy.
+   */
+  poisson(lambda: number): number {
+    if (!(lambda > 0)) return 0;
+    if (lambda < 10) {
+      const l = Math.exp(-lambda);
+      let k = 0;
+      let p = this.next32();
+      while (p > l) {
+        k++;
+        p *= this.next32();
+      }
+      return k;
+    }
+    const slam = Math.sqrt(lambda);
+    const loglam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const U = this.next32() - 0.5;
+      const V = this.next32();
+      const us = 0.5 - Math.abs(U);
+      const k = Math.floor(((2 * a) / us + b) * U + lambda + 0.43);
+      if (us >= 0.07 && V <= vr) return k;
+      if (k < 0 || (us < 0.013 && V > us)) continue;
+      if (
+        Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+        -lambda + k * loglam - logGamma(k + 1)
+      )
+        return k;
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+// Lanczos coefficients of Numerical Recipes 3rd ed. (gammln, g = 671/128, 14 terms): |error| ~ 1e-15 relative.
+const LANCZOS = [
+  57.1562356658629235, -59.5979603554754912, 14.1360979747417471, -0.491913816097620199,
+  0.339946499848118887e-4, 0.465236289270485756e-4, -0.983744753048795646e-4, 0.158088703224912494e-3,
+  -0.210264441724104883e-3, 0.217439618115212643e-3, -0.16431810653676389e-3, 0.844182239838527433e-4,
+  -0.261908384015814087e-4, 0.368991826595316234e-5,
+];
+
+/** log Γ(x) for x > 0. */
+export function logGamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`logGamma: x must be > 0, got ${x}`);
+  let y = x;
+  let tmp = x + 5.2421875;
+  tmp = (x + 0.5) * Math.log(tmp) - tmp;
+  let ser = 0.999999999999997092;
+  for (let j = 0; j < 14; j++) ser += LANCZOS[j] / ++y;
+  return tmp + Math.log((2.5066282746310005 * ser) / x);
+}
+
+// ---- parameter distributions in configs -------------------------------------------------------------------
+
+/**
+ * A scene parameter: a plain number (fixed), or `{fixed}`, `{uniform: [lo, hi]}`, `{normal: [mu, sd]}`
+ * (optionally clipped with `min`/`max`), `{lognormal: [mu, sigma]}` (of ln x), `{choice: [...], weights?}`.
+ */
+export const distributionSchema = z.union([
+  z.number(),
+  z.strictObject({ fixed: z.number() }),
+  z
+    .strictObject({ uniform: z.tuple([z.number(), z.number()]) })
+    .refine((d) => d.uniform[1] >= d.uniform[0], { message: 'uniform: [lo, hi] needs hi >= lo' }),
+  z.strictObject({
+    normal: z.tuple([z.number(), z.number().nonnegative()]),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  }),
+  z.strictObject({
+    lognormal: z.tuple([z.number(), z.number().nonnegative()]),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  }),
+  z
+    .strictObject({
+      choice: z.array(z.number()).min(1),
+      weights: z.array(z.number().nonnegative()).optional(),
+    })
+    .refine((d) => !d.weights || d.weights.length === d.choice.length, {
+      message: 'choice: weights must have one entry per choice',
+    }),
+]);
+export type Distribution = z.infer<typeof distributionSchema>;
+
+/** Draws one value of a distribution spec (clipped specs are re-drawn, then clamped after 100 tries). */
+export function sampleDistribution(spec: Distribution, rng: Rng): number {
+  if (typeof spec === 'number') return spec;
+  if ('fixed' in spec) return spec.fixed;
+  if ('uniform' in spec) return rng.uniform(spec.uniform[0], spec.uniform[1]);
+  if ('choice' in spec) return rng.choice(spec.choice, spec.weights);
+  const draw =
+    'normal' in spec
+      ? () => rng.normal(spec.normal[0], spec.normal[1])
+      : () => rng.logNormal(spec.lognormal[0], spec.lognormal[1]);
+  const lo = spec.min ?? -Infinity;
+  const hi = spec.max ?? Infinity;
+  let v = draw();
+  for (let i = 0; i < 100 && (v < lo || v > hi); i++) v = draw();
+  return Math.min(hi, Math.max(lo, v));
+}
+
+/** Range a distribution can produce (for validation and docs). */
+export function distributionBounds(spec: Distribution): [number, number] {
+  if (typeof spec === 'number') return [spec, spec];
+  if ('fixed' in spec) return [spec.fixed, spec.fixed];
+  if ('uniform' in spec) return spec.uniform;
+  if ('choice' in spec) return [Math.min(...spec.choice), Math.max(...spec.choice)];
+  const lo = spec.min ?? ('lognormal' in spec ? 0 : -Infinity);
+  return [lo, spec.max ?? Infinity];
+}

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { deepMerge, parseOverride, readYamlFile, resolveConfig, type ConfigLayer, type PlainObject } from '../config/load.js';
+import { trainConfigSchema, type TrainConfig } from './schema.js';
+
+/** The package's configs/ folder (presets resolve from any working directory). */
+export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../configs');
+
+export const TRAIN_PRESETS = ['quick', 'resnet18', 'vit', 'hybrid'] as const;
+
+/** `configs/<name>.yaml`, or a path to a YAML file. */
+export function presetPath(name: string): string {
+  if (name.endsWith('.yaml') || name.endsWith('.yml') || name.includes('/')) return name;
+  const file = path.join(CONFIG_DIR, `${name}.yaml`);
+  if (!existsSync(file)) {
+    throw new ConfigError(`unknown preset '${name}': expected one of ${TRAIN_PRESETS.join(', ')} or a YAML file`, 'preset');
+  }
+  return file;
+}
+
+/**
+ * Resolves a training configuration: preset < YAML file < `--set key=value` < command-line flags, validated by
+ * one schema. Returns also what the user overrode (file, --set, flags), from which the run is named.
+ */
+export function loadTrainConfig(opts: {
+  preset?: string;
+  file?: string;
+  overrides?: readonly string[];
+  flags?: PlainObject;
+}): { config: TrainConfig; overridden: PlainObject } {
+  const layers: ConfigLayer[] = [];
+  if (opts.preset) layers.push({ source: `preset ${opts.preset}`, value: readYamlFile(presetPath(opts.preset)) });
+  const user: ConfigLayer[] = [];
+  if (opts.file) user.push({ source: opts.file, value: readYamlFile(opts.file) });
+  for (const o of opts.overrides ?? []) user.push({ source: `--set ${o}`, value: parseOverride(o) });
+  if (opts.flags && Object.keys(opts.flags).length) user.push({ source: 'command-line flags', value: opts.flags });
+  const config = resolveConfig(trainConfigSchema, [...layers, ...user]);
+  const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});
+  return { config, overridden };
+}

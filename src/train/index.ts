@@ -1,0 +1,12 @@
+/** Training: configuration, the loop, checkpoints, runs. */
+export { trainConfigSchema, metricMode } from './schema.js';
+export type { TrainConfig } from './schema.js';
+export { loadTrainConfig, presetPath, CONFIG_DIR, TRAIN_PRESETS } from './config.js';
+export { train } from './trainer.js';
+export type { TrainOptions, TrainResult, EpochMetrics, TrainState } from './trainer.js';
+export { makeLoss } from './losses.js';
+export { makeOptimizer, makeSchedule, paramGroups } from './optimizer.js';
+export { saveCheckpoint, readCheckpointState, loadCheckpointWeights, loadCheckpointOptimizer } from './checkpoint.js';
+export { scoreIndices, batchLogits } from './score.js';
+export type { Scores } from './score.js';
+export { runName, createRunFolder } from './run-folder.js';

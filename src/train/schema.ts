@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { dataConfigSchema } from '../data/schema.js';
+
+/**
+ * The training configuration: one schema for presets (configs/*.yaml), the user's YAML file and `--set` flags.
+ * Keys are snake_case like the YAML files; unknown keys are rejected with the key named.
+ */
+export const modelConfigSchema = z
+  .looseObject({
+    /** A registered network: lensnet, resnet18, resnet34, vit_tiny, vit_small, vit_b_16, hybrid. */
+    name: z.string().default('lensnet'),
+    /** A local safetensors file to start from (nothing is downloaded). */
+    init_weights: z.string().nullable().default(null),
+  })
+  .describe('model: name, init_weights, and the network options (checked by the model registry)');
+
+export const lossConfigSchema = z.strictObject({
+  name: z.enum(['bce', 'focal']).default('bce'),
+  /** Weight of positives in BCE: 'auto' = negatives/positives of the training split (when the sampler does not balance). */
+  pos_weight: z.union([z.literal('auto'), z.number().positive(), z.null()]).default(null),
+  focal_gamma: z.number().min(0).default(2),
+  focal_alpha: z.number().min(0).max(1).nullable().default(0.25),
+  label_smoothing: z.number().min(0).lt(0.5).default(0),
+});
+
+export const optimConfigSchema = z.strictObject({
+  name: z.enum(['adamw', 'adam', 'sgd']).default('adamw'),
+  lr: z.number().positive().default(1e-3),
+  weight_decay: z.number().min(0).default(1e-4),
+  momentum: z.number().min(0).max(1).default(0.9),
+  nesterov: z.boolean().default(true),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
+});
+
+export const scheduleConfigSchema = z.strictObject({
+  name: z.enum(['constant', 'cosine', 'step', 'plateau', 'onecycle']).default('cosine'),
+  /** Linear warm-up length in epochs (fractions allowed), for cosine. */
+  warmup_epochs: z.number().min(0).default(0),
+  min_lr: z.number().min(0).default(0),
+  step_size: z.number().int().positive().default(10),
+  gamma: z.number().positive().default(0.1),
+  patience: z.number().int().min(0).default(3),
+  factor: z.number().positive().lt(1).default(0.5),
+});
+
+export const metricNameSchema = z.enum(['val_auc', 'val_loss', 'val_accuracy', 'val_ap', 'val_tpr_fpr1e-2']);
+
+export const trainConfigSchema = z.strictObject({
+  seed: z.number().int().min(0).default(0),
+  epochs: z.number().int().positive().default(10),
+  batch_size: z.number().int().positive().default(64),
+  eval_batch_size: z.number().int().positive().default(256),
+  device: z.string().default('cpu'),
+  /** Compute threads for libtorch; null = all cores. */
+  threads: z.number().int().positive().nullable().default(null),
+  data: dataConfigSchema,
+  model: modelConfigSchema.default({ name: 'lensnet', init_weights: null }),
+  loss: lossConfigSchema.default(lossConfigSchema.parse({})),
+  optim: optimConfigSchema.default(optimConfigSchema.parse({})),
+  schedule: scheduleConfigSchema.default(scheduleConfigSchema.parse({})),
+  clip_grad_norm: z.number().positive().nullable().default(null),
+  /** The validation metric that picks checkpoints/best and drives early stopping. */
+  monitor: metricNameSchema.default('val_auc'),
+  early_stopping_patience: z.number().int().positive().nullable().default(null),
+  run: z
+    .strictObject({
+      dir: z.string().default('runs'),
+      name: z.string().nullable().default(null),
+      tensorboard: z.boolean().default(true),
+    })
+    .default({ dir: 'runs', name: null, tensorboard: true }),
+});
+
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+
+/** Whether a bigger value of the metric is better. */
+export function metricMode(metric: z.output<typeof metricNameSchema>): 'max' | 'min' {
+  return metric === 'val_loss' ? 'min' : 'max';
+}

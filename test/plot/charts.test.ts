@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import {
+  confusionPlot,
+  historyPlot,
+  metricVsBin,
+  parseMetricsJsonl,
+  prPlot,
+  reliabilityPlot,
+  rocPlot,
+  saveChart,
+  scoreHistogram,
+} from '../../src/plot/index.js';
+import { LensfindError } from '../../src/errors.js';
+
+const roc = {
+  name: 'resnet18',
+  fpr: [0, 0, 0.001, 0.01, 0.1, 1],
+  tpr: [0, 0.3, 0.5, 0.7, 0.9, 1],
+  auc: 0.95,
+};
+
+function texts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+test('ROC plot: axis titles, legend with AUC, one path per curve; log-FPR axis', async () => {
+  const chart = await rocPlot([roc, { ...roc, name: 'vit', auc: 0.9 }]);
+  assert.ok(chart.svg.startsWith('<svg'));
+  const t = texts(chart.svg);
+  assert.ok(t.includes('False positive rate'));
+  assert.ok(t.includes('True positive rate'));
+  assert.ok(t.includes('resnet18 (AUC 0.9500)'));
+  assert.ok(t.includes('vit (AUC 0.9000)'));
+  assert.ok(chart.svg.includes('DejaVu Sans'));
+  assert.equal((chart.svg.match(/role-mark/g) ?? []).length >= 2, true);
+  const log = await rocPlot(roc, { logFpr: true });
+  const lt = texts(log.svg);
+  assert.ok(lt.includes('False positive rate (log)'));
+  assert.ok(
+    lt.some((s) => s === '0.001' || s === '1e-3'),
+    `log ticks: ${lt.join('|')}`,
+  );
+});
+
+test('PR, confusion, reliability, histogram, metric-by-bin charts carry their titles', async () => {
+  const pr = texts((await prPlot({ precision: [0.5, 0.8, 1, 1], recall: [1, 0.5, 0.25, 0], ap: 0.8 })).svg);
+  assert.ok(
+    pr.includes('Recall (completeness)') &&
+      pr.includes('Precision (purity)') &&
+      pr.includes('model 1 (AP 0.8000)'),
+  );
+
+  const cm = texts((await confusionPlot({ tp: 40, fp: 10, tn: 90, fn: 60 }, { threshold: 0.5 })).svg);
+  assert.ok(cm.includes('Predicted class') && cm.includes('True class'));
+  assert.ok(
+    cm.includes('40 (40.0%)') && cm.includes('90 (90.0%)') && cm.includes('Confusion matrix (threshold 0.5)'),
+  );
+
+  const rel = texts(
+    (
+      await reliabilityPlot(
+        [
+          { count: 10, meanPredicted: 0.1, fractionPositive: 0.12 },
+          { count: 0, meanPredicted: NaN, fractionPositive: NaN },
+          { count: 5, meanPredicted: 0.9, fractionPositive: 0.8 },
+        ],
+        { ece: 0.0123 },
+      )
+    ).svg,
+  );
+  assert.ok(
+    rel.includes('Mean predicted probability') &&
+      rel.includes('Fraction of lenses') &&
+      rel.includes('Reliability (ECE 0.0123)'),
+  );
+
+  const hist = await scoreHistogram([0, 0, 1, 1, 0], [0.1, 0.2, 0.9, 0.95, 0.15], {
+    bins: 10,
+    logCount: true,
+  });
+  const ht = texts(hist.svg);
+  assert.ok(ht.includes('Score') && ht.includes('Count') && ht.includes('lens') && ht.includes('non-lens'));
+  assert.equal((hist.svg.match(/<path[^>]*aria-roledescription="bar"/g) ?? []).length, 3);
+
+  const mvb = texts(
+    (
+      await metricVsBin(
+        [
+          { bin: '[0.5, 1)', value: 0.4, lower: 0.3, upper: 0.5, count: 20 },
+          { bin: '[1, 2]', value: 0.9, count: 30 },
+          { bin: '[2, 3]', value: NaN },
+        ],
+        { metric: 'TPR', xTitle: 'θ_E (arcsec)' },
+      )
+    ).svg,
+  );
+  assert.ok(mvb.includes('TPR') && mvb.includes('θ_E (arcsec)') && mvb.includes('[0.5, 1) (n=20)'));
+  assert.ok(!mvb.some((s) => s.startsWith('[2, 3]')));
+});
+
+test('history plot from metrics.jsonl: loss and metric panels', async () => {
+  const lines = parseMetricsJsonl(
+    [
+      '{"epoch":1,"loss":0.7,"val_loss":0.69,"val_auc":0.6}',
+      '',
+      '{"epoch":2,"loss":0.5,"val_loss":0.55,"val_auc":0.8}',
+    ].join('\n'),
+  );
+  assert.equal(lines.length, 2);
+  const t = texts((await historyPlot(lines)).svg);
+  assert.ok(t.includes('Epoch') && t.includes('Loss') && t.includes('Metric'));
+  assert.ok(t.includes('val_loss') && t.includes('val_auc') && t.includes('loss'));
+  assert.throws(
+    () => parseMetricsJsonl('{"epoch":1}\nnot json', 'runs/x/metrics.jsonl'),
+    (e: unknown) => {
+      return e instanceof LensfindError && e.message.startsWith('runs/x/metrics.jsonl:2:');
+    },
+  );
+});
+
+test('saveChart writes SVG and a PNG that decodes at twice the SVG size', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-plot-'));
+  const chart = await rocPlot(roc);
+  const out = await saveChart(chart, path.join(dir, 'roc'));
+  assert.equal(readFileSync(out.svg, 'utf8'), chart.svg);
+  const meta = await sharp(out.png).metadata();
+  assert.equal(meta.format, 'png');
+  assert.equal(meta.width, chart.width * 2);
+  assert.equal(meta.height, chart.height * 2);
+  assert.ok(existsSync(out.png));
+  assert.deepEqual(readdirSync(dir).sort(), ['roc.png', 'roc.svg']); // no temporary files left
+});
