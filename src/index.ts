@@ -4,6 +4,8 @@ export * as sim from './sim/index.js';
 export * as metrics from './eval/index.js';
 export * as plot from './plot/index.js';
 export * as data from './data/index.js';
+export * as models from './models/index.js';
+export * as train from './train/index.js';
 export { LensfindError, ConfigError, DataError } from './errors.js';
 export { readNpy, writeNpy, encodeNpy, decodeNpy } from './io/npy.js';
 export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';

@@ -22,7 +22,17 @@ LF_EXPORT(grad) {
 LF_EXPORT(setGrad) {
   auto& t = lf::unwrap(info[0]);
   if (lf::isUndef(info[1])) t.mutable_grad() = at::Tensor();
-  else t.mutable_grad() = lf::unwrap(info[1], "grad");
+  else {
+    auto& g = lf::unwrap(info[1], "grad");
+    // as PyTorch's .grad setter: the gradient must match the tensor (optimizers would silently misbehave)
+    if (!g.sizes().equals(t.sizes()) || g.scalar_type() != t.scalar_type() || g.device() != t.device()) {
+      throw std::invalid_argument("assigned grad has shape " + c10::str(g.sizes()) + ", dtype " +
+                                  lf::dtypeToString(g.scalar_type()) + " on " + g.device().str() +
+                                  " but the tensor has shape " + c10::str(t.sizes()) + ", dtype " +
+                                  lf::dtypeToString(t.scalar_type()) + " on " + t.device().str());
+    }
+    t.mutable_grad() = g;
+  }
   return env.Undefined();
 }
 // backward(h, grad?, retainGraph?, createGraph?)

@@ -4,6 +4,8 @@ import { LensfindError } from '../errors.js';
 
 /** Commands load lazily, so `lensfind simulate` never loads libtorch. */
 export const commands: Record<string, () => Promise<Command>> = {
+  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
+  train: async () => (await import('./commands/train.js')).trainCommand,
   info: async () => (await import('./commands/info.js')).infoCommand,
 };
 

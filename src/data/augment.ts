@@ -172,7 +172,9 @@ export function applyGeometryAndNoise(
   noise: number,
 ): Float32Array {
   let out = d.flipX || d.flipY ? flip(img, bands, h, w, d.flipX, d.flipY) : img;
-  if (d.k !== 0) out = rot90(out, bands, h, w, d.k);
+  // A non-square cutout can only turn by 0° or 180° and keep its shape.
+  const k = h === w ? d.k : d.k & 2;
+  if (k !== 0) out = rot90(out, bands, h, w, k);
   if (d.angle !== 0 || d.dx !== 0 || d.dy !== 0) out = rotateShift(out, bands, h, w, d.angle, d.dx, d.dy);
   if (noise > 0) {
     if (out === img) out = img.slice();

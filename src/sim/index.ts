@@ -35,3 +35,8 @@ export { SceneDrawer } from './scene/draw.js';
 export type { Scene, PlacedLight } from './scene/draw.js';
 export { renderCutout, renderNoiseless, arcSnr, parseScene } from './render.js';
 export type { RenderOptions, Cutout } from './render.js';
+export { simulateConfigSchema, splitCounts, isFractions } from './config.js';
+export type { SimulateConfig } from './config.js';
+export { seedsConfigSchema, isSeedsFormat, mapSeedsConfig } from './seeds-format.js';
+export { simpleSchema } from './simple/config.js';
+export { renderSimple } from './simple/render.js';

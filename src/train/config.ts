@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { deepMerge, parseOverride, readYamlFile, resolveConfig, type ConfigLayer, type PlainObject } from '../config/load.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
+import { checkModelConfig } from './model-options.js';
 
 /** The package's configs/ folder (presets resolve from any working directory). */
 export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../configs');
@@ -37,6 +38,7 @@ export function loadTrainConfig(opts: {
   for (const o of opts.overrides ?? []) user.push({ source: `--set ${o}`, value: parseOverride(o) });
   if (opts.flags && Object.keys(opts.flags).length) user.push({ source: 'command-line flags', value: opts.flags });
   const config = resolveConfig(trainConfigSchema, [...layers, ...user]);
+  checkModelConfig(config);
   const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});
   return { config, overridden };
 }

@@ -10,3 +10,6 @@ export { saveCheckpoint, readCheckpointState, loadCheckpointWeights, loadCheckpo
 export { scoreIndices, batchLogits } from './score.js';
 export type { Scores } from './score.js';
 export { runName, createRunFolder } from './run-folder.js';
+export { loadRun, calibrationPath } from './load-run.js';
+export type { LoadedRun } from './load-run.js';
+export { modelOptions } from './model-options.js';

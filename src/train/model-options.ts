@@ -1,3 +1,4 @@
+import { parseModelOptions } from '../models/registry.js';
 import type { TrainConfig } from './schema.js';
 
 /** snake_case (config files) to camelCase (the model registry's options): `arc_attention` -> `arcAttention`. */
@@ -16,4 +17,13 @@ export function modelOptions(
   const out: Record<string, unknown> = { inChannels: data.bands, imageSize: data.height };
   for (const [k, v] of Object.entries(model)) if (k !== 'name' && k !== 'init_weights') out[camelCase(k)] = v;
   return out;
+}
+
+/**
+ * Checks the `model` section against the network's own schema before anything is written (unknown model names
+ * and keys, bad values: a ConfigError naming `model.<key>`). The data's shape is not known yet: a 64x64 3-band
+ * placeholder stands in unless the config sets it.
+ */
+export function checkModelConfig(config: Pick<TrainConfig, 'model'>): void {
+  parseModelOptions(config.model.name, modelOptions(config.model, { bands: 3, height: 64 }));
 }

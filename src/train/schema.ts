@@ -16,8 +16,7 @@ export const modelConfigSchema = z
 
 export const lossConfigSchema = z.strictObject({
   name: z.enum(['bce', 'focal']).default('bce'),
-  /** Weight of positives in BCE: 'auto' = negatives/positives of the training split (when the sampler does not balance). */
-  pos_weight: z.union([z.literal('auto'), z.number().positive(), z.null()]).default(null),
+  // pos_weight lives in data.posWeight ('auto' = negatives/positives of the training split), next to the sampler.
   focal_gamma: z.number().min(0).default(2),
   focal_alpha: z.number().min(0).max(1).nullable().default(0.25),
   label_smoothing: z.number().min(0).lt(0.5).default(0),

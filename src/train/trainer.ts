@@ -6,45 +6,39 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { SummaryWriter } from '../log/tensorboard.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { saveConfig } from '../config/load.js';
+import { saveConfig, loadConfig } from '../config/load.js';
 import { openDataset } from '../data/open.js';
 import { splitIndices } from '../data/split.js';
 import { computePosWeight } from '../data/sampler.js';
 import { fitNormalization, type NormalizationParams } from '../data/normalize.js';
-import { BatchLoader } from '../data/loader.js';
+import { BatchLoader, type Batch } from '../data/loader.js';
 import type { Dataset } from '../data/types.js';
 import { fromTypedArray } from '../torch/creation.js';
 import { Generator } from '../torch/random.js';
 import { scope } from '../torch/scope.js';
 import { setNumThreads } from '../torch/threads.js';
 import { clipGradNorm_ } from '../torch/clip.js';
-import type { Tensor } from '../torch/tensor.js';
 import { createModel, countParameters } from '../models/registry.js';
 import { loadInitWeights } from '../models/init-weights.js';
 import type { LensModel } from '../models/common.js';
-import { rocAuc, averagePrecision, tprAtFpr, sigmoid } from '../eval/index.js';
 import { trainConfigSchema, metricMode, type TrainConfig } from './schema.js';
 import { makeLoss } from './losses.js';
 import { makeOptimizer, makeSchedule } from './optimizer.js';
 import { saveCheckpoint, readCheckpointState, loadCheckpointWeights, loadCheckpointOptimizer } from './checkpoint.js';
 import { scoreIndices } from './score.js';
 import { createRunFolder, runName } from './run-folder.js';
-import { modelOptions } from './model-options.js';
-import { loadConfig } from '../config/load.js';
+import { checkModelConfig, modelOptions } from './model-options.js';
+import { validationMetrics, metricValue, improved, fmt, type EpochMetrics } from './metrics.js';
+import { batchGallery } from './batch-image.js';
 
-/** One line of metrics.jsonl. */
-export interface EpochMetrics {
-  epoch: number;
-  step: number;
-  lr: number;
-  train_loss: number;
-  train_accuracy: number;
-  val_loss: number;
-  val_accuracy: number;
-  val_auc: number;
-  val_ap: number;
-  'val_tpr_fpr1e-2': number;
-  images_per_s: number;
+export type { EpochMetrics } from './metrics.js';
+
+/** Where an interrupted epoch stopped: resuming skips its first `batches` batches and continues the sums. */
+export interface PartialEpoch {
+  batches: number;
+  lossSum: number;
+  correct: number;
+  seen: number;
   seconds: number;
 }
 
@@ -53,6 +47,8 @@ export interface TrainState extends Record<string, unknown> {
   /** Epochs completed. */
   epoch: number;
   step: number;
+  /** Set when the checkpoint was written in the middle of epoch `epoch + 1` (SIGINT/SIGTERM). */
+  partial: PartialEpoch | null;
   best: { epoch: number; value: number } | null;
   badEpochs: number;
   history: EpochMetrics[];
@@ -65,6 +61,18 @@ export interface TrainState extends Record<string, unknown> {
   monitor: string;
 }
 
+/** Seconds spent in each phase of the training steps of one call (for profiling and the benchmark). */
+export interface PhaseTimes {
+  /** Waiting for the loader's next batch. */
+  data: number;
+  /** Tensor creation, forward pass and loss. */
+  forward: number;
+  backward: number;
+  /** zeroGrad, gradient clipping, optimizer step, schedule. */
+  optimizer: number;
+  steps: number;
+}
+
 export interface TrainOptions {
   /** Continue the run in this folder from `checkpoints/last` (its saved config is used). */
   resume?: string;
@@ -74,8 +82,12 @@ export interface TrainOptions {
   console?: boolean;
   /** Return after this many epochs of this call, as if interrupted (tests of resume). */
   stopAfterEpochs?: number;
-  /** Write a checkpoint and stop cleanly on SIGINT/SIGTERM (default true for the CLI). */
+  /** Write a checkpoint and stop cleanly on SIGINT/SIGTERM (the CLI sets it). */
   handleSignals?: boolean;
+  /** Called after every optimizer step (global step count, images in the batch). */
+  onStep?: (info: { step: number; images: number; epoch: number }) => void;
+  /** Stop after this many optimizer steps in this call, without writing checkpoints (benchmarks). */
+  maxSteps?: number;
 }
 
 export interface TrainResult {
@@ -86,55 +98,25 @@ export interface TrainResult {
   history: EpochMetrics[];
   parameters: number;
   summary: Record<string, unknown>;
+  phases: PhaseTimes;
 }
 
-function metricValue(m: EpochMetrics, name: string): number {
-  return (m as unknown as Record<string, number>)[name];
-}
-
-function improved(value: number, best: number | undefined, mode: 'max' | 'min'): boolean {
-  if (!Number.isFinite(value)) return false;
-  if (best === undefined) return true;
-  return mode === 'max' ? value > best : value < best;
-}
-
-/** Validation metrics from logits (NaN where a class is missing, e.g. AUC with one class). */
-function validationMetrics(logits: Float64Array, labels: Float64Array, lossOf: (l: number, y: number) => number) {
-  const n = labels.length;
-  let loss = 0;
-  let correct = 0;
-  const probs = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    probs[i] = sigmoid(logits[i]);
-    loss += lossOf(logits[i], labels[i]);
-    if (probs[i] >= 0.5 === labels[i] >= 0.5) correct++;
-  }
-  const both = labels.some((y) => y >= 0.5) && labels.some((y) => y < 0.5);
-  return {
-    val_loss: n ? loss / n : NaN,
-    val_accuracy: n ? correct / n : NaN,
-    val_auc: both ? rocAuc(labels, probs) : NaN,
-    val_ap: both ? averagePrecision(labels, probs) : NaN,
-    'val_tpr_fpr1e-2': both ? tprAtFpr(labels, probs, 1e-2) : NaN,
-  };
-}
-
-/** Binary cross-entropy of one logit, numerically stable, with optional positive weight. */
-function bceOfLogit(l: number, y: number, posWeight: number | null): number {
-  const logSigPos = -Math.log1p(Math.exp(-Math.abs(l))) + Math.min(l, 0); // log σ(l)
-  const logSigNeg = logSigPos - l; // log σ(-l)
-  return -((posWeight ?? 1) * y * logSigPos + (1 - y) * logSigNeg);
-}
-
-function fmt(x: number, digits = 4): string {
-  return Number.isFinite(x) ? x.toFixed(digits) : 'nan';
+/** Reads the run folder's saved config and last checkpoint state (if any) for `--resume`. */
+function openRunForResume(runDir: string): { config: TrainConfig; state: TrainState | null } {
+  const cfgFile = path.join(runDir, 'config.yaml');
+  if (!existsSync(cfgFile)) throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
+  const config = loadConfig(trainConfigSchema, { file: cfgFile });
+  const last = path.join(runDir, 'checkpoints/last');
+  const hasLast = existsSync(path.join(last, 'state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'));
+  return { config, state: hasLast ? readCheckpointState<TrainState>(last) : null };
 }
 
 /**
  * Trains a model as the config says, in a run folder (DESIGN.md "Runs"): config.yaml, train.log, metrics.jsonl,
- * TensorBoard events, checkpoints/best and checkpoints/last, summary.json. Resuming from checkpoints/last
- * continues exactly (weights, optimizer, schedule, dropout generator; data order and augmentation depend only on
- * seed, epoch and position), so an interrupted and resumed run ends where an uninterrupted one does.
+ * normalization.json, TensorBoard events (scalars and an image of the first batch), checkpoints/best and
+ * checkpoints/last, summary.json. Resuming from checkpoints/last continues exactly (weights, optimizer, schedule,
+ * dropout generator, position in the epoch; data order and augmentation depend only on seed, epoch and position),
+ * so an interrupted and resumed run ends where an uninterrupted one does.
  */
 export async function train(input: TrainConfig | null, opts: TrainOptions = {}): Promise<TrainResult> {
   let config: TrainConfig;
@@ -142,15 +124,12 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   let state: TrainState | null = null;
   if (opts.resume) {
     runDir = opts.resume;
-    const cfgFile = path.join(runDir, 'config.yaml');
-    if (!existsSync(cfgFile)) throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
-    config = loadConfig(trainConfigSchema, { file: cfgFile });
-    if (existsSync(path.join(runDir, 'checkpoints/last/state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'))) {
-      state = readCheckpointState<TrainState>(path.join(runDir, 'checkpoints/last'));
-    }
+    ({ config, state } = openRunForResume(runDir));
   } else {
     if (!input) throw new ConfigError('train: a configuration is required unless resuming');
     config = input;
+    if (!config.data.path) throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
+    checkModelConfig(config);
     runDir = createRunFolder(config.run.dir, config.run.name ?? runName(config.model.name, opts.overridden ?? {}));
     saveConfig(path.join(runDir, 'config.yaml'), config, 'resolved training configuration (lensfind train)');
   }
@@ -158,7 +137,9 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
 
   const logger: Logger = createLogger({ file: path.join(runDir, 'train.log'), console: opts.console !== false });
   setNumThreads(config.threads ?? availableParallelism());
-  logger.info(`run ${runDir}${state ? ` (resuming after epoch ${state.epoch})` : ''}`);
+  logger.info(
+    `run ${runDir}${state ? ` (resuming after epoch ${state.epoch}${state.partial ? `, batch ${state.partial.batches}` : ''})` : ''}`,
+  );
 
   // ---- data ---------------------------------------------------------------------------------------
   let skippedCount = 0;
@@ -186,8 +167,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     state?.normalization ?? (await fitNormalization(dataset, trainIdx, config.data.normalization, config.seed));
   if (!state) writeFileAtomic(path.join(runDir, 'normalization.json'), JSON.stringify(normalization, null, 1));
   const posWeight =
-    state?.posWeight ??
-    (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : (config.data.posWeight as number | null));
+    state?.posWeight ?? (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : config.data.posWeight);
 
   const loader = new BatchLoader(dataset, {
     normalization,
@@ -208,7 +188,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   const parameters = countParameters(model);
   logger.info(`model ${config.model.name}: ${parameters.toLocaleString('en-US')} parameters`);
   const optimizer = makeOptimizer(model, config.optim);
-  const stepsPerEpoch = Math.floor(trainIdx.length / config.batch_size) || 1;
+  const dropLast = trainIdx.length >= config.batch_size;
+  const stepsPerEpoch = dropLast ? Math.floor(trainIdx.length / config.batch_size) : 1;
   const schedule = makeSchedule(optimizer, config, stepsPerEpoch);
   const lossFn = makeLoss(config.loss, posWeight);
   const mode = metricMode(config.monitor);
@@ -217,20 +198,24 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   let step = 0;
   let best: TrainState['best'] = null;
   let badEpochs = 0;
+  let resumeFrom: PartialEpoch | null = null;
   const history: EpochMetrics[] = [];
   if (state) {
-    loadCheckpointWeights(path.join(runDir, 'checkpoints/last'), model);
-    loadCheckpointOptimizer(path.join(runDir, 'checkpoints/last'), optimizer);
+    const last = path.join(runDir, 'checkpoints/last');
+    loadCheckpointWeights(last, model);
+    loadCheckpointOptimizer(last, optimizer);
     schedule.loadStateDict(state.schedule as never);
     generator.setState(Buffer.from(state.generator, 'base64'));
     ({ epoch, step, best, badEpochs } = state);
+    resumeFrom = state.partial ?? null;
     history.push(...state.history);
   }
 
   const tb = config.run.tensorboard ? new SummaryWriter(runDir) : null;
-  const checkpointState = (): TrainState => ({
+  const checkpointState = (partial: PartialEpoch | null): TrainState => ({
     epoch,
     step,
+    partial,
     best,
     badEpochs,
     history,
@@ -243,9 +228,9 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     monitor: config.monitor,
   });
 
-  // ---- signals: the first writes a checkpoint at the end of the epoch's current batch and stops ---------------
+  // ---- signals: the first stops after the current batch and saves checkpoints/last; a second exits at once ----
   let stopRequested = false;
-  const onSignal = (sig: string) => {
+  const onSignal = (sig: NodeJS.Signals) => {
     if (stopRequested) {
       logger.warn(`${sig} again: exiting now`);
       process.exit(130);
@@ -253,10 +238,10 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     stopRequested = true;
     logger.warn(`${sig}: finishing the current batch, then saving checkpoints/last (send again to exit at once)`);
   };
-  const handlers = opts.handleSignals ? { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') } : null;
-  if (handlers) for (const [s, h] of Object.entries(handlers)) process.on(s, h);
+  const signals: NodeJS.Signals[] = opts.handleSignals ? ['SIGINT', 'SIGTERM'] : [];
+  for (const s of signals) process.on(s, onSignal);
 
-  const lossOf = (l: number, y: number) => bceOfLogit(l, y, null);
+  const phases: PhaseTimes = { data: 0, forward: 0, backward: 0, optimizer: 0, steps: 0 };
   const started = performance.now();
   let epochsThisCall = 0;
   let interrupted = false;
@@ -267,54 +252,82 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         interrupted = true;
         break;
       }
-      const t0 = performance.now();
+      const partial: PartialEpoch = resumeFrom ?? { batches: 0, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      const skip = partial.batches;
+      resumeFrom = null;
+      const t0 = performance.now() - partial.seconds * 1000;
       model.train();
-      const bar = new Progress({ label: `epoch ${epoch + 1}/${config.epochs}`, total: stepsPerEpoch, unit: 'batches', quiet: opts.console === false });
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
+      const bar = new Progress({
+        label: `epoch ${epoch + 1}/${config.epochs}`,
+        total: stepsPerEpoch,
+        unit: 'batches',
+        quiet: opts.console === false,
+      });
       let batchNo = 0;
-      for await (const batch of loader.epoch(trainIdx, {
+      const batches = loader.epoch(trainIdx, {
         epoch,
         batchSize: config.batch_size,
         sampler: config.data.sampler,
         augment: true,
-        dropLast: trainIdx.length >= config.batch_size,
-      })) {
-        const [loss, right] = scope(() => {
-          const x = fromTypedArray(batch.x, batch.shape);
-          const y = fromTypedArray(batch.y, [batch.y.length]);
-          const logits = model.forward(x).reshape([-1]);
-          const l = lossFn(logits, y);
-          optimizer.zeroGrad();
-          l.backward();
-          if (config.clip_grad_norm !== null) clipGradNorm_(model.parameters(), config.clip_grad_norm);
-          optimizer.step();
-          const agree = logits.gt(0).eq(y.gt(0.5)).sum().item();
-          return [l.item(), agree] as const;
-        });
-        if (!Number.isFinite(loss)) {
-          throw new LensfindError('E_DIVERGED', `the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}: lower optim.lr or set clip_grad_norm`);
+        dropLast,
+      });
+      let tWait = performance.now();
+      for await (const batch of batches) {
+        if (batchNo < skip) {
+          // Resuming inside this epoch: these batches were trained on before the interruption.
+          batchNo++;
+          tWait = performance.now();
+          continue;
         }
-        schedule.afterBatch();
+        if (stopRequested || (opts.maxSteps !== undefined && phases.steps >= opts.maxSteps)) break;
+        const tBatch = performance.now();
+        phases.data += (tBatch - tWait) / 1000;
+        if (tb && step === 0) await logBatchImage(tb, batch, logger);
+        const { loss, right } = trainStep(batch, phases);
+        if (!Number.isFinite(loss)) {
+          throw new LensfindError(
+            'E_DIVERGED',
+            `the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}: lower optim.lr or set clip_grad_norm`,
+          );
+        }
         step++;
         batchNo++;
-        lossSum += loss * batch.y.length;
-        correct += right;
-        seen += batch.y.length;
+        phases.steps++;
+        partial.batches = batchNo;
+        partial.lossSum += loss * batch.y.length;
+        partial.correct += right;
+        partial.seen += batch.y.length;
         trainedImages += batch.y.length;
-        const rate = seen / ((performance.now() - t0) / 1000);
-        bar.update(batchNo, { loss: fmt(lossSum / seen), 'img/s': Math.round(rate) });
+        opts.onStep?.({ step, images: batch.y.length, epoch });
+        if (batchNo < stepsPerEpoch) {
+          bar.update(batchNo, { loss: fmt(partial.lossSum / partial.seen), 'img/s': Math.round(partial.seen / ((performance.now() - t0) / 1000)) });
+        }
         if (tb && step % 10 === 0) tb.addScalar('train/loss_step', loss, step);
-        if (stopRequested) break;
+        tWait = performance.now();
       }
-      bar.finish();
-      if (stopRequested) {
-        // The epoch is incomplete: keep checkpoints/last at the last completed epoch, so resume stays exact.
+      if (opts.maxSteps !== undefined && phases.steps >= opts.maxSteps) {
         interrupted = true;
-        logger.warn(`stopped during epoch ${epoch + 1}; resume with: lensfind train --resume ${runDir}`);
         break;
       }
+      if (stopRequested) {
+        bar.finish();
+        // Mid-epoch checkpoint: resuming skips the batches already trained on, so the run stays exact.
+        partial.seconds = (performance.now() - t0) / 1000;
+        if (partial.batches > 0 && partial.batches < stepsPerEpoch) {
+          saveCheckpoint(path.join(runDir, 'checkpoints/last'), { model, optimizer, state: checkpointState(partial) });
+          interrupted = true;
+          logger.warn(`stopped in epoch ${epoch + 1} after batch ${partial.batches}; checkpoints/last saved`);
+          logger.warn(`resume with: lensfind train --resume ${runDir}`);
+          break;
+        }
+        if (partial.batches === 0) {
+          interrupted = true;
+          logger.warn(`stopped before epoch ${epoch + 1}; resume with: lensfind train --resume ${runDir}`);
+          break;
+        }
+        // The epoch's batches are all done: finish it (validation, checkpoints) and stop after.
+      }
+      bar.finish({ loss: fmt(partial.lossSum / Math.max(1, partial.seen)) });
       const seconds = (performance.now() - t0) / 1000;
       const scores = valIdx.length
         ? await scoreIndices(model, loader, valIdx, { batchSize: config.eval_batch_size })
@@ -324,15 +337,15 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         epoch,
         step,
         lr: schedule.lr(),
-        train_loss: lossSum / Math.max(1, seen),
-        train_accuracy: correct / Math.max(1, seen),
-        ...validationMetrics(scores.logits, scores.labels, lossOf),
-        images_per_s: seen / seconds,
+        train_loss: partial.lossSum / Math.max(1, partial.seen),
+        train_accuracy: partial.correct / Math.max(1, partial.seen),
+        ...validationMetrics(scores.logits, scores.labels),
+        images_per_s: partial.seen / seconds,
         seconds,
       };
       history.push(m);
-      schedule.afterEpoch(metricValue(m, config.monitor));
       const value = metricValue(m, config.monitor);
+      schedule.afterEpoch(value);
       const isBest = improved(value, best?.value, mode);
       if (isBest) {
         best = { epoch, value };
@@ -345,19 +358,26 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       );
       writeFileAtomic(path.join(runDir, 'metrics.jsonl'), history.map((h) => JSON.stringify(h)).join('\n') + '\n');
       if (tb) {
-        for (const [k, v] of Object.entries(m)) if (k !== 'epoch' && Number.isFinite(v)) tb.addScalar(k.replace('_', '/'), v, epoch);
+        for (const [k, v] of Object.entries(m)) {
+          if (k !== 'epoch' && k !== 'step' && Number.isFinite(v)) tb.addScalar(k.replace('_', '/'), v, epoch);
+        }
       }
-      const st = checkpointState();
+      const st = checkpointState(null);
       saveCheckpoint(path.join(runDir, 'checkpoints/last'), { model, optimizer, state: st });
       if (isBest) saveCheckpoint(path.join(runDir, 'checkpoints/best'), { model, state: st });
       epochsThisCall++;
+      if (stopRequested) {
+        interrupted = epoch < config.epochs;
+        if (interrupted) logger.warn(`stopped after epoch ${epoch}; resume with: lensfind train --resume ${runDir}`);
+        break;
+      }
       if (config.early_stopping_patience !== null && badEpochs >= config.early_stopping_patience) {
         logger.info(`early stopping: ${config.monitor} has not improved for ${badEpochs} epochs`);
         break;
       }
     }
   } finally {
-    if (handlers) for (const [s, h] of Object.entries(handlers)) process.off(s, h);
+    for (const s of signals) process.off(s, onSignal);
     await loader.close();
   }
 
@@ -377,8 +397,12 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     seconds: totalSeconds,
     images_per_s: trainedImages / totalSeconds,
   };
-  writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 1));
-  if (!interrupted) logger.info(`done in ${totalSeconds.toFixed(1)} s; best ${config.monitor} ${fmt(best?.value ?? NaN)} at epoch ${best?.epoch ?? '-'}`);
+  if (opts.maxSteps === undefined) writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 1));
+  if (!interrupted) {
+    logger.info(
+      `done in ${totalSeconds.toFixed(1)} s; best ${config.monitor} ${fmt(best?.value ?? NaN)} at epoch ${best?.epoch ?? '-'}`,
+    );
+  }
   return {
     runDir,
     epochs: epoch,
@@ -387,6 +411,42 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     history,
     parameters,
     summary,
+    phases,
   };
+
+  /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
+  function trainStep(batch: Batch, times: PhaseTimes): { loss: number; right: number } {
+    return scope(() => {
+      const ta = performance.now();
+      const x = fromTypedArray(batch.x, batch.shape);
+      const y = fromTypedArray(batch.y, [batch.y.length]);
+      const logits = model.forward(x).reshape([-1]);
+      const l = lossFn(logits, y);
+      const tb1 = performance.now();
+      optimizer.zeroGrad();
+      l.backward();
+      const tc = performance.now();
+      if (config.clip_grad_norm !== null) clipGradNorm_(model.parameters(), config.clip_grad_norm);
+      optimizer.step();
+      schedule.afterBatch();
+      const td = performance.now();
+      const right = logits.detach().gt(0).eq(y.gt(0.5)).sum().item();
+      const loss = l.item();
+      const te = performance.now();
+      times.forward += (tb1 - ta + (te - td)) / 1000;
+      times.backward += (tc - tb1) / 1000;
+      times.optimizer += (td - tc) / 1000;
+      return { loss, right };
+    });
+  }
 }
 
+/** Logs a gallery of the first training batch to TensorBoard; a plotting failure never stops training. */
+async function logBatchImage(tb: SummaryWriter, batch: Batch, logger: Logger): Promise<void> {
+  try {
+    const { png, width, height } = await batchGallery(batch);
+    tb.addImage('train/first_batch', png, height, width, 0);
+  } catch (err) {
+    logger.warn(`could not log the first batch as an image: ${(err as Error).message}`);
+  }
+}

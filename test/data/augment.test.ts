@@ -75,3 +75,11 @@ test('rot90 draws cover all four turns about equally', () => {
   for (let i = 0; i < 4000; i++) counts[drawAugment(full, 1, 9, 0, i).k]++;
   for (const c of counts) assert.ok(c > 900 && c < 1100, `counts ${counts}`);
 });
+
+test('a non-square cutout keeps its shape under every draw', () => {
+  const img = Float32Array.from({ length: 2 * 4 * 6 }, (_, i) => i);
+  for (let i = 0; i < 16; i++) {
+    const out = augmentImage(img, { bands: 2, height: 4, width: 6 }, full, id, 1, 0, i);
+    assert.equal(out.length, img.length);
+  }
+});

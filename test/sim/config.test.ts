@@ -43,6 +43,16 @@ test('split counts set n; a different n is an error naming n', () => {
     fieldOf(() => loadSimulateConfig({ flags: { n: 40, splits: { train: 30, val: 5, test: 10 } } })),
     'n',
   );
+  // n from the command line over a file with counts keeps their proportions.
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-simcfg-'));
+  const file = path.join(dir, 'counts.yaml');
+  writeFileSync(file, 'backend: simple\nsplits: { train: 30, val: 0, test: 10 }\n');
+  const scaled = loadSimulateConfig({ file, flags: { n: 100 } });
+  assert.deepEqual(splitCounts(scaled), { train: 75, val: 0, test: 25 });
+  assert.equal(
+    fieldOf(() => loadSimulateConfig({ file, overrides: ['n=100'] })),
+    'n',
+  );
   assert.equal(
     fieldOf(() => loadSimulateConfig({ flags: { splits: { train: 2.5, val: 0, test: 1 } } })),
     'splits',

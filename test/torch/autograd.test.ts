@@ -35,6 +35,8 @@ test('gradients accumulate, can be cleared, and backward takes an explicit gradi
   assert.equal(x.grad, null);
   x.grad = ones([3]);
   assert.deepEqual(x.grad!.toArray(), [1, 1, 1]);
+  assert.throws(() => (x.grad = ones([2])), /assigned grad has shape \[2\]/);
+  assert.throws(() => (x.grad = ones([3], { dtype: 'float64' })), /dtype float64/);
   const d = x.mul(2).detach();
   assert.equal(d.requiresGrad, false);
   assert.throws(() => tensor([1]).sum().backward(), /does not require grad/);

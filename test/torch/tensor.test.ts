@@ -87,6 +87,15 @@ test('scalar operands keep integer dtypes and promote like PyTorch', () => {
   assert.deepEqual(x.clamp(null, 5).toArray(), [1, 4, 5]);
   assert.deepEqual(tensor([0, 1]).logicalNot().toArray(), [1, 0]);
   assert.deepEqual(tensor([NaN, 1, Infinity]).isfinite().toArray(), [0, 1, 0]);
+  // numbers in tensor-only ops promote like Python scalars
+  const cond = tensor([true, false]);
+  const ints = tensor([1, 2], { dtype: 'int64' });
+  assert.equal(where(cond, ints, 0.5).dtype, 'float32');
+  assert.deepEqual(where(cond, ints, 0.5).toArray(), [1, 0.5]);
+  assert.equal(where(cond, ints, 7).dtype, 'int64');
+  assert.equal(where(cond, tensor([1, 2], { dtype: 'float64' }), 0).dtype, 'float64');
+  assert.deepEqual(ints.maximum(1.5).toArray(), [1.5, 2]);
+  assert.deepEqual(where(cond, 1, 0).toArray(), [1, 0]);
 });
 
 test('in-place ops mutate and return this; other ops never mutate', () => {

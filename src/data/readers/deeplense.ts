@@ -5,6 +5,9 @@ import type { DatasetItem, Split } from '../types.js';
 export const DEEPLENSE_DIRS: readonly [string, Split, number][] = [
   ['train_lenses', 'train', 1],
   ['train_nonlenses', 'train', 0],
+  // val_* is not DeepLense's, but `lensfind simulate --layout deeplense` writes it for a validation split.
+  ['val_lenses', 'val', 1],
+  ['val_nonlenses', 'val', 0],
   ['test_lenses', 'test', 1],
   ['test_nonlenses', 'test', 0],
 ];
@@ -16,10 +19,10 @@ export function readDeepLenseFolder(root: string): DatasetItem[] {
     const full = path.join(root, dir);
     if (!existsSync(full)) continue;
     for (const name of readdirSync(full)
-      .filter((f) => f.endsWith('.npy'))
+      .filter((f) => /\.(npy|fits)$/.test(f))
       .sort()) {
       items.push({
-        id: `${dir}/${name.slice(0, -4)}`,
+        id: `${dir}/${name.replace(/\.(npy|fits)$/, '')}`,
         label,
         split,
         source: { file: path.join(full, name) },

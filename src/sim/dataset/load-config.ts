@@ -9,7 +9,7 @@ import {
   type ConfigLayer,
   type PlainObject,
 } from '../../config/load.js';
-import { simulateConfigSchema, type SimulateConfig } from '../config.js';
+import { isFractions, simulateConfigSchema, type SimulateConfig } from '../config.js';
 import { loadSurvey } from '../survey.js';
 import { isSeedsFormat, mapSeedsConfig } from '../seeds-format.js';
 
@@ -39,7 +39,7 @@ export interface LoadSimulateConfigOptions {
   file?: string;
   /** `--set key.path=value` assignments. */
   overrides?: readonly string[];
-  /** Values from command-line flags (`{ n: 100, workers: 4 }`), applied last. */
+  /** Values from command-line flags (`{ n: 100, workers: 4 }`), applied last; `n` over split counts keeps their proportions. */
   flags?: PlainObject;
 }
 
@@ -62,8 +62,17 @@ export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateCon
   }
   if (opts.file !== undefined) layers.push(fileLayer(opts.file));
   for (const o of opts.overrides ?? []) layers.push({ source: `--set ${o}`, value: parseOverride(o) });
-  if (opts.flags && Object.keys(opts.flags).length > 0)
-    layers.push({ source: 'command-line flags', value: opts.flags });
+  const flags: PlainObject = { ...opts.flags };
+  if (flags.n !== undefined && flags.splits === undefined) {
+    // `--n` over a config with split counts (the seeds' n_train/n_test): keep their proportions.
+    const before = resolveConfig(simulateConfigSchema, layers);
+    if (!isFractions(before.splits)) {
+      const { train, val, test } = before.splits;
+      const sum = train + val + test;
+      flags.splits = { train: train / sum, val: val / sum, test: test / sum };
+    }
+  }
+  if (Object.keys(flags).length > 0) layers.push({ source: 'command-line flags', value: flags });
   const cfg = resolveConfig(simulateConfigSchema, layers);
   checkSurvey(cfg);
   return cfg;

@@ -1,0 +1,228 @@
+import path from 'node:path';
+import { ConfigError, LensfindError } from '../errors.js';
+import { openDataset } from '../data/open.js';
+import { splitIndices } from '../data/split.js';
+import type { Dataset, DataFormat, SkippedItem, Split } from '../data/types.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { calibrationPath, loadRun, type LoadedRun } from '../train/load-run.js';
+import type { CombineMethod } from './ensemble.js';
+import { expectedCalibrationError, logLoss } from './probability.js';
+import { gatherScores, type GatheredScores } from './report-score.js';
+import { jsonSafe, writeEvaluation, type EvaluationReport } from './report-write.js';
+import { fitTemperature, sigmoid } from './temperature.js';
+
+export interface EvaluateDataOptions {
+  /** Dataset path (default: the first run's training data). */
+  data?: string;
+  format?: DataFormat;
+  /** Default: 'test', or 'val' when the data has no test split. */
+  split?: Split;
+  checkpoint?: 'best' | 'last';
+  tta?: boolean;
+  batchSize?: number;
+  workers?: number;
+  /** Bootstrap resamples (default 1000). */
+  bootstrap?: number;
+  plots?: boolean;
+  onSkip?: (s: SkippedItem) => void;
+  onBatch?: (done: number, total: number) => void;
+}
+
+interface OpenedEvalData {
+  dataset: Dataset;
+  dataPath: string;
+  split: Split;
+  indices: number[];
+}
+
+/**
+ * Opens the evaluation data with the run's reader settings (format, seed, validation fraction), so a run's
+ * own data splits exactly as in training; picks the split (test, else val).
+ */
+export async function openEvalData(run: LoadedRun, opts: EvaluateDataOptions, defaultSplits: Split[]): Promise<OpenedEvalData> {
+  const dataPath = opts.data ?? run.config.data.path;
+  if (!dataPath) {
+    throw new ConfigError(`${run.runDir}: the run's config has no data.path; give --data PATH`, 'data.path');
+  }
+  const sameData = opts.data === undefined || path.resolve(opts.data) === path.resolve(run.config.data.path ?? '');
+  const runFormat = run.config.data.format === 'auto' ? undefined : run.config.data.format;
+  const dataset = await openDataset(dataPath, {
+    format: opts.format ?? (sameData ? runFormat : undefined),
+    valFraction: run.config.data.valFraction,
+    seed: run.config.seed,
+    labels: sameData ? run.config.data.labels : undefined,
+    onSkip: opts.onSkip,
+  });
+  const splits = opts.split ? [opts.split] : defaultSplits;
+  for (const split of splits) {
+    const indices = splitIndices(dataset.items, split);
+    if (indices.length > 0) return { dataset, dataPath, split, indices };
+  }
+  const have = [...new Set(dataset.items.map((it) => it.split))].join(', ');
+  throw new LensfindError(
+    'E_DATA',
+    `${dataPath}: no items in split ${splits.map((s) => `'${s}'`).join(' or ')} (the data has: ${have}); pick one with --split`,
+  );
+}
+
+/** eval/<dataset> folder name: the data folder's name, with the split, checkpoint and TTA when not the default. */
+export function evalFolderName(dataPath: string, split: Split, checkpoint: string, tta: boolean): string {
+  const base = path.basename(path.resolve(dataPath)).replace(/\.(npy|npz)$/, '');
+  return [base, split !== 'test' ? split : '', checkpoint !== 'best' ? checkpoint : '', tta ? 'tta' : '']
+    .filter(Boolean)
+    .join('-');
+}
+
+async function report(
+  runs: LoadedRun[],
+  opened: OpenedEvalData,
+  scores: GatheredScores,
+  outDir: string,
+  opts: EvaluateDataOptions,
+  config: Record<string, unknown>,
+): Promise<EvaluationReport> {
+  const { dataset } = opened;
+  return writeEvaluation(
+    outDir,
+    {
+      ids: scores.ids,
+      labels: scores.labels,
+      score: scores.score,
+      logit: scores.logit,
+      meta: scores.indices.map((i) => dataset.items[i].meta),
+      models: runs.length > 1 ? runs.map((r, m) => ({ name: modelName(runs, m), probs: scores.probs[m] })) : undefined,
+      image: (k) => dataset.load(scores.indices[k]),
+      shape: [dataset.bands, dataset.height, dataset.width],
+    },
+    {
+      history: runs.length === 1 ? path.join(runs[0].runDir, 'metrics.jsonl') : undefined,
+      bootstrap: opts.bootstrap,
+      plots: opts.plots,
+      config: {
+        ...config,
+        data: path.resolve(opened.dataPath),
+        format: dataset.format,
+        split: opened.split,
+        images: scores.ids.length,
+        skipped: dataset.skipped.length,
+        tta: opts.tta ?? false,
+        seconds: Number(scores.seconds.toFixed(3)),
+      },
+    },
+  );
+}
+
+/** Unique short names for ensemble members (run folder names, numbered when two are the same). */
+function modelName(runs: LoadedRun[], m: number): string {
+  const name = runs[m].name.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return runs.filter((r) => r.name === runs[m].name).length > 1 ? `${name}-${m + 1}` : name;
+}
+
+export interface EvaluateResult extends EvaluationReport {
+  scores: GatheredScores;
+  split: Split;
+}
+
+/** `lensfind evaluate`: scores a dataset with a run and writes <run>/eval/<dataset>/ (or `out`). */
+export async function evaluateRun(
+  runDir: string,
+  opts: EvaluateDataOptions & { out?: string } = {},
+): Promise<EvaluateResult> {
+  const run = loadRun(runDir, { checkpoint: opts.checkpoint });
+  const opened = await openEvalData(run, opts, ['test', 'val']);
+  const scores = await gatherScores([run], opened.dataset, opened.indices, {
+    batchSize: opts.batchSize ?? run.config.eval_batch_size,
+    tta: opts.tta,
+    workers: opts.workers ?? run.config.data.workers,
+    onSkip: opts.onSkip,
+    onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
+  });
+  const outDir =
+    opts.out ?? path.join(runDir, 'eval', evalFolderName(opened.dataPath, opened.split, run.checkpoint, opts.tta ?? false));
+  const rep = await report([run], opened, scores, outDir, opts, {
+    command: 'evaluate',
+    run: path.resolve(runDir),
+    checkpoint: run.checkpoint,
+    epoch: run.epoch,
+    temperature: run.temperature,
+  });
+  return { ...rep, scores, split: opened.split };
+}
+
+/** `lensfind ensemble`: combines several runs (any architectures and input sizes) on one dataset into `out`. */
+export async function evaluateEnsemble(
+  runDirs: string[],
+  opts: EvaluateDataOptions & { out: string; method?: CombineMethod; weights?: number[] },
+): Promise<EvaluateResult> {
+  if (runDirs.length === 0) throw new ConfigError('ensemble: give at least one run (--runs R1 R2 ...)', 'runs');
+  const runs = runDirs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
+  const opened = await openEvalData(runs[0], opts, ['test', 'val']);
+  const scores = await gatherScores(runs, opened.dataset, opened.indices, {
+    batchSize: opts.batchSize ?? runs[0].config.eval_batch_size,
+    tta: opts.tta,
+    workers: opts.workers ?? 1,
+    method: opts.method,
+    weights: opts.weights,
+    onSkip: opts.onSkip,
+    onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
+  });
+  const rep = await report(runs, opened, scores, opts.out, opts, {
+    command: 'ensemble',
+    runs: runs.map((r) => ({ run: path.resolve(r.runDir), checkpoint: r.checkpoint, model: r.config.model.name, imageSize: r.imageSize, temperature: r.temperature })),
+    method: opts.method ?? 'mean',
+    ...(opts.weights ? { weights: opts.weights } : {}),
+  });
+  return { ...rep, scores, split: opened.split };
+}
+
+export interface CalibrationResult {
+  temperature: number;
+  n: number;
+  split: Split;
+  before: { ece: number; logLoss: number };
+  after: { ece: number; logLoss: number };
+  file: string;
+}
+
+/**
+ * `lensfind calibrate`: fits the temperature T of sigmoid(logit / T) on the validation split by minimising the
+ * log loss, and stores it atomically in <run>/calibration.json, which loadRun (so evaluate and predict) applies.
+ */
+export async function calibrateRun(runDir: string, opts: EvaluateDataOptions = {}): Promise<CalibrationResult> {
+  const run = loadRun(runDir, { checkpoint: opts.checkpoint });
+  run.temperature = 1; // fit on the raw logits, whatever an earlier calibration stored
+  const opened = await openEvalData(run, opts, ['val']);
+  const scores = await gatherScores([run], opened.dataset, opened.indices, {
+    batchSize: opts.batchSize ?? run.config.eval_batch_size,
+    tta: opts.tta,
+    workers: opts.workers ?? run.config.data.workers,
+    onSkip: opts.onSkip,
+  });
+  const logits = scores.logits[0];
+  const temperature = fitTemperature(logits, scores.labels);
+  const measure = (t: number) => {
+    const p = logits.map((z) => sigmoid(z / t));
+    return { ece: expectedCalibrationError(scores.labels, p), logLoss: logLoss(scores.labels, p) };
+  };
+  const result = {
+    temperature,
+    n: logits.length,
+    split: opened.split,
+    before: measure(1),
+    after: measure(temperature),
+    file: calibrationPath(runDir),
+  };
+  const { file: _f, ...stored } = result;
+  writeFileAtomic(
+    result.file,
+    jsonSafe({
+      ...stored,
+      method: 'temperature',
+      checkpoint: run.checkpoint,
+      data: path.resolve(opened.dataPath),
+      tta: opts.tta ?? false,
+      created: new Date().toISOString(),
+    }) + '\n',
+  );
+  return result;
+}

@@ -1,0 +1,58 @@
+import { metricsByBin, type BinMetrics, type ColumnValue } from './by-bin.js';
+
+/**
+ * Lens properties: non-lenses carry 0 or NaN there (simulator convention), so these columns are binned over the
+ * lenses only and give completeness (TPR) per bin.
+ */
+export const LENS_COLUMNS = ['theta_E', 'arc_snr', 'magnification', 'source_offset', 'q'];
+/** Columns binned by value over all rows: TPR for 'none' (lenses), FPR for each kind of non-lens. */
+export const CATEGORY_COLUMNS = ['negative_kind'];
+
+/** Up to `n` bins with edges at quantiles of the values (distinct, rounded to 3 significant digits). */
+export function quantileEdges(values: readonly number[], n = 5): number[] {
+  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length < 2 || s[0] === s[s.length - 1]) return [];
+  const round = (x: number) => Number(x.toPrecision(3));
+  const edges = [s[0]];
+  for (let k = 1; k < n; k++) {
+    const e = round(s[Math.floor((k * (s.length - 1)) / n)]);
+    if (e > edges[edges.length - 1]) edges.push(e);
+  }
+  const last = s[s.length - 1];
+  if (last > edges[edges.length - 1]) edges.push(last);
+  return edges.length >= 2 ? edges : [];
+}
+
+/**
+ * Metrics per bin of every known metadata column present (theta_E, arc_snr, magnification, negative_kind, ...),
+ * at `threshold`. Columns with a single value are skipped.
+ */
+export function binnedMetrics(
+  labels: readonly number[],
+  scores: readonly number[],
+  meta: readonly Record<string, string | number>[],
+  threshold = 0.5,
+): Record<string, BinMetrics[]> {
+  const out: Record<string, BinMetrics[]> = {};
+  const present = (col: string) => meta.some((m) => m[col] !== undefined && m[col] !== '');
+  for (const col of LENS_COLUMNS) {
+    if (!present(col)) continue;
+    const values: ColumnValue[] = meta.map((m, i) => (labels[i] === 1 ? toNumber(m[col]) : null));
+    const edges = quantileEdges(values.filter((v): v is number => typeof v === 'number'));
+    if (edges.length < 2) continue;
+    out[col] = metricsByBin(labels, scores, values, edges, { threshold });
+  }
+  for (const col of CATEGORY_COLUMNS) {
+    if (!present(col)) continue;
+    const values = meta.map((m) => m[col] ?? null);
+    if (new Set(values).size < 2) continue;
+    out[col] = metricsByBin(labels, scores, values, 'categorical', { threshold });
+  }
+  return out;
+}
+
+function toNumber(v: string | number | undefined): number | null {
+  if (v === undefined || v === '') return null;
+  const x = Number(v);
+  return Number.isFinite(x) ? x : null;
+}

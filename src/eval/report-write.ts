@@ -1,0 +1,221 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { writeFileAtomic } from '../io/atomic.js';
+import { writeCsv, type CsvRow } from '../io/csv.js';
+import {
+  colourComposite,
+  confusionPlot,
+  gallery,
+  historyPlot,
+  metricVsBin,
+  parseMetricsJsonl,
+  prPlot,
+  reliabilityPlot,
+  rocPlot,
+  saveChart,
+  scoreHistogram,
+  type Chart,
+  type GalleryItem,
+} from '../plot/index.js';
+import type { BinMetrics } from './by-bin.js';
+import { confusion } from './confusion.js';
+import { precisionRecallCurve, rocCurve } from './curves.js';
+import { reliabilityCurve } from './probability.js';
+import { binnedMetrics } from './report-bins.js';
+import { summarize, type EvaluationSummary } from './summary.js';
+
+/** One scored evaluation set: what evaluate and ensemble hand to the report writer. */
+export interface EvaluationData {
+  ids: string[];
+  labels: number[];
+  /** Lens probabilities (calibrated, combined for ensembles). */
+  score: number[];
+  /** Raw logit for one model (score = sigmoid(logit / T)); logit(score) for an ensemble. */
+  logit: number[];
+  /** Per-item metadata columns (theta_E, negative_kind, ...). */
+  meta: Record<string, string | number>[];
+  /** Ensembles: each model's calibrated probabilities, written as score_<name> columns. */
+  models?: { name: string; probs: number[] }[];
+  /** Raw pixels of item k (for the galleries), with their shape. */
+  image?: (k: number) => Promise<Float32Array>;
+  shape?: [number, number, number];
+}
+
+export interface ReportOptions {
+  /** A run's metrics.jsonl for the history plot. */
+  history?: string;
+  /** Written to config.yaml: what was evaluated and how. */
+  config: Record<string, unknown>;
+  bootstrap?: number;
+  seed?: number;
+  prevalence?: number;
+  threshold?: number;
+  /** Tiles per gallery (default 12). */
+  galleryCount?: number;
+  /** Skip charts and galleries (metrics and predictions only). */
+  plots?: boolean;
+}
+
+export interface EvaluationReport {
+  outDir: string;
+  summary: EvaluationSummary;
+  byBin: Record<string, BinMetrics[]>;
+  models: { name: string; rocAuc: number | null; averagePrecision: number | null }[];
+  files: string[];
+}
+
+/** JSON without NaN/Infinity: such values become null. */
+export function jsonSafe(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
+}
+
+/**
+ * Writes an evaluation folder: metrics.json (summary with bootstrap intervals, per-bin metrics, per-model
+ * metrics for ensembles), predictions.csv, config.yaml, and unless `plots` is false the charts as PNG and SVG
+ * (roc, roc_logfpr, pr, confusion, reliability, score_histogram, metric_vs_<column>, history) and galleries
+ * (errors.png: top false positives then top false negatives; false_positives.png, false_negatives.png,
+ * candidates.png).
+ */
+export async function writeEvaluation(
+  outDir: string,
+  data: EvaluationData,
+  opts: ReportOptions,
+): Promise<EvaluationReport> {
+  mkdirSync(outDir, { recursive: true });
+  const { labels, score } = data;
+  const threshold = opts.threshold ?? 0.5;
+  const summary = summarize(labels, score, {
+    bootstrap: opts.bootstrap ?? 1000,
+    seed: opts.seed ?? 0,
+    prevalence: opts.prevalence ?? 1 / 1000,
+  });
+  const byBin = binnedMetrics(labels, score, data.meta, threshold);
+  const models = (data.models ?? []).map((m) => {
+    const s = summarize(labels, m.probs, { bootstrap: 0 });
+    return { name: m.name, rocAuc: s.rocAuc, averagePrecision: s.averagePrecision };
+  });
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileAtomic(path.join(outDir, name), text);
+    files.push(name);
+  };
+  put('metrics.json', jsonSafe({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }) + '\n');
+  put('config.yaml', stringify(opts.config));
+
+  const metaCols = [...new Set(data.meta.flatMap((m) => Object.keys(m)))].filter(
+    (c) => !['id', 'label', 'score', 'logit', 'split', 'path'].includes(c),
+  );
+  const modelCols = (data.models ?? []).map((m) => `score_${m.name}`);
+  const rows: CsvRow[] = data.ids.map((id, k) => {
+    const row: CsvRow = { id, label: labels[k], score: score[k], logit: data.logit[k] };
+    (data.models ?? []).forEach((m, j) => (row[modelCols[j]] = m.probs[k]));
+    for (const c of metaCols) row[c] = data.meta[k][c];
+    return row;
+  });
+  writeCsv(path.join(outDir, 'predictions.csv'), rows, ['id', 'label', 'score', 'logit', ...modelCols, ...metaCols]);
+  files.push('predictions.csv');
+
+  if (opts.plots !== false) files.push(...(await writeCharts(outDir, data, summary, byBin, threshold, opts)));
+  return { outDir, summary, byBin, models, files };
+}
+
+async function writeCharts(
+  outDir: string,
+  data: EvaluationData,
+  summary: EvaluationSummary,
+  byBin: Record<string, BinMetrics[]>,
+  threshold: number,
+  opts: ReportOptions,
+): Promise<string[]> {
+  const { labels, score } = data;
+  const files: string[] = [];
+  const save = async (chart: Chart, name: string) => {
+    await saveChart(chart, path.join(outDir, name));
+    files.push(`${name}.png`, `${name}.svg`);
+  };
+  const both = summary.positives > 0 && summary.negatives > 0;
+  if (both) {
+    const roc = rocCurve(labels, score);
+    const series = { name: 'model', fpr: roc.fpr, tpr: roc.tpr, auc: summary.rocAuc ?? undefined };
+    const list = [series, ...(data.models ?? []).map((m) => ({ name: m.name, ...pick(rocCurve(labels, m.probs)) }))];
+    await save(await rocPlot(list, { title: 'ROC' }), 'roc');
+    await save(await rocPlot(list, { title: 'ROC (log FPR)', logFpr: true }), 'roc_logfpr');
+    const pr = precisionRecallCurve(labels, score);
+    await save(await prPlot({ name: 'model', ...pr, ap: summary.averagePrecision ?? undefined }, { title: 'Precision-recall' }), 'pr');
+  }
+  await save(await confusionPlot(confusion(labels, score, threshold), { threshold }), 'confusion');
+  const rel = reliabilityCurve(labels, score).filter((b) => b.count > 0);
+  await save(await reliabilityPlot(rel, { ece: summary.ece }), 'reliability');
+  await save(await scoreHistogram(labels, score, { logCount: true }), 'score_histogram');
+  for (const [col, bins] of Object.entries(byBin)) {
+    const rows = bins.map((b) => ({ bin: b.bin, value: col === 'negative_kind' && b.bin !== 'none' ? b.fpr : b.tpr, count: b.count }));
+    const metric = col === 'negative_kind' ? 'TPR (none) / FPR (kinds)' : 'TPR';
+    await save(await metricVsBin(rows, { metric, xTitle: col, yDomain: [0, 1], title: `${metric} vs ${col}` }), `metric_vs_${col}`);
+  }
+  if (opts.history && existsSync(opts.history)) {
+    const lines = parseMetricsJsonl(readFileSync(opts.history, 'utf8'), opts.history);
+    if (lines.length > 0) await save(await historyPlot(lines, { title: 'Training history' }), 'history');
+  }
+  if (data.image && data.shape) files.push(...(await writeGalleries(outDir, data, opts.galleryCount ?? 12)));
+  return files;
+}
+
+const pick = (c: { fpr: number[]; tpr: number[] }) => ({ fpr: c.fpr, tpr: c.tpr });
+
+/** Positions of the top `n` by key, descending. */
+function topBy(positions: number[], key: (k: number) => number, n: number): number[] {
+  return positions.sort((a, b) => key(b) - key(a)).slice(0, n);
+}
+
+/** The last path segment of an id, at most 8 characters, so a caption fits under a 128-pixel tile. */
+const shortId = (id: string) => (id.split('/').pop() ?? id).slice(-8);
+
+async function writeGalleries(outDir: string, data: EvaluationData, n: number): Promise<string[]> {
+  const all = data.ids.map((_, k) => k);
+  const fps = topBy(all.filter((k) => data.labels[k] === 0), (k) => data.score[k], n);
+  const fns = topBy(all.filter((k) => data.labels[k] === 1), (k) => -data.score[k], n);
+  const top = topBy(all.slice(), (k) => data.score[k], n);
+  const tile = async (k: number, tag: string): Promise<GalleryItem> => ({
+    image: colourComposite(await data.image!(k), data.shape!),
+    caption: `${tag}${data.score[k].toFixed(3)} ${shortId(data.ids[k])}`,
+  });
+  const tiles = (ks: number[], tag: string) => Promise.all(ks.map((k) => tile(k, tag)));
+  const files: string[] = [];
+  const write = async (name: string, items: GalleryItem[], title: string) => {
+    if (items.length === 0) return;
+    writeFileAtomic(path.join(outDir, name), await gallery(items, { title, cols: 6, tile: 128 }));
+    files.push(name);
+  };
+  const fpTiles = await tiles(fps, 'FP ');
+  const fnTiles = await tiles(fns, 'FN ');
+  await write('errors.png', [...fpTiles, ...fnTiles], 'Top false positives (FP) and false negatives (FN)');
+  await write('false_positives.png', fpTiles, 'Highest-scored non-lenses');
+  await write('false_negatives.png', fnTiles, 'Lowest-scored lenses');
+  await write('candidates.png', await tiles(top, ''), 'Top candidates');
+  return files;
+}
+
+/** A compact table of the headline metrics for the console. */
+export function formatSummaryTable(s: EvaluationSummary, extra: [string, string][] = []): string {
+  const f = (x: number | null | undefined, d = 4) => (x === null || x === undefined ? '-' : x.toFixed(d));
+  const ci = (name: string) => {
+    const i = s.intervals[name];
+    return i ? ` [${f(i.lower, 3)}, ${f(i.upper, 3)}]` : '';
+  };
+  const rows: [string, string][] = [
+    ['images', `${s.n} (${s.positives} lenses, ${s.negatives} non-lenses)`],
+    ['ROC AUC', f(s.rocAuc) + ci('rocAuc')],
+    ['average precision', f(s.averagePrecision) + ci('averagePrecision')],
+    ...Object.entries(s.tprAtFpr).map(([k, v]): [string, string] => [`TPR @ FPR ${k}`, f(v) + ci(`tprAtFpr@${k}`)]),
+    ['TPR0 / TPR10', `${f(s.tpr0)} / ${f(s.tpr10)}`],
+    ['Brier / log loss / ECE', `${f(s.brier)} / ${f(s.logLoss)} / ${f(s.ece)}`],
+    [
+      `purity @ prevalence ${s.prevalence}`,
+      s.thresholds ? `${f(s.thresholds.expectedPurity.half)} (threshold 0.5)` : '-',
+    ],
+    ...extra,
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}

@@ -1,0 +1,115 @@
+import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DataError } from '../errors.js';
+import { detectFormat } from '../data/detect.js';
+import { readItems } from '../data/open.js';
+import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.js';
+import type { DataFormat, DatasetItem, ItemSource, SkippedItem } from '../data/types.js';
+
+/** Image files a plain folder may hold. */
+const IMAGE_FILE = /\.(npy|fits|fit|fts|png|jpe?g|tiff?)$/i;
+const STACK_KEYS = ['x', 'X', 'images', 'image', 'data', 'arr_0'];
+
+/** Cutouts to score, labelled or not (label NaN), with the shape of the first readable one. */
+export interface PredictInput {
+  root: string;
+  /** 'files' for a plain folder, else the reader format used. */
+  format: DataFormat | 'files' | 'stack';
+  items: DatasetItem[];
+  bands: number;
+  height: number;
+  width: number;
+  /** Items rejected before scoring (the first ones that could not be read). */
+  rejected: SkippedItem[];
+}
+
+function unlabeled(id: string, source: ItemSource): DatasetItem {
+  return { id, label: NaN, source, meta: {} };
+}
+
+/** Every image file under `dir`, recursively, sorted (ids are paths relative to the folder, without extension). */
+function listFolder(dir: string): DatasetItem[] {
+  const items: DatasetItem[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (IMAGE_FILE.test(name)) items.push(unlabeled(path.relative(dir, full).replace(IMAGE_FILE, ''), { file: full }));
+    }
+  };
+  walk(dir);
+  return items;
+}
+
+/**
+ * One .npy/.npz file: a stack [N, bands, H, W] (one item per slice), [N, H, W] when the model takes one band,
+ * else a single cutout [bands, H, W].
+ */
+function listStack(file: string, bands: number): DatasetItem[] {
+  const stem = path.basename(file, path.extname(file));
+  let shape: number[];
+  let key: string | undefined;
+  if (file.toLowerCase().endsWith('.npz')) {
+    const arrays = cachedNpz(file);
+    key = STACK_KEYS.find((k) => arrays.has(k)) ?? [...arrays.keys()].find((k) => arrays.get(k)!.shape.length >= 3);
+    if (!key) throw new DataError(`${file}: no image array (expected one of ${STACK_KEYS.join(', ')})`, file);
+    shape = arrays.get(key)!.shape;
+  } else {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch (err) {
+      throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
+    }
+    try {
+      shape = readNpyHeader(fd, file).shape;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const isStack = shape.length === 4 || (shape.length === 3 && bands === 1);
+  if (!isStack) return [unlabeled(stem, { file, key })];
+  const width = String(shape[0] - 1).length;
+  return Array.from({ length: shape[0] }, (_, i) => unlabeled(`${stem}#${String(i).padStart(width, '0')}`, { file, key, index: i }));
+}
+
+/**
+ * Opens cutouts for `lensfind predict`: a dataset in any reader layout (labels kept but not needed), a plain
+ * folder of .npy/.fits/.png files (searched recursively), or one .npy/.npz stack. Files are not read up front
+ * (a survey folder may hold millions): only until the first readable one gives the shape; unreadable files met
+ * on the way are returned in `rejected`, and the rest are found while scoring.
+ */
+export async function openPredictInput(p: string, opts: { bands: number; format?: DataFormat }): Promise<PredictInput> {
+  const root = path.resolve(p);
+  if (!existsSync(root)) throw new DataError(`${root}: no such file or folder`, root);
+  let format: PredictInput['format'];
+  let items: DatasetItem[];
+  if (statSync(root).isFile()) {
+    format = 'stack';
+    items = listStack(root, opts.bands);
+  } else {
+    let layout: DataFormat | undefined = opts.format;
+    if (!layout) {
+      try {
+        layout = detectFormat(root);
+      } catch {
+        layout = undefined; // not a labelled layout: a plain folder of files
+      }
+      if (layout === 'fits' && !existsSync(path.join(root, 'labels.csv'))) layout = undefined;
+    }
+    format = layout ?? 'files';
+    items = layout ? readItems(root, layout) : listFolder(root);
+  }
+  if (items.length === 0) throw new DataError(`${root}: no images found (looked for ${IMAGE_FILE.source} files)`, root);
+  const rejected: SkippedItem[] = [];
+  for (let k = 0; k < items.length; k++) {
+    try {
+      const img = await readSource(items[k].source);
+      const [bands, height, width] = img.shape;
+      return { root, format, items: items.slice(k), bands, height, width, rejected };
+    } catch (err) {
+      rejected.push({ source: describe(items[k].source), reason: (err as Error).message });
+    }
+  }
+  throw new DataError(`${root}: none of the ${items.length} images could be read (first: ${rejected[0].reason})`, root);
+}

@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { train } from '../../src/train/trainer.js';
+import { loadRun } from '../../src/train/load-run.js';
+import { batchLogits } from '../../src/train/score.js';
+import { TIMING_FIELDS } from '../../src/train/metrics.js';
+import { loadSafetensors } from '../../src/torch/serialization.js';
+import { writeToyDeepLense, toyConfig, toyCutout } from './toy-data.js';
+
+const data = writeToyDeepLense({ perClass: 24, seed: 3 });
+// Dropout, augmentation, cosine schedule and AdamW all carry state across the interruption.
+const config = (name: string) => toyConfig(data, { epochs: 3, batch_size: 8, run: { name } });
+
+function weights(runDir: string, which = 'last'): Map<string, number[]> {
+  const sd = loadSafetensors(path.join(runDir, 'checkpoints', which, 'model.safetensors'));
+  return new Map([...sd].map(([k, t]) => [k, t.toArray()]));
+}
+
+function metricsWithoutTiming(runDir: string): Record<string, unknown>[] {
+  return readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const m = JSON.parse(line) as Record<string, unknown>;
+      for (const k of TIMING_FIELDS) delete m[k];
+      return m;
+    });
+}
+
+test('a run interrupted after epoch 1 and resumed ends with the weights of an uninterrupted run', async () => {
+  const straight = await train(config('straight'), { console: false });
+  assert.equal(straight.epochs, 3);
+  assert.equal(straight.interrupted, false);
+
+  const first = await train(config('resumed'), { console: false, stopAfterEpochs: 1 });
+  assert.equal(first.interrupted, true);
+  assert.equal(first.epochs, 1);
+  const resumed = await train(null, { resume: first.runDir, console: false });
+  assert.equal(resumed.epochs, 3);
+  assert.equal(resumed.interrupted, false);
+
+  const a = weights(straight.runDir);
+  const b = weights(resumed.runDir);
+  assert.deepEqual([...a.keys()], [...b.keys()]);
+  for (const [k, va] of a) {
+    const vb = b.get(k)!;
+    for (let i = 0; i < va.length; i++) assert.ok(Math.abs(va[i] - vb[i]) <= 1e-6 * (1 + Math.abs(va[i])), `${k}[${i}]: ${va[i]} vs ${vb[i]}`);
+  }
+  assert.deepEqual(metricsWithoutTiming(resumed.runDir), metricsWithoutTiming(straight.runDir));
+  // The weights actually moved (a run that never trained would pass the equality above too).
+  assert.ok(straight.history[2].train_loss < straight.history[0].train_loss);
+});
+
+test('a checkpoint loaded with loadRun gives the logits of the model that wrote it', async () => {
+  const run = await train(config('roundtrip'), { console: false, stopAfterEpochs: 2 });
+  const loaded = loadRun(run.runDir, { checkpoint: 'last' });
+  assert.equal(loaded.epoch, 2);
+  assert.equal(loaded.model.training, false);
+  const x = new Float32Array(4 * 3 * 16 * 16);
+  for (let i = 0; i < 4; i++) x.set(toyCutout(i % 2 === 0, 100 + i), i * 3 * 16 * 16);
+  const shape: [number, number, number, number] = [4, 3, 16, 16];
+  const once = batchLogits(loaded.model, { x, shape });
+  // A second, independent load of the same files.
+  const again = batchLogits(loadRun(run.runDir, { checkpoint: 'last' }).model, { x, shape });
+  assert.deepEqual(Array.from(once), Array.from(again));
+  // And the saved weights are those the training left: resuming the finished epochs changes nothing.
+  const continued = await train(null, { resume: run.runDir, console: false, stopAfterEpochs: 0 });
+  assert.equal(continued.epochs, 2);
+  const after = batchLogits(loadRun(run.runDir, { checkpoint: 'last' }).model, { x, shape });
+  assert.deepEqual(Array.from(after), Array.from(once));
+  assert.ok(once.some((v) => v !== once[0]), 'logits differ between images');
+});
+
+test('a SIGINT in the middle of an epoch saves a checkpoint from which the run resumes exactly', async () => {
+  const straight = await train(config('mid-straight'), { console: false });
+  // Stop during epoch 2 (4 steps per epoch): the handler lets step 6 finish, then saves and returns.
+  const first = await train(config('mid-resumed'), {
+    console: false,
+    handleSignals: true,
+    onStep: ({ step }) => {
+      if (step === 6) process.emit('SIGINT');
+    },
+  });
+  assert.equal(first.interrupted, true);
+  assert.equal(first.epochs, 1);
+  assert.equal(process.listenerCount('SIGINT'), 0, 'the handler is removed');
+  const state = JSON.parse(readFileSync(path.join(first.runDir, 'checkpoints/last/state.json'), 'utf8'));
+  assert.equal(state.step, 6);
+  assert.equal(state.partial.batches, 2);
+  const resumed = await train(null, { resume: first.runDir, console: false });
+  assert.equal(resumed.epochs, 3);
+  assert.deepEqual(weights(resumed.runDir), weights(straight.runDir));
+  assert.deepEqual(metricsWithoutTiming(resumed.runDir), metricsWithoutTiming(straight.runDir));
+});
