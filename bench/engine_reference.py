@@ -1,90 +1,98 @@
-"""PyTorch reference for `npm run bench:engine`: the same work as bench/engine.ts, printed as one JSON line.
+"""PyTorch reference for `npm run bench:engine`: the same work as bench/engine.ts, timed on request.
 
-ResNet-18 in torchvision's layout with one logit (64x64x3 input), BCE with logits, AdamW: a batch-32 training
-step and batch-128 inference (eval, no_grad); micro-ops: conv2d 3x3 64->64 on [32,64,32,32], matmul 512x512,
-and a small add ([64] + [64]) measuring per-call overhead. Warm-up, then the median of several repeats.
+bench/engine.ts starts this script once and sends one command per line, alternating with its own timings so that
+both sides see the same machine load: `<task> <calls>` runs the task `calls` times and answers one JSON line
+{"task", "s": seconds per call}. Tasks: train (ResNet-18 in torchvision's layout, one logit, 64x64x3, BCE with
+logits, AdamW, batch 32: forward + backward + step), infer (eval + no_grad, batch 128), conv (conv2d 3x3 64->64
+on [32,64,32,32]), matmul (512x512 @ 512x512), add ([64] + [64], per-call overhead). `info` answers the versions;
+`phases <steps>` times zero_grad, forward, backward and step of the training step separately.
 Run with Debian's /usr/bin/python3 (python3-torch 1.13, python3-torchvision).
 """
-import argparse, json, statistics, time
+import argparse, json, sys, time
 import torch
+import torch.nn.functional as F
 import torchvision
-
-
-def timed(fn, repeats, inner):
-    """Median seconds per call of fn over `repeats` timings of `inner` calls each."""
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        out.append((time.perf_counter() - t0) / inner)
-    return statistics.median(out)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--train-steps", type=int, default=4)
-    ap.add_argument("--infer-steps", type=int, default=2)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--only", default="train,infer,micro")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    only = set(a.only.split(","))
-    res = {"threads": torch.get_num_threads(), "torch": torch.__version__}
 
     model = torchvision.models.resnet18(num_classes=1)
-    if "train" in only:
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
-        loss_fn = torch.nn.BCEWithLogitsLoss()
-        x = torch.randn(32, 3, 64, 64)
-        y = (torch.rand(32, 1) > 0.5).float()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    x = torch.randn(32, 3, 64, 64)
+    y = (torch.rand(32, 1) > 0.5).float()
+    xi = torch.randn(128, 3, 64, 64)
+    xc, wc = torch.randn(32, 64, 32, 32), torch.randn(64, 64, 3, 3)
+    ma, mb = torch.randn(512, 512), torch.randn(512, 512)
+    sa, sb = torch.randn(64), torch.randn(64)
+
+    def train():
         model.train()
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
 
-        def train_step():
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            opt.step()
-
-        for _ in range(a.warmup):
-            train_step()
-        res["train_s"] = timed(train_step, a.repeats, a.train_steps)
-        res["train_ips"] = 32 / res["train_s"]
-
-    if "infer" in only:
+    def infer():
         model.eval()
-        xi = torch.randn(128, 3, 64, 64)
-
-        def infer():
-            with torch.no_grad():
-                model(xi)
-
-        for _ in range(a.warmup):
-            infer()
-        res["infer_s"] = timed(infer, a.repeats, a.infer_steps)
-        res["infer_ips"] = 128 / res["infer_s"]
-
-    if "micro" in only:
-        xc = torch.randn(32, 64, 32, 32)
-        wc = torch.randn(64, 64, 3, 3)
-        ma = torch.randn(512, 512)
-        mb = torch.randn(512, 512)
-        sa = torch.randn(64)
-        sb = torch.randn(64)
         with torch.no_grad():
-            conv = lambda: torch.nn.functional.conv2d(xc, wc, None, 1, 1)
-            mm = lambda: torch.matmul(ma, mb)
-            add = lambda: torch.add(sa, sb)
-            for f in (conv, mm, add):
-                for _ in range(a.warmup):
-                    f()
-            res["conv_s"] = timed(conv, a.repeats, 3)
-            res["matmul_s"] = timed(mm, a.repeats, 20)
-            res["add_s"] = timed(add, a.repeats, 20000)
-    print(json.dumps(res))
+            model(xi)
+
+    def no_grad(f):
+        def g():
+            with torch.no_grad():
+                f()
+        return g
+
+    tasks = {
+        "train": train,
+        "infer": infer,
+        "conv": no_grad(lambda: F.conv2d(xc, wc, None, 1, 1)),
+        "matmul": no_grad(lambda: torch.matmul(ma, mb)),
+        "add": lambda: torch.add(sa, sb),
+    }
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "info":
+            out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+        elif parts[0] == "phases":
+            # Seconds per training step spent in each phase (for bench/engine-profile.ts).
+            n, out = int(parts[1]), {"zero_grad": 0.0, "forward": 0.0, "backward": 0.0, "step": 0.0}
+            model.train()
+            for _ in range(n):
+                t0 = time.perf_counter()
+                opt.zero_grad(set_to_none=True)
+                t1 = time.perf_counter()
+                loss = loss_fn(model(x), y)
+                t2 = time.perf_counter()
+                loss.backward()
+                t3 = time.perf_counter()
+                opt.step()
+                t4 = time.perf_counter()
+                for k, a0, a1 in (("zero_grad", t0, t1), ("forward", t1, t2), ("backward", t2, t3), ("step", t3, t4)):
+                    out[k] += (a1 - a0) / n
+            out["task"] = "phases"
+        elif parts[0] == "add":
+            # The loop itself is timed here, as on lensfind's side: per-call overhead is what is measured.
+            n = int(parts[1])
+            t0 = time.perf_counter()
+            for _ in range(n):
+                torch.add(sa, sb)
+            out = {"task": "add", "s": (time.perf_counter() - t0) / n}
+        else:
+            f, n = tasks[parts[0]], int(parts[1])
+            t0 = time.perf_counter()
+            for _ in range(n):
+                f()
+            out = {"task": parts[0], "s": (time.perf_counter() - t0) / n}
+        print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":

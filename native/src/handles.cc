@@ -5,6 +5,8 @@
 namespace lf {
 
 static std::atomic<int64_t> gLive{0};
+// Tags every tensor handle so a handle of another kind (a generator) is refused instead of misread.
+static const napi_type_tag kTensorTag = {0x6c656e7366696e64ULL, 0x74656e736f720001ULL};
 
 int64_t liveHandles() { return gLive.load(); }
 
@@ -22,14 +24,18 @@ Napi::Value wrap(Napi::Env env, at::Tensor t) {
   h->accounted = storageBytes(h->tensor);
   if (h->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, h->accounted);
   gLive++;
-  return Napi::External<Handle>::New(env, h, [](Napi::Env e, Handle* p) {
+  auto ext = Napi::External<Handle>::New(env, h, [](Napi::Env e, Handle* p) {
     releaseHandle(e, p);
     delete p;
   });
+  ext.TypeTag(&kTensorTag);
+  return ext;
 }
 
 Handle* handleOf(const Napi::Value& v, const char* what) {
-  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), std::string("expected a tensor handle for ") + what);
+  if (!v.IsExternal() || !v.As<Napi::External<Handle>>().CheckTypeTag(&kTensorTag)) {
+    throw Napi::TypeError::New(v.Env(), std::string("expected a tensor for ") + what);
+  }
   return v.As<Napi::External<Handle>>().Data();
 }
 

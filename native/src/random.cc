@@ -5,19 +5,28 @@
 
 using GenExternal = Napi::External<at::Generator>;
 
+// Tags generator Externals so a tensor handle passed as a generator is refused instead of misread.
+static const napi_type_tag kGeneratorTag = {0x6c656e7366696e64ULL, 0x67656e657261746fULL};
+
 static Napi::Value wrapGenerator(Napi::Env env, at::Generator g) {
-  return GenExternal::New(env, new at::Generator(std::move(g)), [](Napi::Env, at::Generator* p) { delete p; });
+  auto ext = GenExternal::New(env, new at::Generator(std::move(g)), [](Napi::Env, at::Generator* p) { delete p; });
+  ext.TypeTag(&kGeneratorTag);
+  return ext;
+}
+
+static bool isGenerator(const Napi::Value& v) {
+  return v.IsExternal() && v.As<GenExternal>().CheckTypeTag(&kGeneratorTag);
 }
 
 // An optional generator argument: undefined/null -> libtorch's default CPU generator.
 static c10::optional<at::Generator> genArg(const Napi::Value& v) {
   if (lf::isUndef(v)) return c10::nullopt;
-  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), "expected a Generator");
+  if (!isGenerator(v)) throw Napi::TypeError::New(v.Env(), "expected a Generator");
   return *v.As<GenExternal>().Data();
 }
 
 static at::Generator& genRef(const Napi::Value& v) {
-  if (!v.IsExternal()) throw Napi::TypeError::New(v.Env(), "expected a Generator");
+  if (!isGenerator(v)) throw Napi::TypeError::New(v.Env(), "expected a Generator");
   return *v.As<GenExternal>().Data();
 }
 

@@ -8,7 +8,7 @@ import { calibrationPath, loadRun, type LoadedRun } from '../train/load-run.js';
 import type { CombineMethod } from './ensemble.js';
 import { expectedCalibrationError, logLoss } from './probability.js';
 import { gatherScores, type GatheredScores } from './report-score.js';
-import { jsonSafe, writeEvaluation, type EvaluationReport } from './report-write.js';
+import { formatSummaryTable, jsonSafe, writeEvaluation, type EvaluationReport } from './report-write.js';
 import { fitTemperature, sigmoid } from './temperature.js';
 
 export interface EvaluateDataOptions {
@@ -39,12 +39,17 @@ interface OpenedEvalData {
  * Opens the evaluation data with the run's reader settings (format, seed, validation fraction), so a run's
  * own data splits exactly as in training; picks the split (test, else val).
  */
-export async function openEvalData(run: LoadedRun, opts: EvaluateDataOptions, defaultSplits: Split[]): Promise<OpenedEvalData> {
+export async function openEvalData(
+  run: LoadedRun,
+  opts: EvaluateDataOptions,
+  defaultSplits: Split[],
+): Promise<OpenedEvalData> {
   const dataPath = opts.data ?? run.config.data.path;
   if (!dataPath) {
     throw new ConfigError(`${run.runDir}: the run's config has no data.path; give --data PATH`, 'data.path');
   }
-  const sameData = opts.data === undefined || path.resolve(opts.data) === path.resolve(run.config.data.path ?? '');
+  const sameData =
+    opts.data === undefined || path.resolve(opts.data) === path.resolve(run.config.data.path ?? '');
   const runFormat = run.config.data.format === 'auto' ? undefined : run.config.data.format;
   const dataset = await openDataset(dataPath, {
     format: opts.format ?? (sameData ? runFormat : undefined),
@@ -90,7 +95,10 @@ async function report(
       score: scores.score,
       logit: scores.logit,
       meta: scores.indices.map((i) => dataset.items[i].meta),
-      models: runs.length > 1 ? runs.map((r, m) => ({ name: modelName(runs, m), probs: scores.probs[m] })) : undefined,
+      models:
+        runs.length > 1
+          ? runs.map((r, m) => ({ name: modelName(runs, m), probs: scores.probs[m] }))
+          : undefined,
       image: (k) => dataset.load(scores.indices[k]),
       shape: [dataset.bands, dataset.height, dataset.width],
     },
@@ -123,13 +131,22 @@ export interface EvaluateResult extends EvaluationReport {
   split: Split;
 }
 
-/** `lensfind evaluate`: scores a dataset with a run and writes <run>/eval/<dataset>/ (or `out`). */
+export type EvaluateOptions = EvaluateDataOptions & { out?: string };
+
+/**
+ * `lensfind evaluate`: scores a dataset with a run and writes <run>/eval/<dataset>/ (or `out`). Called as
+ * evaluateRun(runDir, options) or evaluateRun({ run: runDir, ...options }).
+ */
+export async function evaluateRun(runDir: string, opts?: EvaluateOptions): Promise<EvaluateResult>;
+export async function evaluateRun(opts: EvaluateOptions & { run: string }): Promise<EvaluateResult>;
 export async function evaluateRun(
-  runDir: string,
-  opts: EvaluateDataOptions & { out?: string } = {},
+  first: string | (EvaluateOptions & { run: string }),
+  second: EvaluateOptions = {},
 ): Promise<EvaluateResult> {
+  const [runDir, opts] = typeof first === 'string' ? [first, second] : [first.run, first];
   const run = loadRun(runDir, { checkpoint: opts.checkpoint });
   const opened = await openEvalData(run, opts, ['test', 'val']);
+  opts.onBatch?.(0, opened.indices.length);
   const scores = await gatherScores([run], opened.dataset, opened.indices, {
     batchSize: opts.batchSize ?? run.config.eval_batch_size,
     tta: opts.tta,
@@ -138,7 +155,12 @@ export async function evaluateRun(
     onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
   });
   const outDir =
-    opts.out ?? path.join(runDir, 'eval', evalFolderName(opened.dataPath, opened.split, run.checkpoint, opts.tta ?? false));
+    opts.out ??
+    path.join(
+      runDir,
+      'eval',
+      evalFolderName(opened.dataPath, opened.split, run.checkpoint, opts.tta ?? false),
+    );
   const rep = await report([run], opened, scores, outDir, opts, {
     command: 'evaluate',
     run: path.resolve(runDir),
@@ -154,9 +176,11 @@ export async function evaluateEnsemble(
   runDirs: string[],
   opts: EvaluateDataOptions & { out: string; method?: CombineMethod; weights?: number[] },
 ): Promise<EvaluateResult> {
-  if (runDirs.length === 0) throw new ConfigError('ensemble: give at least one run (--runs R1 R2 ...)', 'runs');
+  if (runDirs.length === 0)
+    throw new ConfigError('ensemble: give at least one run (--runs R1 R2 ...)', 'runs');
   const runs = runDirs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
   const opened = await openEvalData(runs[0], opts, ['test', 'val']);
+  opts.onBatch?.(0, opened.indices.length);
   const scores = await gatherScores(runs, opened.dataset, opened.indices, {
     batchSize: opts.batchSize ?? runs[0].config.eval_batch_size,
     tta: opts.tta,
@@ -168,7 +192,13 @@ export async function evaluateEnsemble(
   });
   const rep = await report(runs, opened, scores, opts.out, opts, {
     command: 'ensemble',
-    runs: runs.map((r) => ({ run: path.resolve(r.runDir), checkpoint: r.checkpoint, model: r.config.model.name, imageSize: r.imageSize, temperature: r.temperature })),
+    runs: runs.map((r) => ({
+      run: path.resolve(r.runDir),
+      checkpoint: r.checkpoint,
+      model: r.config.model.name,
+      imageSize: r.imageSize,
+      temperature: r.temperature,
+    })),
     method: opts.method ?? 'mean',
     ...(opts.weights ? { weights: opts.weights } : {}),
   });
@@ -188,15 +218,20 @@ export interface CalibrationResult {
  * `lensfind calibrate`: fits the temperature T of sigmoid(logit / T) on the validation split by minimising the
  * log loss, and stores it atomically in <run>/calibration.json, which loadRun (so evaluate and predict) applies.
  */
-export async function calibrateRun(runDir: string, opts: EvaluateDataOptions = {}): Promise<CalibrationResult> {
+export async function calibrateRun(
+  runDir: string,
+  opts: EvaluateDataOptions = {},
+): Promise<CalibrationResult> {
   const run = loadRun(runDir, { checkpoint: opts.checkpoint });
   run.temperature = 1; // fit on the raw logits, whatever an earlier calibration stored
   const opened = await openEvalData(run, opts, ['val']);
+  opts.onBatch?.(0, opened.indices.length);
   const scores = await gatherScores([run], opened.dataset, opened.indices, {
     batchSize: opts.batchSize ?? run.config.eval_batch_size,
     tta: opts.tta,
     workers: opts.workers ?? run.config.data.workers,
     onSkip: opts.onSkip,
+    onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
   });
   const logits = scores.logits[0];
   const temperature = fitTemperature(logits, scores.labels);
@@ -225,4 +260,19 @@ export async function calibrateRun(runDir: string, opts: EvaluateDataOptions = {
     }) + '\n',
   );
   return result;
+}
+
+/** Prints the compact metrics table of an evaluation and where its files are. */
+export function printEvaluation(res: EvaluateResult, log: (line: string) => void = console.log): void {
+  const extra: [string, string][] = [
+    ['split', res.split],
+    ['scoring seconds', res.scores.seconds.toFixed(1)],
+    ...res.models.map((m): [string, string] => [
+      `  ${m.name}`,
+      `AUC ${m.rocAuc?.toFixed(4) ?? '-'}  AP ${m.averagePrecision?.toFixed(4) ?? '-'}`,
+    ]),
+  ];
+  log(formatSummaryTable(res.summary, extra));
+  const plots = res.files.filter((f) => f.endsWith('.png'));
+  log(`wrote ${res.outDir}: metrics.json, predictions.csv${plots.length ? `, ${plots.join(', ')}` : ''}`);
 }

@@ -13,13 +13,19 @@ export function quantileEdges(values: readonly number[], n = 5): number[] {
   const s = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length < 2 || s[0] === s[s.length - 1]) return [];
   const round = (x: number) => Number(x.toPrecision(3));
-  const edges = [s[0]];
+  // Outer edges rounded outwards to 3 significant digits, so the extreme values stay inside the bins.
+  const step = (x: number) => 10 ** (Math.floor(Math.log10(Math.abs(x) || 1)) - 2);
+  let bottom = round(s[0]);
+  while (bottom > s[0]) bottom = round(bottom - step(s[0]));
+  const edges = [bottom];
   for (let k = 1; k < n; k++) {
     const e = round(s[Math.floor((k * (s.length - 1)) / n)]);
     if (e > edges[edges.length - 1]) edges.push(e);
   }
   const last = s[s.length - 1];
-  if (last > edges[edges.length - 1]) edges.push(last);
+  let top = round(last);
+  while (top < last) top = round(top + step(last));
+  if (top > edges[edges.length - 1]) edges.push(top);
   return edges.length >= 2 ? edges : [];
 }
 

@@ -114,7 +114,10 @@ export async function* scoreBatches(
       const results = await Promise.all(streams.map((s) => s.next()));
       if (results.some((r) => r.done)) {
         if (!results.every((r) => r.done)) {
-          throw new LensfindError('E_DATA', 'score: the models\' data loaders went out of step (a file changed while reading?)');
+          throw new LensfindError(
+            'E_DATA',
+            "score: the models' data loaders went out of step (a file changed while reading?)",
+          );
         }
         return;
       }
@@ -132,7 +135,9 @@ export async function* scoreBatches(
       const first = batches[0];
       const pos = first.indices.map((idx, k) => (common.has(idx) ? k : -1)).filter((k) => k >= 0);
       const probs = logits.map((l, m) => Float64Array.from(l, (z) => sigmoid(z / runs[m].temperature)));
-      const score = Float64Array.from(runs.length === 1 ? probs[0] : combineScores(probs, method, opts.weights));
+      const score = Float64Array.from(
+        runs.length === 1 ? probs[0] : combineScores(probs, method, opts.weights),
+      );
       const logit1 =
         runs.length === 1
           ? logits[0]

@@ -67,7 +67,11 @@ export interface EvaluationReport {
 
 /** JSON without NaN/Infinity: such values become null. */
 export function jsonSafe(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+    1,
+  );
 }
 
 /**
@@ -100,7 +104,10 @@ export async function writeEvaluation(
     writeFileAtomic(path.join(outDir, name), text);
     files.push(name);
   };
-  put('metrics.json', jsonSafe({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }) + '\n');
+  put(
+    'metrics.json',
+    jsonSafe({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }) + '\n',
+  );
   put('config.yaml', stringify(opts.config));
 
   const metaCols = [...new Set(data.meta.flatMap((m) => Object.keys(m)))].filter(
@@ -113,7 +120,14 @@ export async function writeEvaluation(
     for (const c of metaCols) row[c] = data.meta[k][c];
     return row;
   });
-  writeCsv(path.join(outDir, 'predictions.csv'), rows, ['id', 'label', 'score', 'logit', ...modelCols, ...metaCols]);
+  writeCsv(path.join(outDir, 'predictions.csv'), rows, [
+    'id',
+    'label',
+    'score',
+    'logit',
+    ...modelCols,
+    ...metaCols,
+  ]);
   files.push('predictions.csv');
 
   if (opts.plots !== false) files.push(...(await writeCharts(outDir, data, summary, byBin, threshold, opts)));
@@ -138,20 +152,40 @@ async function writeCharts(
   if (both) {
     const roc = rocCurve(labels, score);
     const series = { name: 'model', fpr: roc.fpr, tpr: roc.tpr, auc: summary.rocAuc ?? undefined };
-    const list = [series, ...(data.models ?? []).map((m) => ({ name: m.name, ...pick(rocCurve(labels, m.probs)) }))];
+    const list = [
+      series,
+      ...(data.models ?? []).map((m) => ({ name: m.name, ...pick(rocCurve(labels, m.probs)) })),
+    ];
     await save(await rocPlot(list, { title: 'ROC' }), 'roc');
     await save(await rocPlot(list, { title: 'ROC (log FPR)', logFpr: true }), 'roc_logfpr');
     const pr = precisionRecallCurve(labels, score);
-    await save(await prPlot({ name: 'model', ...pr, ap: summary.averagePrecision ?? undefined }, { title: 'Precision-recall' }), 'pr');
+    await save(
+      await prPlot(
+        { name: 'model', ...pr, ap: summary.averagePrecision ?? undefined },
+        { title: 'Precision-recall' },
+      ),
+      'pr',
+    );
   }
   await save(await confusionPlot(confusion(labels, score, threshold), { threshold }), 'confusion');
   const rel = reliabilityCurve(labels, score).filter((b) => b.count > 0);
   await save(await reliabilityPlot(rel, { ece: summary.ece }), 'reliability');
   await save(await scoreHistogram(labels, score, { logCount: true }), 'score_histogram');
   for (const [col, bins] of Object.entries(byBin)) {
-    const rows = bins.map((b) => ({ bin: b.bin, value: col === 'negative_kind' && b.bin !== 'none' ? b.fpr : b.tpr, count: b.count }));
+    const rows = bins.map((b) => ({
+      bin: b.bin,
+      value: col === 'negative_kind' && b.bin !== 'none' ? b.fpr : b.tpr,
+      count: b.count,
+    }));
     const metric = col === 'negative_kind' ? 'TPR (none) / FPR (kinds)' : 'TPR';
-    await save(await metricVsBin(rows, { metric, xTitle: col, yDomain: [0, 1], title: `${metric} vs ${col}` }), `metric_vs_${col}`);
+    const chart = await metricVsBin(rows, {
+      metric,
+      xTitle: col,
+      yDomain: [0, 1],
+      title: `${metric} vs ${col}`,
+      width: Math.max(360, 110 * rows.length), // room for the bin labels
+    });
+    await save(chart, `metric_vs_${col}`);
   }
   if (opts.history && existsSync(opts.history)) {
     const lines = parseMetricsJsonl(readFileSync(opts.history, 'utf8'), opts.history);
@@ -173,8 +207,16 @@ const shortId = (id: string) => (id.split('/').pop() ?? id).slice(-8);
 
 async function writeGalleries(outDir: string, data: EvaluationData, n: number): Promise<string[]> {
   const all = data.ids.map((_, k) => k);
-  const fps = topBy(all.filter((k) => data.labels[k] === 0), (k) => data.score[k], n);
-  const fns = topBy(all.filter((k) => data.labels[k] === 1), (k) => -data.score[k], n);
+  const fps = topBy(
+    all.filter((k) => data.labels[k] === 0),
+    (k) => data.score[k],
+    n,
+  );
+  const fns = topBy(
+    all.filter((k) => data.labels[k] === 1),
+    (k) => -data.score[k],
+    n,
+  );
   const top = topBy(all.slice(), (k) => data.score[k], n);
   const tile = async (k: number, tag: string): Promise<GalleryItem> => ({
     image: colourComposite(await data.image!(k), data.shape!),
@@ -207,7 +249,10 @@ export function formatSummaryTable(s: EvaluationSummary, extra: [string, string]
     ['images', `${s.n} (${s.positives} lenses, ${s.negatives} non-lenses)`],
     ['ROC AUC', f(s.rocAuc) + ci('rocAuc')],
     ['average precision', f(s.averagePrecision) + ci('averagePrecision')],
-    ...Object.entries(s.tprAtFpr).map(([k, v]): [string, string] => [`TPR @ FPR ${k}`, f(v) + ci(`tprAtFpr@${k}`)]),
+    ...Object.entries(s.tprAtFpr).map(([k, v]): [string, string] => [
+      `TPR @ FPR ${k}`,
+      f(v) + ci(`tprAtFpr@${k}`),
+    ]),
     ['TPR0 / TPR10', `${f(s.tpr0)} / ${f(s.tpr10)}`],
     ['Brier / log loss / ECE', `${f(s.brier)} / ${f(s.logLoss)} / ${f(s.ece)}`],
     [

@@ -34,7 +34,8 @@ function listFolder(dir: string): DatasetItem[] {
     for (const name of readdirSync(d).sort()) {
       const full = path.join(d, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (IMAGE_FILE.test(name)) items.push(unlabeled(path.relative(dir, full).replace(IMAGE_FILE, ''), { file: full }));
+      else if (IMAGE_FILE.test(name))
+        items.push(unlabeled(path.relative(dir, full).replace(IMAGE_FILE, ''), { file: full }));
     }
   };
   walk(dir);
@@ -51,7 +52,9 @@ function listStack(file: string, bands: number): DatasetItem[] {
   let key: string | undefined;
   if (file.toLowerCase().endsWith('.npz')) {
     const arrays = cachedNpz(file);
-    key = STACK_KEYS.find((k) => arrays.has(k)) ?? [...arrays.keys()].find((k) => arrays.get(k)!.shape.length >= 3);
+    key =
+      STACK_KEYS.find((k) => arrays.has(k)) ??
+      [...arrays.keys()].find((k) => arrays.get(k)!.shape.length >= 3);
     if (!key) throw new DataError(`${file}: no image array (expected one of ${STACK_KEYS.join(', ')})`, file);
     shape = arrays.get(key)!.shape;
   } else {
@@ -70,7 +73,9 @@ function listStack(file: string, bands: number): DatasetItem[] {
   const isStack = shape.length === 4 || (shape.length === 3 && bands === 1);
   if (!isStack) return [unlabeled(stem, { file, key })];
   const width = String(shape[0] - 1).length;
-  return Array.from({ length: shape[0] }, (_, i) => unlabeled(`${stem}#${String(i).padStart(width, '0')}`, { file, key, index: i }));
+  return Array.from({ length: shape[0] }, (_, i) =>
+    unlabeled(`${stem}#${String(i).padStart(width, '0')}`, { file, key, index: i }),
+  );
 }
 
 /**
@@ -79,7 +84,10 @@ function listStack(file: string, bands: number): DatasetItem[] {
  * (a survey folder may hold millions): only until the first readable one gives the shape; unreadable files met
  * on the way are returned in `rejected`, and the rest are found while scoring.
  */
-export async function openPredictInput(p: string, opts: { bands: number; format?: DataFormat }): Promise<PredictInput> {
+export async function openPredictInput(
+  p: string,
+  opts: { bands: number; format?: DataFormat },
+): Promise<PredictInput> {
   const root = path.resolve(p);
   if (!existsSync(root)) throw new DataError(`${root}: no such file or folder`, root);
   let format: PredictInput['format'];
@@ -100,7 +108,8 @@ export async function openPredictInput(p: string, opts: { bands: number; format?
     format = layout ?? 'files';
     items = layout ? readItems(root, layout) : listFolder(root);
   }
-  if (items.length === 0) throw new DataError(`${root}: no images found (looked for ${IMAGE_FILE.source} files)`, root);
+  if (items.length === 0)
+    throw new DataError(`${root}: no images found (looked for ${IMAGE_FILE.source} files)`, root);
   const rejected: SkippedItem[] = [];
   for (let k = 0; k < items.length; k++) {
     try {
@@ -111,5 +120,8 @@ export async function openPredictInput(p: string, opts: { bands: number; format?
       rejected.push({ source: describe(items[k].source), reason: (err as Error).message });
     }
   }
-  throw new DataError(`${root}: none of the ${items.length} images could be read (first: ${rejected[0].reason})`, root);
+  throw new DataError(
+    `${root}: none of the ${items.length} images could be read (first: ${rejected[0].reason})`,
+    root,
+  );
 }

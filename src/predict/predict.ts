@@ -65,6 +65,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   const members = runs.length > 1 ? runs.map(() => new Float32Array(n)) : [];
   const t0 = performance.now();
   let scored = 0;
+  opts.onBatch?.(0, n);
   for await (const b of scoreBatches(runs, input, indices, {
     batchSize: opts.batchSize ?? runs[0].config.eval_batch_size,
     tta: opts.tta,
@@ -86,11 +87,21 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   }
   const seconds = (performance.now() - t0) / 1000;
   if (scored === 0) {
-    throw new LensfindError('E_DATA', `${input.root}: none of the ${n} images could be scored (first: ${rejected[0]?.reason ?? '-'})`);
+    throw new LensfindError(
+      'E_DATA',
+      `${input.root}: none of the ${n} images could be scored (first: ${rejected[0]?.reason ?? '-'})`,
+    );
   }
   const order = indices.filter((i) => !Number.isNaN(score[i])).sort((a, b) => score[b] - score[a] || a - b);
   const names = memberNames(runs);
-  const columns = ['id', 'path', 'score', 'rank', 'logit', ...(members.length ? names.map((m) => `score_${m}`) : [])];
+  const columns = [
+    'id',
+    'path',
+    'score',
+    'rank',
+    'logit',
+    ...(members.length ? names.map((m) => `score_${m}`) : []),
+  ];
   writeCsvStreamed(opts.out, columns, order.length, (k) => {
     const i = order[k];
     const row: CsvRow = {

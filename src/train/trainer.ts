@@ -84,8 +84,8 @@ export interface TrainOptions {
   stopAfterEpochs?: number;
   /** Write a checkpoint and stop cleanly on SIGINT/SIGTERM (the CLI sets it). */
   handleSignals?: boolean;
-  /** Called after every optimizer step (global step count, images in the batch). */
-  onStep?: (info: { step: number; images: number; epoch: number }) => void;
+  /** Called after every optimizer step: global step count, images in the batch, time per phase so far. */
+  onStep?: (info: { step: number; images: number; epoch: number; phases: Readonly<PhaseTimes> }) => void;
   /** Stop after this many optimizer steps in this call, without writing checkpoints (benchmarks). */
   maxSteps?: number;
 }
@@ -298,11 +298,13 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         partial.correct += right;
         partial.seen += batch.y.length;
         trainedImages += batch.y.length;
-        opts.onStep?.({ step, images: batch.y.length, epoch });
+        opts.onStep?.({ step, images: batch.y.length, epoch, phases });
         if (batchNo < stepsPerEpoch) {
           bar.update(batchNo, { loss: fmt(partial.lossSum / partial.seen), 'img/s': Math.round(partial.seen / ((performance.now() - t0) / 1000)) });
         }
         if (tb && step % 10 === 0) tb.addScalar('train/loss_step', loss, step);
+        // Let the event loop run (signals, timers): batches that are ready resolve as microtasks only.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         tWait = performance.now();
       }
       if (opts.maxSteps !== undefined && phases.steps >= opts.maxSteps) {

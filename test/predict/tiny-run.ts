@@ -52,7 +52,11 @@ export function writeTinyDeepLense(
       const folder = path.join(root, `${split}_${dir}`);
       mkdirSync(folder, { recursive: true });
       for (let i = 0; i < n; i++) {
-        writeNpy(path.join(folder, `${String(i).padStart(4, '0')}.npy`), tinyCutout(label, seed++, size), [3, size, size]);
+        writeNpy(path.join(folder, `${String(i).padStart(4, '0')}.npy`), tinyCutout(label, seed++, size), [
+          3,
+          size,
+          size,
+        ]);
       }
     }
   }
@@ -69,7 +73,11 @@ export async function tinyRun(
   opts: { epochs?: number; size?: number; channels?: number[]; seed?: number } = {},
 ): Promise<{ runDir: string; dataDir: string; root: string }> {
   const root = tempDir('run');
-  const dataDir = writeTinyDeepLense(path.join(root, 'data'), { train: 24, val: 10, test: 16 }, opts.size ?? 16);
+  const dataDir = writeTinyDeepLense(
+    path.join(root, 'data'),
+    { train: 24, val: 10, test: 16 },
+    opts.size ?? 16,
+  );
   const config = trainConfigSchema.parse({
     seed: opts.seed ?? 0,
     epochs: opts.epochs ?? 2,

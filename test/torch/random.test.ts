@@ -32,6 +32,9 @@ test('same seed gives the same draws; getState/setState replays exactly', () => 
   assert.notDeepEqual(randn([5], { generator: new Generator(124) }).toArray(), first[0]);
   a.manualSeed(123);
   assert.equal(a.initialSeed(), 123n);
+  // a tensor handle in place of a generator is refused, not misread
+  const fake = { handle: zeros([2]).handle } as unknown as Generator;
+  assert.throws(() => randn([2], { generator: fake }), /expected a Generator/);
 });
 
 test('the default generator is seeded by manualSeed and has a savable state', () => {

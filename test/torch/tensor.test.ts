@@ -2,16 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   arange,
+  empty,
   eye,
   fromTypedArray,
   full,
+  fullLike,
   linspace,
   ones,
+  onesLike,
+  scalar,
   tensor,
   zeros,
   zerosLike,
 } from '../../src/torch/creation.js';
-import { cat, stack, where } from '../../src/torch/ops.js';
+import { cat, outer, powScalarBase, stack, tril, triu, where } from '../../src/torch/ops.js';
 import { assertClose, fixture, load } from './core-fixture.js';
 
 test('data round-trips through typed arrays for every dtype', () => {
@@ -59,6 +63,16 @@ test('creation ops give the documented values and dtypes', () => {
   assert.equal(tensor([1.7, -1.7]).long().toArray().join(), '1,-1');
   assert.equal(tensor([1, 2]).to({ device: 'cpu', dtype: 'int32' }).dtype, 'int32');
   assert.equal(tensor([1]).device, 'cpu');
+  assert.deepEqual(scalar(2.5).shape, []);
+  assert.deepEqual(fullLike(tensor([1, 2]), 3).toArray(), [3, 3]);
+  assert.deepEqual(onesLike(tensor([1, 2]), { dtype: 'int32' }).dataSync(), new Int32Array([1, 1]));
+  assert.deepEqual(empty([2, 2]).shape, [2, 2]);
+  assert.deepEqual(eye(2, { cols: 3 }).toArray(), [1, 0, 0, 0, 1, 0]);
+  assert.equal(zeros([2], { requiresGrad: true }).requiresGrad, true);
+  assert.deepEqual(outer(tensor([1, 2]), tensor([3, 4])).toArray(), [3, 4, 6, 8]);
+  assert.deepEqual(powScalarBase(2, tensor([0, 1, 3])).toArray(), [1, 2, 8]);
+  assert.deepEqual(tril(ones([2, 2])).toArray(), [1, 0, 1, 1]);
+  assert.deepEqual(triu(ones([2, 2]), 1).toArray(), [0, 1, 0, 0]);
 });
 
 test('broadcasting binary ops match torch', () => {

@@ -1,0 +1,77 @@
+import type { Command } from '../command.js';
+import { intFlag } from '../flags.js';
+import { LensfindError } from '../../errors.js';
+import { DATA_FORMATS, type DataFormat } from '../../data/types.js';
+import { Progress } from '../../log/progress.js';
+import { methodOptions, parseMethod, runsAndWeights } from './ensemble.js';
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary:
+    'Score unlabeled cutouts (a dataset in any reader format, a folder of .npy/.fits/.png files, or an .npy/.npz stack) ' +
+    'in streamed batches; write the catalogue sorted by score (id, path, score, rank, logit) and rejected.csv.',
+  usage: '--run RUN | --runs R1 R2 ... --input PATH [--out catalog.csv] [--batch-size N] [--tta]',
+  allowPositionals: true,
+  options: {
+    run: { type: 'string', short: 'r', description: 'the run folder', valueName: 'RUN' },
+    ...methodOptions,
+    input: { type: 'string', short: 'i', description: 'cutouts to score', valueName: 'PATH' },
+    out: {
+      type: 'string',
+      short: 'o',
+      description: 'catalogue file (.csv)',
+      valueName: 'FILE',
+      default: 'catalog.csv',
+    },
+    format: {
+      type: 'string',
+      description: 'reader format of a dataset folder (default: detected, else a plain folder)',
+      valueName: 'NAME',
+    },
+    checkpoint: { type: 'string', description: 'best or last', valueName: 'NAME', default: 'best' },
+    'batch-size': { type: 'string', short: 'b', description: 'images per batch', valueName: 'N' },
+    tta: { type: 'boolean', description: 'average over the 8 flips and 90° rotations' },
+    workers: { type: 'string', description: 'data worker threads per model', valueName: 'N' },
+    help: { type: 'boolean', short: 'h', description: 'show this help' },
+  },
+  async run({ values, positionals }) {
+    const { runs, weights } = runsAndWeights(values, positionals, 'predict');
+    if (values.run) runs.unshift(values.run as string);
+    if (runs.length === 0)
+      throw new LensfindError('E_USAGE', 'lensfind predict: give --run RUN or --runs R1 R2 ...');
+    if (!values.input) throw new LensfindError('E_USAGE', 'lensfind predict: --input PATH is required');
+    const format = values.format as DataFormat | undefined;
+    if (format !== undefined && !DATA_FORMATS.includes(format)) {
+      throw new LensfindError('E_USAGE', `--format ${format}: expected one of ${DATA_FORMATS.join(', ')}`);
+    }
+    const checkpoint = values.checkpoint as string;
+    if (checkpoint !== 'best' && checkpoint !== 'last')
+      throw new LensfindError('E_USAGE', `--checkpoint ${checkpoint}: expected best or last`);
+    const { predict } = await import('../../predict/predict.js');
+    let bar: Progress | null = null;
+    const res = await predict({
+      runs,
+      input: values.input as string,
+      out: values.out as string,
+      checkpoint,
+      format,
+      batchSize: intFlag('batch-size', values['batch-size']),
+      tta: Boolean(values.tta),
+      method: parseMethod(values.method, weights),
+      weights,
+      workers: intFlag('workers', values.workers),
+      onBatch: (done, total) => {
+        bar ??= new Progress({ label: 'predict', total, unit: 'images' });
+        if (done < total) bar.update(done);
+      },
+      onReject: (s) => console.error(`rejected ${s.source}: ${s.reason}`),
+    });
+    (bar as Progress | null)?.finish();
+    console.log(
+      `scored ${res.scored} images in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s); ` +
+        `${res.rejected.length} rejected (${res.rejectedFile})`,
+    );
+    for (const t of res.top.slice(0, 5)) console.log(`  #${t.rank}  ${t.score.toFixed(4)}  ${t.id}`);
+    console.log(`wrote ${res.catalog}`);
+  },
+};

@@ -1,0 +1,122 @@
+/**
+ * Fast elliptical Sérsic evaluation for rendering: the same profile as sersicAdd (sersic.ts), I = I0
+ * exp(-b_n (R / R_sersic)^(1/n)), with the radial function tabulated per call on the squared radius u = R^2 /
+ * R_sersic^2 instead of two exp and one log per sample (~85 ns -> ~10 ns in V8).
+ *
+ * The table is indexed by u's IEEE-754 bits: the exponent (octave) and the top 5 mantissa bits give 32 cells per
+ * octave, and the remaining 47 bits the position tau in the cell. Each cell holds a cubic Hermite interpolant of
+ * F(u) built from exact F and dF/dln(u) at its two ends (nodes shared with the neighbour cells), so the fit is C1
+ * across octaves. Cells are built lazily, only where samples fall (a few hundred per profile). The relative error
+ * is < 1e-5 where I > 1e-4 I0 and < 1e-7 where I > 0.05 I0 (test/sim/fast-render.test.ts checks it against
+ * sersicAdd); the tail beyond the cut of sersicAdd is skipped the same way.
+ */
+import { ellipticityToPhiQ } from '../ellipticity.js';
+import { sersicBn, type SersicEllipseParams, type SersicParams } from './sersic.js';
+
+const R_SMOOTH2 = 1e-10; // sersic.ts: R floor 1e-5 arcsec, squared
+const CUT = 36.8; // sersic.ts: profile below e^-36.8 of the centre is skipped
+const CELL_BITS = 5;
+const PER_OCTAVE = 1 << CELL_BITS;
+const OCTAVES = 160; // u in [2^-100, 2^60); outside: direct evaluation
+const MIN_OCTAVE = -100;
+const NCELLS = OCTAVES * PER_OCTAVE;
+const BASE = (1023 + MIN_OCTAVE) << CELL_BITS; // (hi word >> (20 - CELL_BITS)) of 2^MIN_OCTAVE
+const SHIFT = 20 - CELL_BITS;
+const TAU_MASK = (1 << SHIFT) - 1;
+const TAU_SCALE = 1 / 2 ** (SHIFT + 32);
+
+// Scratch shared by every call on this thread (each worker thread has its own module instance).
+const coef = new Float64Array(NCELLS * 4);
+const built = new Uint8Array(NCELLS);
+const nodeF = new Float64Array(NCELLS + 1);
+const nodeG = new Float64Array(NCELLS + 1);
+const nodeDone = new Uint8Array(NCELLS + 1);
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0,
+  LO = LITTLE_ENDIAN ? 0 : 1;
+
+// Profile of the current call: F(u) = a exp(-bn u^half).
+let curA = 0,
+  curBn = 0,
+  curHalf = 0;
+
+/** u at node j (cell j's left end): 2^(octave) (1 + m / 32). */
+function nodeU(j: number): number {
+  const oct = (j >> CELL_BITS) + MIN_OCTAVE;
+  return 2 ** oct * (1 + (j & (PER_OCTAVE - 1)) / PER_OCTAVE);
+}
+
+function computeNode(j: number): void {
+  const u = nodeU(j);
+  const p = curBn * Math.exp(curHalf * Math.log(u)); // b_n (R / R_sersic)^(1/n)
+  const f = curA * Math.exp(-p);
+  nodeF[j] = f;
+  nodeG[j] = -f * p * curHalf; // dF / d ln u
+  nodeDone[j] = 1;
+}
+
+function buildCell(j: number): void {
+  if (!nodeDone[j]) computeNode(j);
+  if (!nodeDone[j + 1]) computeNode(j + 1);
+  // in the cell variable tau (u = u0 + tau du): dF/dtau = dF/dln u * du / u
+  const u0 = nodeU(j);
+  const du = u0 / (PER_OCTAVE + (j & (PER_OCTAVE - 1))); // u0 / (1 + m/32) / 32
+  const f0 = nodeF[j],
+    f1 = nodeF[j + 1];
+  const m0 = (nodeG[j] * du) / u0,
+    m1 = (nodeG[j + 1] * du) / (u0 + du);
+  const k = j << 2;
+  coef[k] = f0;
+  coef[k + 1] = m0;
+  coef[k + 2] = 3 * (f1 - f0) - 2 * m0 - m1;
+  coef[k + 3] = 2 * (f0 - f1) + m0 + m1;
+  built[j] = 1;
+}
+
+/** Adds scale * I(x, y) into out, like sersicAdd, through the per-call table. */
+export function sersicAddFast(
+  p: SersicEllipseParams | SersicParams,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out: Float64Array,
+  scale = 1,
+): void {
+  const { phi, q } = p.type === 'SERSIC_ELLIPSE' ? ellipticityToPhiQ(p.e1, p.e2) : { phi: 0, q: 1 };
+  const invR2 = 1 / (p.R_sersic * p.R_sersic);
+  // the rotation and ellipse folded into one quadratic form: u = A dx^2 + B dx dy + C dy^2
+  const c = Math.cos(phi),
+    s = Math.sin(phi);
+  const A = (c * c * q + (s * s) / q) * invR2;
+  const C = (s * s * q + (c * c) / q) * invR2;
+  const B = 2 * c * s * (q - 1 / q) * invR2;
+  const cx = p.center_x ?? 0,
+    cy = p.center_y ?? 0;
+  const bn = sersicBn(p.n_sersic);
+  curA = p.amp * scale * Math.exp(bn);
+  curBn = bn;
+  curHalf = 0.5 / p.n_sersic;
+  const uMin = R_SMOOTH2 * invR2;
+  const cut = Math.pow(1 + CUT / bn, 2 * p.n_sersic);
+  built.fill(0);
+  nodeDone.fill(0);
+  for (let i = 0; i < x.length; i++) {
+    const dx = x[i] - cx,
+      dy = y[i] - cy;
+    let u = A * dx * dx + B * dx * dy + C * dy * dy;
+    if (u > cut) continue;
+    if (u < uMin) u = uMin;
+    F64[0] = u;
+    const hi = U32[HI];
+    const j = (hi >> SHIFT) - BASE;
+    if (j < 0 || j >= NCELLS) {
+      out[i] += curA * Math.exp(-curBn * Math.exp(curHalf * Math.log(u)));
+      continue;
+    }
+    if (built[j] === 0) buildCell(j);
+    const tau = ((hi & TAU_MASK) * 4294967296 + U32[LO]) * TAU_SCALE;
+    const k = j << 2;
+    out[i] += coef[k] + tau * (coef[k + 1] + tau * (coef[k + 2] + tau * coef[k + 3]));
+  }
+}
