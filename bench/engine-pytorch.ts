@@ -13,6 +13,8 @@ export interface PytorchServer {
   ask(line: string): Promise<Record<string, unknown>>;
   /** Seconds per call of `task` run `calls` times. */
   seconds(task: string, calls: number): Promise<number>;
+  /** Wall and process-CPU seconds per call of `task` run `calls` times. */
+  timing(task: string, calls: number): Promise<{ wall: number; cpu: number }>;
   close(): void;
 }
 
@@ -30,6 +32,10 @@ export function startPytorch(python: string, threads: number): PytorchServer {
   return {
     ask,
     seconds: async (task, calls) => (await ask(`${task} ${calls}`)).s as number,
+    timing: async (task, calls) => {
+      const a = await ask(`${task} ${calls}`);
+      return { wall: a.s as number, cpu: a.cpu as number };
+    },
     close: () => py.stdin.end(),
   };
 }

@@ -2,7 +2,7 @@
 
 bench/engine.ts starts this script once and sends one command per line, alternating with its own timings so that
 both sides see the same machine load: `<task> <calls>` runs the task `calls` times and answers one JSON line
-{"task", "s": seconds per call}. Tasks: train (ResNet-18 in torchvision's layout, one logit, 64x64x3, BCE with
+{"task", "s": wall seconds per call, "cpu": process CPU seconds per call}. Tasks: train (ResNet-18 in torchvision's layout, one logit, 64x64x3, BCE with
 logits, AdamW, batch 32: forward + backward + step), infer (eval + no_grad, batch 128), conv (conv2d 3x3 64->64
 on [32,64,32,32]), matmul (512x512 @ 512x512), add ([64] + [64], per-call overhead). `info` answers the versions;
 `phases <steps>` times zero_grad, forward, backward and step of the training step separately.
@@ -55,6 +55,8 @@ def main():
         "conv": no_grad(lambda: F.conv2d(xc, wc, None, 1, 1)),
         "matmul": no_grad(lambda: torch.matmul(ma, mb)),
         "add": lambda: torch.add(sa, sb),
+        # The optimizer step alone (gradients left by the last train call).
+        "optstep": opt.step,
     }
     for line in sys.stdin:
         parts = line.split()
@@ -82,16 +84,16 @@ def main():
         elif parts[0] == "add":
             # The loop itself is timed here, as on lensfind's side: per-call overhead is what is measured.
             n = int(parts[1])
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(n):
                 torch.add(sa, sb)
-            out = {"task": "add", "s": (time.perf_counter() - t0) / n}
+            out = {"task": "add", "s": (time.perf_counter() - t0) / n, "cpu": (time.process_time() - c0) / n}
         else:
             f, n = tasks[parts[0]], int(parts[1])
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(n):
                 f()
-            out = {"task": parts[0], "s": (time.perf_counter() - t0) / n}
+            out = {"task": parts[0], "s": (time.perf_counter() - t0) / n, "cpu": (time.process_time() - c0) / n}
         print(json.dumps(out), flush=True)
 
 

@@ -5,7 +5,7 @@
  *
  *   npm run bench:train -- [--n 2048] [--batch 32] [--threads 2] [--images 1024] [--data DIR]
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,15 +22,17 @@ const { values } = parseArgs({
     images: { type: 'string' },
     data: { type: 'string' },
     side: { type: 'string', default: 'both' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const N = Number(values.n);
 const BATCH = Number(values.batch);
 const THREADS = Number(values.threads);
 const WARMUP = 3;
-/** Images trained on by each side: one epoch of N by default (both drop the last partial batch). */
-const IMAGES = Number(values.images ?? N);
+/** Images trained on by each side: one epoch over the first IMAGES cutouts (both drop the last partial batch). */
+const IMAGES = Math.min(N, Number(values.images ?? N));
 const STEPS = Math.floor(IMAGES / BATCH);
+const REPEAT = Number(values.repeat);
 
 /** Simulates (once, cached in /tmp) N cutouts in the DeepLense layout, all in the training split. */
 async function dataset(): Promise<string> {
@@ -47,6 +49,21 @@ async function dataset(): Promise<string> {
   });
   await simulateDataset(cfg, { out: dir, quiet: true });
   return dir;
+}
+
+/** A folder of symlinks to the first `images` cutouts (half per class), so both sides run one epoch of them. */
+function subset(dir: string, images: number): string {
+  if (images >= N) return dir;
+  const out = path.join(tmpdir(), `${path.basename(dir)}-first${images}`);
+  for (const sub of ['train_lenses', 'train_nonlenses']) {
+    mkdirSync(path.join(out, sub), { recursive: true });
+    for (const f of readdirSync(path.join(dir, sub))
+      .sort()
+      .slice(0, images / 2)) {
+      if (!existsSync(path.join(out, sub, f))) symlinkSync(path.join(dir, sub, f), path.join(out, sub, f));
+    }
+  }
+  return out;
 }
 
 function runPytorch(data: string): { images_per_s: number; images: number; seconds: number; torch: string } {
@@ -71,7 +88,7 @@ async function runLensfind(
 ): Promise<{ images_per_s: number; images: number; seconds: number; phases: PhaseTimes }> {
   const config = trainConfigSchema.parse({
     seed: 0,
-    epochs: Math.max(1, Math.ceil(IMAGES / N)),
+    epochs: 1,
     batch_size: BATCH,
     threads: THREADS,
     data: {
@@ -110,25 +127,37 @@ async function runLensfind(
   return { images_per_s: seen / seconds, images: seen, seconds, phases };
 }
 
-const data = await dataset();
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+const data = subset(await dataset(), IMAGES);
 console.log(
-  `data ${data}: ${N} cutouts 3x64x64; batch ${BATCH}, threads ${THREADS}, ${STEPS} steps (${WARMUP} warm-up) per side`,
+  `data ${data}: ${IMAGES} cutouts 3x64x64; resnet18, batch ${BATCH}, threads ${THREADS}, ` +
+    `${STEPS} steps (${WARMUP} warm-up) per side, ${REPEAT} alternating repeat(s)`,
 );
-const py = values.side !== 'lensfind' ? runPytorch(data) : null;
-if (py)
+const pyRates: number[] = [];
+const lfRates: number[] = [];
+for (let r = 0; r < REPEAT; r++) {
+  if (values.side !== 'lensfind') {
+    const py = runPytorch(data);
+    pyRates.push(py.images_per_s);
+    console.log(
+      `PyTorch ${py.torch}: ${py.images_per_s.toFixed(2)} images/s (${py.images} images in ${py.seconds.toFixed(1)} s)`,
+    );
+  }
+  if (values.side !== 'pytorch') {
+    const lf = await runLensfind(data);
+    lfRates.push(lf.images_per_s);
+    const per = (s: number) => `${((1000 * s) / Math.max(1, lf.phases.steps)).toFixed(0)} ms`;
+    console.log(
+      `lensfind: ${lf.images_per_s.toFixed(2)} images/s (${lf.images} images in ${lf.seconds.toFixed(1)} s); per step: ` +
+        `data wait ${per(lf.phases.data)}, forward+loss ${per(lf.phases.forward)}, backward ${per(lf.phases.backward)}, ` +
+        `optimizer ${per(lf.phases.optimizer)}`,
+    );
+  }
+}
+if (pyRates.length && lfRates.length) {
+  const ratio = median(lfRates) / median(pyRates);
   console.log(
-    `PyTorch ${py.torch}: ${py.images_per_s.toFixed(1)} images/s (${py.images} images in ${py.seconds.toFixed(1)} s)`,
-  );
-const lf = values.side !== 'pytorch' ? await runLensfind(data) : null;
-if (lf) {
-  console.log(
-    `lensfind: ${lf.images_per_s.toFixed(1)} images/s (${lf.images} images in ${lf.seconds.toFixed(1)} s)`,
-  );
-  const per = (s: number) => `${((1000 * s) / Math.max(1, lf.phases.steps)).toFixed(1)} ms`;
-  console.log(
-    `  per step: data wait ${per(lf.phases.data)}, forward ${per(lf.phases.forward)}, backward ${per(lf.phases.backward)}, ` +
-      `optimizer ${per(lf.phases.optimizer)}`,
+    `median images/s: PyTorch ${median(pyRates).toFixed(2)}, lensfind ${median(lfRates).toFixed(2)}; ` +
+      `ratio lensfind/PyTorch ${ratio.toFixed(3)} (target >= 0.9)`,
   );
 }
-if (py && lf)
-  console.log(`ratio lensfind/PyTorch: ${(lf.images_per_s / py.images_per_s).toFixed(3)} (target >= 0.9)`);

@@ -6,6 +6,11 @@ import { LensfindError } from '../errors.js';
 export const commands: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
   train: async () => (await import('./commands/train.js')).trainCommand,
+  evaluate: async () => (await import('./commands/evaluate.js')).evaluateCommand,
+  ensemble: async () => (await import('./commands/ensemble.js')).ensembleCommand,
+  calibrate: async () => (await import('./commands/calibrate.js')).calibrateCommand,
+  predict: async () => (await import('./commands/predict.js')).predictCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
   info: async () => (await import('./commands/info.js')).infoCommand,
 };
 

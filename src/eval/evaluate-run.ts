@@ -15,8 +15,11 @@ export interface EvaluateDataOptions {
   /** Dataset path (default: the first run's training data). */
   data?: string;
   format?: DataFormat;
-  /** Default: 'test', or 'val' when the data has no test split. */
-  split?: Split;
+  /**
+   * Default: 'test', or 'val' when the data has no test split; for a dataset other than the run's own that
+   * declares no split at all, every item ('all').
+   */
+  split?: Split | 'all';
   checkpoint?: 'best' | 'last';
   tta?: boolean;
   batchSize?: number;
@@ -26,12 +29,13 @@ export interface EvaluateDataOptions {
   plots?: boolean;
   onSkip?: (s: SkippedItem) => void;
   onBatch?: (done: number, total: number) => void;
+  onStage?: (message: string) => void;
 }
 
 interface OpenedEvalData {
   dataset: Dataset;
   dataPath: string;
-  split: Split;
+  split: Split | 'all';
   indices: number[];
 }
 
@@ -53,27 +57,45 @@ export async function openEvalData(
   const runFormat = run.config.data.format === 'auto' ? undefined : run.config.data.format;
   const dataset = await openDataset(dataPath, {
     format: opts.format ?? (sameData ? runFormat : undefined),
-    valFraction: run.config.data.valFraction,
+    // The run's own data splits exactly as in training; other data keeps only the splits it declares.
+    valFraction: sameData ? run.config.data.valFraction : 0,
     seed: run.config.seed,
     labels: sameData ? run.config.data.labels : undefined,
     onSkip: opts.onSkip,
   });
+  const all = dataset.items.map((_, i) => i);
+  if (opts.split === 'all') return { dataset, dataPath, split: 'all', indices: all };
   const splits = opts.split ? [opts.split] : defaultSplits;
   for (const split of splits) {
     const indices = splitIndices(dataset.items, split);
     if (indices.length > 0) return { dataset, dataPath, split, indices };
   }
-  const have = [...new Set(dataset.items.map((it) => it.split))].join(', ');
+  const have = [...new Set(dataset.items.map((it) => it.split))];
+  // Another dataset without declared splits (read as all 'train') is an evaluation set as a whole.
+  if (!sameData && !opts.split && have.length === 1 && have[0] === 'train') {
+    return { dataset, dataPath, split: 'all', indices: all };
+  }
   throw new LensfindError(
     'E_DATA',
-    `${dataPath}: no items in split ${splits.map((s) => `'${s}'`).join(' or ')} (the data has: ${have}); pick one with --split`,
+    `${dataPath}: no items in split ${splits.map((x) => `'${x}'`).join(' or ')} (the data has: ${have.join(', ')}); ` +
+      'pick one with --split (or --split all)',
   );
 }
 
 /** eval/<dataset> folder name: the data folder's name, with the split, checkpoint and TTA when not the default. */
-export function evalFolderName(dataPath: string, split: Split, checkpoint: string, tta: boolean): string {
+export function evalFolderName(
+  dataPath: string,
+  split: Split | 'all',
+  checkpoint: string,
+  tta: boolean,
+): string {
   const base = path.basename(path.resolve(dataPath)).replace(/\.(npy|npz)$/, '');
-  return [base, split !== 'test' ? split : '', checkpoint !== 'best' ? checkpoint : '', tta ? 'tta' : '']
+  return [
+    base,
+    split !== 'test' && split !== 'all' ? split : '',
+    checkpoint !== 'best' ? checkpoint : '',
+    tta ? 'tta' : '',
+  ]
     .filter(Boolean)
     .join('-');
 }
@@ -105,6 +127,7 @@ async function report(
     {
       history: runs.length === 1 ? path.join(runs[0].runDir, 'metrics.jsonl') : undefined,
       bootstrap: opts.bootstrap,
+      onStage: opts.onStage,
       plots: opts.plots,
       config: {
         ...config,
@@ -128,7 +151,7 @@ function modelName(runs: LoadedRun[], m: number): string {
 
 export interface EvaluateResult extends EvaluationReport {
   scores: GatheredScores;
-  split: Split;
+  split: Split | 'all';
 }
 
 export type EvaluateOptions = EvaluateDataOptions & { out?: string };
@@ -208,7 +231,7 @@ export async function evaluateEnsemble(
 export interface CalibrationResult {
   temperature: number;
   n: number;
-  split: Split;
+  split: Split | 'all';
   before: { ece: number; logLoss: number };
   after: { ece: number; logLoss: number };
   file: string;

@@ -55,6 +55,8 @@ export interface ReportOptions {
   galleryCount?: number;
   /** Skip charts and galleries (metrics and predictions only). */
   plots?: boolean;
+  /** Told what is being done (the bootstrap of a large set takes a while). */
+  onStage?: (message: string) => void;
 }
 
 export interface EvaluationReport {
@@ -89,8 +91,10 @@ export async function writeEvaluation(
   mkdirSync(outDir, { recursive: true });
   const { labels, score } = data;
   const threshold = opts.threshold ?? 0.5;
+  const nBoot = opts.bootstrap ?? 1000;
+  opts.onStage?.(`metrics of ${labels.length} images${nBoot ? ` with ${nBoot} bootstrap resamples` : ''}`);
   const summary = summarize(labels, score, {
-    bootstrap: opts.bootstrap ?? 1000,
+    bootstrap: nBoot,
     seed: opts.seed ?? 0,
     prevalence: opts.prevalence ?? 1 / 1000,
   });
@@ -130,6 +134,7 @@ export async function writeEvaluation(
   ]);
   files.push('predictions.csv');
 
+  if (opts.plots !== false) opts.onStage?.('plots and galleries');
   if (opts.plots !== false) files.push(...(await writeCharts(outDir, data, summary, byBin, threshold, opts)));
   return { outDir, summary, byBin, models, files };
 }

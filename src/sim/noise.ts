@@ -45,13 +45,37 @@ export function varianceMap(model: NoiseModel, image: ArrayLike<number>): Float6
   return out;
 }
 
+/**
+ * Above this many expected electrons a pixel's Poisson count is drawn from its normal limit N(lambda, lambda)
+ * (skewness 1 / sqrt(lambda) <= 0.03), merged with the Gaussian read noise into one deviate; below it, exactly.
+ * Sky-dominated survey pixels (LSST: ~3e4 e- of sky per pixel) all take the fast path.
+ */
+export const GAUSSIAN_LIMIT_COUNTS = 1000;
+
 /** Adds noise to `image` (e-/s) in place: Poisson on source + sky, Gaussian read noise, sky subtracted. */
 export function addNoise(image: Float32Array | Float64Array, model: NoiseModel, rng: Rng): void {
+  addNoiseInto(image, image, model, rng);
+}
+
+/** out[i] = image[i] with noise (out may be image itself, or a Float32 plane of the cutout). */
+export function addNoiseInto(
+  image: ArrayLike<number>,
+  out: Float32Array | Float64Array,
+  model: NoiseModel,
+  rng: Rng,
+): void {
   const t = model.exposureTotal;
+  const invT = 1 / t;
   const sky = model.skyPerPixel * t;
-  const rsd = Math.sqrt(model.readVariance);
+  const rv = model.readVariance;
+  const rsd = Math.sqrt(rv);
+  const limit = GAUSSIAN_LIMIT_COUNTS; // a local: exported consts may be read through a getter
   for (let i = 0; i < image.length; i++) {
-    const electrons = rng.poisson(Math.max(image[i], 0) * t + sky) + (rsd > 0 ? rng.normal(0, rsd) : 0);
-    image[i] = (electrons - sky) / t;
+    const v = image[i];
+    const lambda = (v > 0 ? v : 0) * t + sky;
+    let electrons: number;
+    if (lambda >= limit) electrons = lambda + Math.sqrt(lambda + rv) * rng.gaussZig();
+    else electrons = rng.poisson(lambda) + (rsd > 0 ? rsd * rng.gaussZig() : 0);
+    out[i] = (electrons - sky) * invT;
   }
 }

@@ -135,32 +135,91 @@ export function convolveSeparable(
   w: number,
   k: Float64Array,
 ): Float64Array {
-  const n = k.length,
-    half = (n - 1) / 2;
-  // tap-outer loops: contiguous rows, no per-pixel bounds arithmetic (the hot loop of rendering)
-  const tmp = new Float64Array(h * w);
-  for (let r = 0; r < h; r++) {
-    const o = r * w;
-    for (let t = 0; t < n; t++) {
-      const kt = k[t],
-        d = t - half; // out[c] += k[t] * in[c - d]
-      const lo = Math.max(0, d),
-        hi = Math.min(w, w + d);
-      for (let c = lo; c < hi; c++) tmp[o + c] += kt * image[o + c - d];
-    }
-  }
   const out = new Float64Array(h * w);
+  convolveSeparableInto(image, out, new Float64Array(h * w), h, w, k);
+  return out;
+}
+
+/**
+ * Separable "same" convolution into `out` with a caller-owned scratch `tmp` (both h * w; out may not alias image).
+ * Each pass filters rows and writes its result transposed, so both passes read contiguous memory; the kernel is
+ * symmetric (a PSF), so taps t and -t share one multiplication.
+ */
+export function convolveSeparableInto(
+  image: ArrayLike<number>,
+  out: Float64Array,
+  tmp: Float64Array,
+  h: number,
+  w: number,
+  k: Float64Array,
+): void {
+  if (k.length % 2 === 1 && isSymmetric(k)) {
+    const half = (k.length - 1) >> 1;
+    const n = Math.max(h, w) + 2 * half;
+    const line = n > LINE.length ? new Float64Array(n) : LINE;
+    line.fill(0, 0, n);
+    symmetricRowPass(image, tmp, h, w, k, line);
+    line.fill(0, 0, n); // the second pass's rows may be shorter: clear the first pass's values from the padding
+    symmetricRowPass(tmp, out, w, h, k, line);
+  } else {
+    generalRowPass(image, tmp, h, w, k);
+    generalRowPass(tmp, out, w, h, k);
+  }
+}
+
+// A const scratch line (a reassigned module-level buffer would be re-read on every access of the inlined loop).
+const LINE = new Float64Array(4352);
+function isSymmetric(k: Float64Array): boolean {
+  for (let i = 0, j = k.length - 1; i < j; i++, j--) if (k[i] !== k[j]) return false;
+  return true;
+}
+
+/**
+ * dst (w x h) = transpose of src (h x w) filtered along its rows with the symmetric kernel k: each row is copied
+ * into the zero-padded `line` so the tap loop has no bounds tests, and taps t and -t share one multiplication.
+ */
+function symmetricRowPass(
+  src: ArrayLike<number>,
+  dst: Float64Array,
+  h: number,
+  w: number,
+  k: Float64Array,
+  line: Float64Array,
+): void {
+  const half = (k.length - 1) >> 1;
+  const k0 = k[half];
   for (let r = 0; r < h; r++) {
     const o = r * w;
-    for (let t = 0; t < n; t++) {
-      const rr = r - (t - half);
-      if (rr < 0 || rr >= h) continue;
-      const kt = k[t],
-        oi = rr * w;
-      for (let c = 0; c < w; c++) out[o + c] += kt * tmp[oi + c];
+    for (let c = 0; c < w; c++) line[half + c] = src[o + c];
+    for (let c = 0; c < w; c++) {
+      const i = c + half;
+      let s = k0 * line[i];
+      for (let t = 1; t <= half; t++) s += k[half + t] * (line[i - t] + line[i + t]);
+      dst[c * h + r] = s;
     }
   }
-  return out;
+}
+
+/** dst (w x h) = transpose of src (h x w) convolved along its rows: dst[c] = sum_t k[t] src[c + half - t]. */
+function generalRowPass(
+  src: ArrayLike<number>,
+  dst: Float64Array,
+  h: number,
+  w: number,
+  k: Float64Array,
+): void {
+  const half = (k.length - 1) >> 1;
+  for (let r = 0; r < h; r++) {
+    const o = r * w;
+    for (let c = 0; c < w; c++) {
+      let s = 0;
+      for (let t = 0; t < k.length; t++) {
+        const cc = c + half - t;
+        if (cc >= 0 && cc < w) s += k[t] * src[o + cc];
+      }
+      dst[c * h + r] = s;
+    }
+  }
 }
 
 export function convolveDirect(image: ArrayLike<number>, h: number, w: number, kernel: Kernel): Float64Array {

@@ -83,3 +83,16 @@ export function downsample(grid: SampleGrid, samples: ArrayLike<number>): Float6
   }
   return out;
 }
+
+/** out[p] = scale * mean of pixel p's samples (no allocation; the renderer's per-light step). */
+export function downsampleInto(grid: SampleGrid, samples: Float64Array, out: Float64Array, scale = 1): void {
+  const n = grid.size * grid.size;
+  const start = grid.start;
+  for (let p = 0; p < n; p++) {
+    const a = start[p],
+      b = start[p + 1];
+    let s = 0;
+    for (let k = a; k < b; k++) s += samples[k];
+    out[p] = (s * scale) / (b - a);
+  }
+}

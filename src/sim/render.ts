@@ -4,17 +4,19 @@
  * with the lens parameters, total source magnification and arc signal-to-noise.
  */
 import { ConfigError } from '../errors.js';
-import { deflection } from './lens/index.js';
-import { addLight } from './light/index.js';
-import { noiseModel, addNoise, pixelVariance, type NoiseModel } from './noise.js';
-import { convolve, psfKernel, type Kernel } from './psf.js';
-import { downsample, sampleGrid, type SampleGrid } from './raster.js';
+import { rayShootInto } from './lens/ray-shoot-fast.js';
+import { addLight, type LightComponent } from './light/index.js';
+import { sersicAddFast } from './light/sersic-fast.js';
+import { arcScratch, arcSnr, arcSnrPsf, type ArcScratch } from './arc-snr.js';
+import { noiseModel, addNoiseInto } from './noise.js';
+import { convolve, convolveSeparableInto, psfKernel, type Kernel } from './psf.js';
+import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { Rng } from './rng.js';
 import { SceneDrawer, type Scene } from './scene/draw.js';
 import { sceneSchema, type SceneConfig } from './scene/schema.js';
 import { loadSurvey, surveyBand, type Survey } from './survey.js';
 
-export { sceneSchema, loadSurvey };
+export { sceneSchema, loadSurvey, arcSnr };
 export type { SceneConfig, Survey };
 
 export interface RenderOptions {
@@ -62,71 +64,120 @@ function bandKernel(survey: Survey, band: string, size: number): Kernel {
   return k;
 }
 
-/** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */
-export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
-  const npix = grid.size * grid.size;
-  const area = grid.pixelScale * grid.pixelScale;
-  const total = Array.from({ length: nb }, () => new Float64Array(npix));
-  const arc = Array.from({ length: nb }, () => new Float64Array(npix));
-  let bx: Float64Array | undefined, by: Float64Array | undefined;
-  const buf = new Float64Array(grid.x.length);
-  let magnification = NaN;
-  for (const light of scene.lights) {
-    let xs: ArrayLike<number> = grid.x,
-      ys: ArrayLike<number> = grid.y;
-    if (light.lensed) {
-      if (!bx) {
-        const a = deflection(scene.mass, grid.x, grid.y);
-        bx = a.x;
-        by = a.y;
-        for (let i = 0; i < bx.length; i++) {
-          bx[i] = grid.x[i] - bx[i];
-          by[i] = grid.y[i] - by[i];
-        }
-      }
-      xs = bx;
-      ys = by!;
-    }
-    buf.fill(0);
-    addLight(light.shape, xs, ys, buf);
-    const pix = downsample(grid, buf);
-    let frac = 0;
-    for (let p = 0; p < npix; p++) {
-      pix[p] *= area;
-      frac += pix[p];
-    }
-    // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
-    if (light.role === 'source') magnification = frac;
-    for (let b = 0; b < nb; b++) {
-      const f = light.flux[b];
-      const t = total[b],
-        a = arc[b];
-      for (let p = 0; p < npix; p++) t[p] += f * pix[p];
-      if (light.lensed) for (let p = 0; p < npix; p++) a[p] += f * pix[p];
-    }
+/** Scratch arrays of one (grid, band count), reused by every cutout rendered on this thread. */
+interface Workspace {
+  samples: Float64Array;
+  bx: Float64Array;
+  by: Float64Array;
+  pix: Float64Array;
+  /** Per band: all light, the lensed light alone, and all light convolved with the PSF. */
+  total: Float64Array[];
+  arc: Float64Array[];
+  totalPsf: Float64Array[];
+  tmp: Float64Array;
+  arcScratch: ArcScratch;
+}
+
+const workspaces = new Map<string, Workspace>();
+
+function workspace(grid: SampleGrid, nb: number): Workspace {
+  const key = `${grid.size}|${grid.x.length}|${nb}`;
+  let ws = workspaces.get(key);
+  if (!ws) {
+    const ns = grid.x.length,
+      np = grid.size * grid.size;
+    const planes = () => Array.from({ length: nb }, () => new Float64Array(np));
+    ws = {
+      samples: new Float64Array(ns),
+      bx: new Float64Array(ns),
+      by: new Float64Array(ns),
+      pix: new Float64Array(np),
+      total: planes(),
+      arc: planes(),
+      totalPsf: planes(),
+      tmp: new Float64Array(np),
+      arcScratch: arcScratch(np),
+    };
+    if (workspaces.size > 8) workspaces.clear();
+    workspaces.set(key, ws);
   }
-  return { total, arc, magnification };
+  return ws;
+}
+
+/** Adds a unit-flux shape's surface brightness at the samples (Sérsic through its interpolation table). */
+function addShape(shape: LightComponent, x: Float64Array, y: Float64Array, out: Float64Array): void {
+  if (shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC') sersicAddFast(shape, x, y, out);
+  else addLight(shape, x, y, out);
 }
 
 /**
- * Arc SNR in one band: sum of the lensed light over pixels where it exceeds the pixel's noise sigma, over the
- * noise of those pixels, sqrt(sum variance) (the variance including lens light and sky). If no pixel exceeds
- * 1 sigma, the best single pixel's S / sigma.
+ * Shades a scene into ws.total / ws.arc (per band, flux per pixel): each light's shape is evaluated once on the
+ * sample grid (ray-traced once for all lensed lights) and scaled per band by its flux, since bands differ only in
+ * amplitude. Returns the source's magnification.
  */
-export function arcSnr(arc: ArrayLike<number>, total: ArrayLike<number>, model: NoiseModel): number {
-  let s = 0,
-    v = 0,
-    best = 0;
-  for (let p = 0; p < arc.length; p++) {
-    const varp = pixelVariance(model, total[p]);
-    const sig = Math.sqrt(varp);
-    if (arc[p] > sig) {
-      s += arc[p];
-      v += varp;
-    }
-    best = Math.max(best, arc[p] / sig);
+function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): number {
+  const npix = grid.size * grid.size;
+  const area = grid.pixelScale * grid.pixelScale;
+  for (let b = 0; b < nb; b++) {
+    ws.total[b].fill(0);
+    ws.arc[b].fill(0);
   }
-  return v > 0 ? s / Math.sqrt(v) : best;
+  let shot = false;
+  let magnification = NaN;
+  const pix = ws.pix;
+  for (const light of scene.lights) {
+    let xs = grid.x,
+      ys = grid.y;
+    if (light.lensed) {
+      if (!shot) {
+        rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
+        shot = true;
+      }
+      xs = ws.bx;
+      ys = ws.by;
+    }
+    ws.samples.fill(0);
+    addShape(light.shape, xs, ys, ws.samples);
+    downsampleInto(grid, ws.samples, pix, area);
+    // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
+    if (light.role === 'source') {
+      let frac = 0;
+      for (let p = 0; p < npix; p++) frac += pix[p];
+      magnification = frac;
+    }
+    for (let b = 0; b < nb; b++) {
+      const f = light.flux[b];
+      const t = ws.total[b];
+      for (let p = 0; p < npix; p++) t[p] += f * pix[p];
+      if (light.lensed) {
+        const a = ws.arc[b];
+        for (let p = 0; p < npix; p++) a[p] += f * pix[p];
+      }
+    }
+  }
+  return magnification;
+}
+
+/** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */
+export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
+  const ws = workspace(grid, nb);
+  const magnification = shade(scene, grid, nb, ws);
+  return {
+    total: ws.total.map((t) => Float64Array.from(t)),
+    arc: ws.arc.map((a) => Float64Array.from(a)),
+    magnification,
+  };
+}
+
+function convolveInto(
+  src: Float64Array,
+  dst: Float64Array,
+  tmp: Float64Array,
+  size: number,
+  k: Kernel,
+): void {
+  if (k.separable) convolveSeparableInto(src, dst, tmp, size, size, k.separable);
+  else dst.set(convolve(src, size, size, k));
 }
 
 function checkOptions(opts: RenderOptions): void {
@@ -158,38 +209,40 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const needCut = opts.label === 1 && (det.min_arc_snr > 0 || det.min_magnification > 0);
   const tries = needCut ? det.max_tries : 1;
 
+  const ws = workspace(grid, nb);
+  const kernels = scene.psf ? bands.map((b) => bandKernel(survey, b, size)) : [];
   let drawn!: Scene;
-  let images!: Float64Array[];
+  let images = ws.total;
   let snr = 0,
     magnification = NaN,
     attempt = 0;
   for (attempt = 0; attempt < tries; attempt++) {
     const rng = Rng.forItem(opts.seed, opts.index, attempt + 1);
     drawn = opts.label === 1 ? drawer.lens(rng) : drawer.nonLens(rng);
-    const r = renderNoiseless(drawn, grid, nb);
-    images = r.total as Float64Array[];
-    let arcs = r.arc as Float64Array[];
+    magnification = shade(drawn, grid, nb, ws);
     if (scene.psf) {
-      images = r.total.map((im, b) => convolve(im, size, size, bandKernel(survey, bands[b], size)));
-      if (opts.label === 1)
-        arcs = r.arc.map((im, b) => convolve(im, size, size, bandKernel(survey, bands[b], size)));
+      images = ws.totalPsf;
+      for (let b = 0; b < nb; b++) convolveInto(ws.total[b], images[b], ws.tmp, size, kernels[b]);
     }
-    magnification = r.magnification;
-    snr = opts.label === 1 ? Math.max(...arcs.map((a, b) => arcSnr(a, images[b], models[b]))) : 0;
+    snr = 0;
+    // the arc's own PSF image is needed only for its SNR, and only around its bright pixels (arc-snr.ts)
+    for (let b = 0; opts.label === 1 && b < nb; b++) {
+      const s = scene.psf
+        ? arcSnrPsf(ws.arc[b], images[b], models[b], kernels[b], size, ws.arcScratch)
+        : arcSnr(ws.arc[b], images[b], models[b]);
+      snr = Math.max(snr, s);
+    }
     if (!needCut || (snr >= det.min_arc_snr && magnification >= det.min_magnification)) break;
   }
   attempt = Math.min(attempt, tries - 1);
 
-  const out = new Float32Array(nb * size * size);
+  const npix = size * size;
+  const out = new Float32Array(nb * npix);
   const noiseRng = Rng.forItem(opts.seed, opts.index, NOISE_STREAM);
   for (let b = 0; b < nb; b++) {
-    const plane = out.subarray(b * size * size, (b + 1) * size * size);
-    const im = images[b];
-    if (scene.noise) {
-      const tmp = Float64Array.from(im);
-      addNoise(tmp, models[b], noiseRng);
-      plane.set(tmp);
-    } else plane.set(im);
+    const plane = out.subarray(b * npix, (b + 1) * npix);
+    if (scene.noise) addNoiseInto(images[b], plane, models[b], noiseRng);
+    else plane.set(images[b]);
   }
   return {
     image: out,

@@ -27,7 +27,10 @@ export interface CheckpointParts<T extends Record<string, unknown>> {
   state: T;
 }
 
-export function saveCheckpoint<T extends Record<string, unknown>>(dir: string, parts: CheckpointParts<T>): void {
+export function saveCheckpoint<T extends Record<string, unknown>>(
+  dir: string,
+  parts: CheckpointParts<T>,
+): void {
   writeDirAtomic(dir, (tmp) => {
     saveSafetensors(path.join(tmp, 'model.safetensors'), parts.model.stateDict(), { format: 'pt' });
     let optimizer: SplitOptimizerState['json'] | null = null;
@@ -50,7 +53,10 @@ export function readCheckpointState<T>(dir: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (err) {
-    throw new LensfindError('E_CHECKPOINT', `${file}: unreadable checkpoint state (${(err as Error).message})`);
+    throw new LensfindError(
+      'E_CHECKPOINT',
+      `${file}: unreadable checkpoint state (${(err as Error).message})`,
+    );
   }
 }
 
@@ -68,7 +74,8 @@ export function loadCheckpointWeights(dir: string, model: Module): void {
 /** Restores an optimizer from a checkpoint folder written by `saveCheckpoint`. */
 export function loadCheckpointOptimizer(dir: string, optimizer: Stateful<OptimizerState>): void {
   const saved = readCheckpointState<{ optimizer: SplitOptimizerState['json'] | null }>(dir);
-  if (!saved.optimizer) throw new LensfindError('E_CHECKPOINT', `${dir}: the checkpoint has no optimizer state`);
+  if (!saved.optimizer)
+    throw new LensfindError('E_CHECKPOINT', `${dir}: the checkpoint has no optimizer state`);
   const file = path.join(dir, 'optimizer.safetensors');
   const tensors = loadSafetensors(file);
   optimizer.loadStateDict(optimizerStateFromTensors(tensors, saved.optimizer, file));

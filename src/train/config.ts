@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
-import { deepMerge, parseOverride, readYamlFile, resolveConfig, type ConfigLayer, type PlainObject } from '../config/load.js';
+import {
+  deepMerge,
+  parseOverride,
+  readYamlFile,
+  resolveConfig,
+  type ConfigLayer,
+  type PlainObject,
+} from '../config/load.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 import { checkModelConfig } from './model-options.js';
 
@@ -16,7 +23,10 @@ export function presetPath(name: string): string {
   if (name.endsWith('.yaml') || name.endsWith('.yml') || name.includes('/')) return name;
   const file = path.join(CONFIG_DIR, `${name}.yaml`);
   if (!existsSync(file)) {
-    throw new ConfigError(`unknown preset '${name}': expected one of ${TRAIN_PRESETS.join(', ')} or a YAML file`, 'preset');
+    throw new ConfigError(
+      `unknown preset '${name}': expected one of ${TRAIN_PRESETS.join(', ')} or a YAML file`,
+      'preset',
+    );
   }
   return file;
 }
@@ -32,11 +42,13 @@ export function loadTrainConfig(opts: {
   flags?: PlainObject;
 }): { config: TrainConfig; overridden: PlainObject } {
   const layers: ConfigLayer[] = [];
-  if (opts.preset) layers.push({ source: `preset ${opts.preset}`, value: readYamlFile(presetPath(opts.preset)) });
+  if (opts.preset)
+    layers.push({ source: `preset ${opts.preset}`, value: readYamlFile(presetPath(opts.preset)) });
   const user: ConfigLayer[] = [];
   if (opts.file) user.push({ source: opts.file, value: readYamlFile(opts.file) });
   for (const o of opts.overrides ?? []) user.push({ source: `--set ${o}`, value: parseOverride(o) });
-  if (opts.flags && Object.keys(opts.flags).length) user.push({ source: 'command-line flags', value: opts.flags });
+  if (opts.flags && Object.keys(opts.flags).length)
+    user.push({ source: 'command-line flags', value: opts.flags });
   const config = resolveConfig(trainConfigSchema, [...layers, ...user]);
   checkModelConfig(config);
   const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});

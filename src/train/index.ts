@@ -3,13 +3,20 @@ export { trainConfigSchema, metricMode } from './schema.js';
 export type { TrainConfig } from './schema.js';
 export { loadTrainConfig, presetPath, CONFIG_DIR, TRAIN_PRESETS } from './config.js';
 export { train } from './trainer.js';
-export type { TrainOptions, TrainResult, EpochMetrics, TrainState } from './trainer.js';
+export type { TrainOptions, TrainResult, EpochMetrics, TrainState, PhaseTimes, PartialEpoch } from './trainer.js';
+export { validationMetrics, bceOfLogit, TIMING_FIELDS } from './metrics.js';
+export { batchGallery } from './batch-image.js';
 export { makeLoss } from './losses.js';
 export { makeOptimizer, makeSchedule, paramGroups } from './optimizer.js';
-export { saveCheckpoint, readCheckpointState, loadCheckpointWeights, loadCheckpointOptimizer } from './checkpoint.js';
+export {
+  saveCheckpoint,
+  readCheckpointState,
+  loadCheckpointWeights,
+  loadCheckpointOptimizer,
+} from './checkpoint.js';
 export { scoreIndices, batchLogits } from './score.js';
 export type { Scores } from './score.js';
 export { runName, createRunFolder } from './run-folder.js';
 export { loadRun, calibrationPath } from './load-run.js';
 export type { LoadedRun } from './load-run.js';
-export { modelOptions } from './model-options.js';
+export { modelOptions, checkModelConfig } from './model-options.js';

@@ -38,7 +38,8 @@ export function calibrationPath(runDir: string): string {
  */
 export function loadRun(runDir: string, opts: { checkpoint?: 'best' | 'last' } = {}): LoadedRun {
   const cfgFile = path.join(runDir, 'config.yaml');
-  if (!existsSync(cfgFile)) throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
+  if (!existsSync(cfgFile))
+    throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
   const config = loadConfig(trainConfigSchema, { file: cfgFile });
   let checkpoint = opts.checkpoint ?? 'best';
   let dir = path.join(runDir, 'checkpoints', checkpoint);
@@ -47,10 +48,16 @@ export function loadRun(runDir: string, opts: { checkpoint?: 'best' | 'last' } =
     dir = path.join(runDir, 'checkpoints', checkpoint);
   }
   if (!existsSync(path.join(dir, 'state.json'))) {
-    throw new LensfindError('E_RUN', `${runDir}: no checkpoint '${checkpoint}' (train it first, or pick --checkpoint last)`);
+    throw new LensfindError(
+      'E_RUN',
+      `${runDir}: no checkpoint '${checkpoint}' (train it first, or pick --checkpoint last)`,
+    );
   }
   const state = readCheckpointState<TrainState>(dir);
-  const model = createModel(config.model.name, modelOptions(config.model, { bands: state.bands, height: state.imageSize }));
+  const model = createModel(
+    config.model.name,
+    modelOptions(config.model, { bands: state.bands, height: state.imageSize }),
+  );
   loadCheckpointWeights(dir, model);
   model.eval();
   let temperature = 1;

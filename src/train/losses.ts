@@ -27,7 +27,15 @@ export function makeLoss(cfg: TrainConfig['loss'], posWeight: number | null): Lo
     // p_t = p for positives, 1 - p for negatives (soft targets interpolate).
     const pt = p.mul(t).add(p.neg().add(1).mul(t.neg().add(1)));
     let loss = pt.neg().add(1).pow(gamma).mul(ce);
-    if (alpha !== null) loss = loss.mul(t.mul(alpha).add(t.neg().add(1).mul(1 - alpha)));
+    if (alpha !== null)
+      loss = loss.mul(
+        t.mul(alpha).add(
+          t
+            .neg()
+            .add(1)
+            .mul(1 - alpha),
+        ),
+      );
     return loss.mean();
   };
 }

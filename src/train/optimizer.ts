@@ -29,7 +29,11 @@ export function makeOptimizer(model: Module, cfg: TrainConfig['optim']): Optimiz
   const groups = paramGroups(model, cfg.weight_decay);
   switch (cfg.name) {
     case 'sgd':
-      return new SGD(groups, { lr: cfg.lr, momentum: cfg.momentum, nesterov: cfg.nesterov && cfg.momentum > 0 });
+      return new SGD(groups, {
+        lr: cfg.lr,
+        momentum: cfg.momentum,
+        nesterov: cfg.nesterov && cfg.momentum > 0,
+      });
     case 'adam':
       return new Adam(groups, { lr: cfg.lr, betas: cfg.betas });
     case 'adamw':

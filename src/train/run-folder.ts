@@ -15,7 +15,9 @@ const ALIASES: Record<string, string> = {
 
 function flatten(obj: unknown, prefix = ''): [string, unknown][] {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return [[prefix, obj]];
-  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) =>
+    flatten(v, prefix ? `${prefix}.${k}` : k),
+  );
 }
 
 function slug(v: unknown): string {
@@ -28,7 +30,10 @@ function slug(v: unknown): string {
  */
 export function runName(model: string, overridden: Record<string, unknown>): string {
   const parts = flatten(overridden)
-    .filter(([key]) => key !== 'model.name' && key !== 'data.path' && key !== 'run.name' && key !== 'run.dir' && key !== '')
+    .filter(
+      ([key]) =>
+        key !== 'model.name' && key !== 'data.path' && key !== 'run.name' && key !== 'run.dir' && key !== '',
+    )
     .map(([key, v]) => `${ALIASES[key] ?? key.split('.').pop()}${slug(v)}`);
   return [model, ...parts].join('_').slice(0, 120);
 }

@@ -16,7 +16,8 @@ export interface Scores {
 /** The eight symmetries of the square (flips x 90° rotations): test-time augmentation averages logits over them. */
 function symmetries(x: Tensor): Tensor[] {
   const out: Tensor[] = [];
-  for (const flipped of [x, x.flip([3])]) for (let k = 0; k < 4; k++) out.push(k === 0 ? flipped : flipped.rot90(k, [2, 3]));
+  for (const flipped of [x, x.flip([3])])
+    for (let k = 0; k < 4; k++) out.push(k === 0 ? flipped : flipped.rot90(k, [2, 3]));
   return out;
 }
 
@@ -53,7 +54,12 @@ export async function scoreIndices(
   const ids: string[] = [];
   const kept: number[] = [];
   try {
-    for await (const batch of loader.epoch(indices, { epoch: 0, batchSize: opts.batchSize, sampler: 'none', augment: false })) {
+    for await (const batch of loader.epoch(indices, {
+      epoch: 0,
+      batchSize: opts.batchSize,
+      sampler: 'none',
+      augment: false,
+    })) {
       const l = batchLogits(model, batch, opts.tta);
       for (let i = 0; i < l.length; i++) logits.push(l[i]);
       for (let i = 0; i < batch.y.length; i++) labels.push(batch.y[i]);
@@ -66,4 +72,3 @@ export async function scoreIndices(
   }
   return { logits: Float64Array.from(logits), labels: Float64Array.from(labels), ids, indices: kept };
 }
-

@@ -24,7 +24,12 @@ import type { LensModel } from '../models/common.js';
 import { trainConfigSchema, metricMode, type TrainConfig } from './schema.js';
 import { makeLoss } from './losses.js';
 import { makeOptimizer, makeSchedule } from './optimizer.js';
-import { saveCheckpoint, readCheckpointState, loadCheckpointWeights, loadCheckpointOptimizer } from './checkpoint.js';
+import {
+  saveCheckpoint,
+  readCheckpointState,
+  loadCheckpointWeights,
+  loadCheckpointOptimizer,
+} from './checkpoint.js';
 import { scoreIndices } from './score.js';
 import { createRunFolder, runName } from './run-folder.js';
 import { checkModelConfig, modelOptions } from './model-options.js';
@@ -104,10 +109,12 @@ export interface TrainResult {
 /** Reads the run folder's saved config and last checkpoint state (if any) for `--resume`. */
 function openRunForResume(runDir: string): { config: TrainConfig; state: TrainState | null } {
   const cfgFile = path.join(runDir, 'config.yaml');
-  if (!existsSync(cfgFile)) throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
+  if (!existsSync(cfgFile))
+    throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
   const config = loadConfig(trainConfigSchema, { file: cfgFile });
   const last = path.join(runDir, 'checkpoints/last');
-  const hasLast = existsSync(path.join(last, 'state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'));
+  const hasLast =
+    existsSync(path.join(last, 'state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'));
   return { config, state: hasLast ? readCheckpointState<TrainState>(last) : null };
 }
 
@@ -128,14 +135,22 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   } else {
     if (!input) throw new ConfigError('train: a configuration is required unless resuming');
     config = input;
-    if (!config.data.path) throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
+    if (!config.data.path)
+      throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
     checkModelConfig(config);
-    runDir = createRunFolder(config.run.dir, config.run.name ?? runName(config.model.name, opts.overridden ?? {}));
+    runDir = createRunFolder(
+      config.run.dir,
+      config.run.name ?? runName(config.model.name, opts.overridden ?? {}),
+    );
     saveConfig(path.join(runDir, 'config.yaml'), config, 'resolved training configuration (lensfind train)');
   }
-  if (!config.data.path) throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
+  if (!config.data.path)
+    throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
 
-  const logger: Logger = createLogger({ file: path.join(runDir, 'train.log'), console: opts.console !== false });
+  const logger: Logger = createLogger({
+    file: path.join(runDir, 'train.log'),
+    console: opts.console !== false,
+  });
   setNumThreads(config.threads ?? availableParallelism());
   logger.info(
     `run ${runDir}${state ? ` (resuming after epoch ${state.epoch}${state.partial ? `, batch ${state.partial.batches}` : ''})` : ''}`,
@@ -156,7 +171,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   });
   const trainIdx = splitIndices(dataset.items, 'train');
   const valIdx = splitIndices(dataset.items, 'val');
-  if (trainIdx.length === 0) throw new LensfindError('E_DATA', `${config.data.path}: no training items (split 'train' is empty)`);
+  if (trainIdx.length === 0)
+    throw new LensfindError('E_DATA', `${config.data.path}: no training items (split 'train' is empty)`);
   const trainLabels = trainIdx.map((i) => dataset.items[i].label);
   const positives = trainLabels.filter((y) => y >= 0.5).length;
   logger.info(
@@ -164,10 +180,13 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       `train ${trainIdx.length} (${positives} lenses), val ${valIdx.length}, skipped ${dataset.skipped.length}`,
   );
   const normalization =
-    state?.normalization ?? (await fitNormalization(dataset, trainIdx, config.data.normalization, config.seed));
-  if (!state) writeFileAtomic(path.join(runDir, 'normalization.json'), JSON.stringify(normalization, null, 1));
+    state?.normalization ??
+    (await fitNormalization(dataset, trainIdx, config.data.normalization, config.seed));
+  if (!state)
+    writeFileAtomic(path.join(runDir, 'normalization.json'), JSON.stringify(normalization, null, 1));
   const posWeight =
-    state?.posWeight ?? (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : config.data.posWeight);
+    state?.posWeight ??
+    (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : config.data.posWeight);
 
   const loader = new BatchLoader(dataset, {
     normalization,
@@ -236,7 +255,9 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       process.exit(130);
     }
     stopRequested = true;
-    logger.warn(`${sig}: finishing the current batch, then saving checkpoints/last (send again to exit at once)`);
+    logger.warn(
+      `${sig}: finishing the current batch, then saving checkpoints/last (send again to exit at once)`,
+    );
   };
   const signals: NodeJS.Signals[] = opts.handleSignals ? ['SIGINT', 'SIGTERM'] : [];
   for (const s of signals) process.on(s, onSignal);
@@ -300,7 +321,10 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         trainedImages += batch.y.length;
         opts.onStep?.({ step, images: batch.y.length, epoch, phases });
         if (batchNo < stepsPerEpoch) {
-          bar.update(batchNo, { loss: fmt(partial.lossSum / partial.seen), 'img/s': Math.round(partial.seen / ((performance.now() - t0) / 1000)) });
+          bar.update(batchNo, {
+            loss: fmt(partial.lossSum / partial.seen),
+            'img/s': Math.round(partial.seen / ((performance.now() - t0) / 1000)),
+          });
         }
         if (tb && step % 10 === 0) tb.addScalar('train/loss_step', loss, step);
         // Let the event loop run (signals, timers): batches that are ready resolve as microtasks only.
@@ -316,7 +340,11 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         // Mid-epoch checkpoint: resuming skips the batches already trained on, so the run stays exact.
         partial.seconds = (performance.now() - t0) / 1000;
         if (partial.batches > 0 && partial.batches < stepsPerEpoch) {
-          saveCheckpoint(path.join(runDir, 'checkpoints/last'), { model, optimizer, state: checkpointState(partial) });
+          saveCheckpoint(path.join(runDir, 'checkpoints/last'), {
+            model,
+            optimizer,
+            state: checkpointState(partial),
+          });
           interrupted = true;
           logger.warn(`stopped in epoch ${epoch + 1} after batch ${partial.batches}; checkpoints/last saved`);
           logger.warn(`resume with: lensfind train --resume ${runDir}`);
@@ -358,10 +386,14 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
           `acc ${fmt(m.val_accuracy)} auc ${fmt(m.val_auc)} ap ${fmt(m.val_ap)} | lr ${m.lr.toExponential(2)} ` +
           `${Math.round(m.images_per_s)} img/s${isBest ? ' *best*' : ''}`,
       );
-      writeFileAtomic(path.join(runDir, 'metrics.jsonl'), history.map((h) => JSON.stringify(h)).join('\n') + '\n');
+      writeFileAtomic(
+        path.join(runDir, 'metrics.jsonl'),
+        history.map((h) => JSON.stringify(h)).join('\n') + '\n',
+      );
       if (tb) {
         for (const [k, v] of Object.entries(m)) {
-          if (k !== 'epoch' && k !== 'step' && Number.isFinite(v)) tb.addScalar(k.replace('_', '/'), v, epoch);
+          if (k !== 'epoch' && k !== 'step' && Number.isFinite(v))
+            tb.addScalar(k.replace('_', '/'), v, epoch);
         }
       }
       const st = checkpointState(null);
@@ -370,7 +402,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       epochsThisCall++;
       if (stopRequested) {
         interrupted = epoch < config.epochs;
-        if (interrupted) logger.warn(`stopped after epoch ${epoch}; resume with: lensfind train --resume ${runDir}`);
+        if (interrupted)
+          logger.warn(`stopped after epoch ${epoch}; resume with: lensfind train --resume ${runDir}`);
         break;
       }
       if (config.early_stopping_patience !== null && badEpochs >= config.early_stopping_patience) {
@@ -399,7 +432,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     seconds: totalSeconds,
     images_per_s: trainedImages / totalSeconds,
   };
-  if (opts.maxSteps === undefined) writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 1));
+  if (opts.maxSteps === undefined)
+    writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 1));
   if (!interrupted) {
     logger.info(
       `done in ${totalSeconds.toFixed(1)} s; best ${config.monitor} ${fmt(best?.value ?? NaN)} at epoch ${best?.epoch ?? '-'}`,

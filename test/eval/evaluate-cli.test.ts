@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandArgs, type Command } from '../../src/cli/command.js';
 import { evaluateCommand } from '../../src/cli/commands/evaluate.js';
@@ -48,8 +48,9 @@ test('--runs R1 R2 --weights 1 2 lists: positionals go to runs, numbers to weigh
   assert.throws(() => runsAndWeights(c.values, c.positionals, 'predict'), /unexpected arguments stray/);
 });
 
-test('the evaluate, calibrate, ensemble and predict commands on a tiny run', async () => {
+test('the evaluate, calibrate, ensemble and predict commands on a tiny run', async (t) => {
   const { runDir, dataDir, root } = await tinyRun('cli');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const common = ['--workers', '0', '--bootstrap', '20'];
   const ev = await run(evaluateCommand, ['--run', runDir, ...common, '--split', 'val']);
   assert.match(ev, /ROC AUC\s+\d\.\d{4} \[/);

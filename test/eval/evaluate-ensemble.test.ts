@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv.js';
 import { calibrateRun, evaluateEnsemble, evaluateRun } from '../../src/eval/evaluate-run.js';
@@ -15,6 +15,7 @@ const fast = { bootstrap: 50, workers: 0, plots: false } as const;
 
 test('ensemble of identical models equals the model; temperature is fitted, stored and applied', async (t) => {
   const { runDir, root } = await tinyRun('ens');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const single = await evaluateRun(runDir, fast);
 
   await t.test('mean, logit-mean and weighted ensembles of one model twice equal the model', async () => {
@@ -77,6 +78,7 @@ test('ensemble of identical models equals the model; temperature is fitted, stor
     'models of different architectures and input sizes, each with its own normalisation',
     async () => {
       const other = await tinyRun('wide', { size: 24, channels: [6], seed: 3 });
+      t.after(() => rmSync(other.root, { recursive: true, force: true }));
       const out = path.join(root, 'ens-mixed');
       // Scored on the first run's 16x16 data: the 24-pixel model sees bilinear-resized cutouts.
       const ens = await evaluateEnsemble([runDir, other.runDir], {

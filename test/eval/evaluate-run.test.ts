@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv.js';
 import { rocAuc } from '../../src/eval/curves.js';
@@ -11,9 +11,10 @@ import { tinyCutout, tinyRun, writeTinyDeepLense } from '../predict/tiny-run.js'
 
 test('evaluate a tiny trained run: files exist, metrics.json AUC equals rocAuc of predictions.csv', async (t) => {
   const t0 = Date.now();
-  const { runDir } = await tinyRun('e2e');
+  const { runDir, root } = await tinyRun('e2e');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const trained = Date.now();
-  const rep = await evaluateRun(runDir, { bootstrap: 200, workers: 0 });
+  const rep = await evaluateRun(runDir, { bootstrap: 100, workers: 0 });
   console.log(`train ${(trained - t0) / 1000}s, evaluate ${(Date.now() - trained) / 1000}s`);
   assert.equal(rep.split, 'test');
   const out = path.join(runDir, 'eval', 'data');
@@ -56,6 +57,13 @@ test('evaluate a tiny trained run: files exist, metrics.json AUC equals rocAuc o
     assert.equal(res.outDir, path.join(runDir, 'eval', 'testonly'));
     assert.equal(res.summary.n, 10);
     assert.equal(res.summary.positives, 5);
+    // Other data that declares no test or val split is evaluated whole, not split again.
+    const trainOnly = writeTinyDeepLense(path.join(path.dirname(path.dirname(runDir)), 'trainonly'), {
+      train: 4,
+    });
+    const whole = await evaluateRun(runDir, { data: trainOnly, bootstrap: 0, workers: 0, plots: false });
+    assert.equal(whole.split, 'all');
+    assert.equal(whole.summary.n, 8);
   });
 
   await t.test('metadata columns give per-bin metrics and a metric-vs-theta_E plot', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv.js';
 import { encodeNpy, writeNpy } from '../../src/io/npy.js';
@@ -12,6 +12,7 @@ import { tinyCutout, tinyRun } from './tiny-run.js';
 
 test('predict: folders with corrupt files, stacks, ensembles and other image sizes', async (t) => {
   const { runDir, dataDir, root } = await tinyRun('pred');
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const evaluated = await evaluateRun(runDir, { bootstrap: 0, workers: 0, plots: false });
   const expected = new Map(evaluated.scores.ids.map((id, k) => [id, evaluated.scores.score[k]]));
 
@@ -110,6 +111,38 @@ test('predict: folders with corrupt files, stacks, ensembles and other image siz
     const res = await predict({ runs: [runDir], input: file, out, workers: 0 });
     assert.equal(res.scored, 2);
     assert.ok(readCsv(out).every((r) => Number.isFinite(Number(r.score))));
+  });
+
+  await t.test('with --tta a cutout, its mirror image and its 90° rotation score the same', async () => {
+    const n = 16;
+    const x = tinyCutout(1, 77, n);
+    const mirror = new Float32Array(x.length);
+    const rot = new Float32Array(x.length);
+    for (let b = 0; b < 3; b++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          mirror[b * n * n + i * n + j] = x[b * n * n + i * n + (n - 1 - j)];
+          rot[b * n * n + i * n + j] = x[b * n * n + j * n + (n - 1 - i)];
+        }
+      }
+    }
+    const stack = new Float32Array(3 * x.length);
+    [x, mirror, rot].forEach((a, k) => stack.set(a, k * x.length));
+    const file = path.join(root, 'sym.npy');
+    writeNpy(file, stack, [3, 3, n, n]);
+    const score = async (tta: boolean) => {
+      const out = path.join(root, `sym-${tta}.csv`);
+      await predict({ runs: [runDir], input: file, out, workers: 0, tta });
+      const rows = readCsv(out);
+      return [0, 1, 2].map((i) => Number(rows.find((r) => r.id === `sym#${i}`)!.logit));
+    };
+    const [a, b, c] = await score(true);
+    assert.ok(Math.abs(a - b) < 1e-5 && Math.abs(a - c) < 1e-5, `${a} ${b} ${c}`);
+    const plain = await score(false);
+    assert.ok(
+      Math.abs(plain[0] - plain[1]) + Math.abs(plain[0] - plain[2]) > 1e-4,
+      'without TTA the views differ',
+    );
   });
 
   await t.test('parquet output is a clear error suggesting .csv', () => {

@@ -83,6 +83,9 @@ test('train() checks the model options before creating a run folder', async () =
     model: { name: 'lensnet', depthh: 3 },
     run: { dir: root },
   });
-  await assert.rejects(() => train(config, { console: false }), (e: unknown) => e instanceof ConfigError && e.field === 'model.depthh');
+  await assert.rejects(
+    () => train(config, { console: false }),
+    (e: unknown) => e instanceof ConfigError && e.field === 'model.depthh',
+  );
   assert.deepEqual(readdirSync(root), []);
 });

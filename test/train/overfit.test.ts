@@ -19,8 +19,16 @@ test('lensnet overfits one small batch to near-zero loss (BCE and focal)', () =>
   const y = Float32Array.from([1, 0, 0, 1, 1, 0, 1, 0]);
   for (let i = 0; i < n; i++) x.set(toyCutout(i % 3 === 0, 500 + i), i * per);
   for (const lossName of ['bce', 'focal'] as const) {
-    const cfg = trainConfigSchema.parse({ data: {}, loss: { name: lossName }, optim: { name: 'adam', lr: 0.01 } });
-    const model = createModel('lensnet', { inChannels: 3, imageSize: 16, channels: [16, 32] }, new Generator(0));
+    const cfg = trainConfigSchema.parse({
+      data: {},
+      loss: { name: lossName },
+      optim: { name: 'adam', lr: 0.01 },
+    });
+    const model = createModel(
+      'lensnet',
+      { inChannels: 3, imageSize: 16, channels: [16, 32] },
+      new Generator(0),
+    );
     const optimizer = makeOptimizer(model, cfg.optim);
     const lossFn = makeLoss(cfg.loss, null);
     model.train();
@@ -28,7 +36,10 @@ test('lensnet overfits one small batch to near-zero loss (BCE and focal)', () =>
     for (let s = 0; s < 150; s++) {
       losses.push(
         scope(() => {
-          const l = lossFn(model.forward(fromTypedArray(x, [n, 3, 16, 16])).reshape([-1]), fromTypedArray(y, [n]));
+          const l = lossFn(
+            model.forward(fromTypedArray(x, [n, 3, 16, 16])).reshape([-1]),
+            fromTypedArray(y, [n]),
+          );
           optimizer.zeroGrad();
           l.backward();
           optimizer.step();
@@ -40,7 +51,15 @@ test('lensnet overfits one small batch to near-zero loss (BCE and focal)', () =>
     assert.ok(losses.at(-1)! < 0.01, `${lossName} final loss ${losses.at(-1)} (from ${losses[0]})`);
     // In eval mode (BatchNorm running statistics) the memorised labels come back too.
     model.eval();
-    const logits = scope(() => model.forward(fromTypedArray(x, [n, 3, 16, 16])).reshape([-1]).toArray());
-    assert.deepEqual(logits.map((l) => (l > 0 ? 1 : 0)), Array.from(y));
+    const logits = scope(() =>
+      model
+        .forward(fromTypedArray(x, [n, 3, 16, 16]))
+        .reshape([-1])
+        .toArray(),
+    );
+    assert.deepEqual(
+      logits.map((l) => (l > 0 ? 1 : 0)),
+      Array.from(y),
+    );
   }
 });

@@ -46,7 +46,8 @@ test('a run interrupted after epoch 1 and resumed ends with the weights of an un
   assert.deepEqual([...a.keys()], [...b.keys()]);
   for (const [k, va] of a) {
     const vb = b.get(k)!;
-    for (let i = 0; i < va.length; i++) assert.ok(Math.abs(va[i] - vb[i]) <= 1e-6 * (1 + Math.abs(va[i])), `${k}[${i}]: ${va[i]} vs ${vb[i]}`);
+    for (let i = 0; i < va.length; i++)
+      assert.ok(Math.abs(va[i] - vb[i]) <= 1e-6 * (1 + Math.abs(va[i])), `${k}[${i}]: ${va[i]} vs ${vb[i]}`);
   }
   assert.deepEqual(metricsWithoutTiming(resumed.runDir), metricsWithoutTiming(straight.runDir));
   // The weights actually moved (a run that never trained would pass the equality above too).
@@ -70,7 +71,10 @@ test('a checkpoint loaded with loadRun gives the logits of the model that wrote 
   assert.equal(continued.epochs, 2);
   const after = batchLogits(loadRun(run.runDir, { checkpoint: 'last' }).model, { x, shape });
   assert.deepEqual(Array.from(after), Array.from(once));
-  assert.ok(once.some((v) => v !== once[0]), 'logits differ between images');
+  assert.ok(
+    once.some((v) => v !== once[0]),
+    'logits differ between images',
+  );
 });
 
 test('a SIGINT in the middle of an epoch saves a checkpoint from which the run resumes exactly', async () => {

@@ -49,14 +49,26 @@ export function toyCutout(lens: boolean, seed: number, size = 16, bands = 3): Fl
 }
 
 /** Writes a DeepLense-layout folder (train_lenses/, train_nonlenses/) of `perClass` .npy cutouts per class. */
-export function writeToyDeepLense(opts: { perClass: number; size?: number; seed?: number; dir?: string }): string {
+export function writeToyDeepLense(opts: {
+  perClass: number;
+  size?: number;
+  seed?: number;
+  dir?: string;
+}): string {
   const size = opts.size ?? 16;
   const root = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'lensfind-toy-'));
-  for (const [sub, lens] of [['train_lenses', true], ['train_nonlenses', false]] as const) {
+  for (const [sub, lens] of [
+    ['train_lenses', true],
+    ['train_nonlenses', false],
+  ] as const) {
     mkdirSync(path.join(root, sub), { recursive: true });
     for (let i = 0; i < opts.perClass; i++) {
       const seed = (opts.seed ?? 0) * 1_000_003 + i * 2 + (lens ? 1 : 0);
-      writeNpy(path.join(root, sub, `${String(i).padStart(5, '0')}.npy`), toyCutout(lens, seed, size), [3, size, size]);
+      writeNpy(path.join(root, sub, `${String(i).padStart(5, '0')}.npy`), toyCutout(lens, seed, size), [
+        3,
+        size,
+        size,
+      ]);
     }
   }
   return root;

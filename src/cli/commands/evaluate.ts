@@ -15,7 +15,8 @@ export const scoringOptions = {
   },
   split: {
     type: 'string',
-    description: 'split to score: train, val or test (default: test, or val without test)',
+    description:
+      'split: train, val, test or all (default: test, else val; all for other data without splits)',
     valueName: 'NAME',
   },
   format: {
@@ -23,7 +24,7 @@ export const scoringOptions = {
     description: 'data format: lensfind, deeplense, png-csv, fits, stack (default: detected)',
     valueName: 'NAME',
   },
-  checkpoint: { type: 'string', description: 'best or last', valueName: 'NAME', default: 'best' },
+  checkpoint: { type: 'string', description: 'best or last (default: best, else last)', valueName: 'NAME' },
   tta: { type: 'boolean', description: 'average over the 8 flips and 90° rotations' },
   'batch-size': {
     type: 'string',
@@ -52,20 +53,22 @@ export function scoringFromArgs(
   let finished = false;
   return {
     data: values.data as string | undefined,
-    split: oneOf<Split>('split', values.split, ['train', 'val', 'test']),
+    split: oneOf<Split | 'all'>('split', values.split, ['train', 'val', 'test', 'all']),
     format: oneOf<DataFormat>('format', values.format, DATA_FORMATS),
     checkpoint: oneOf('checkpoint', values.checkpoint, ['best', 'last'] as const),
     tta: Boolean(values.tta),
     batchSize: intFlag('batch-size', values['batch-size']),
     workers: intFlag('workers', values.workers),
     onSkip: (s) => console.error(`skipped ${s.source}: ${s.reason}`),
+    onStage: (m) => console.error(`${label}: ${m}`),
     onBatch: (done, total) => {
       if (finished) return;
       bar ??= new Progress({ label, total, unit: 'images' });
+      bar.update(done);
       if (done >= total) {
         finished = true;
         bar.finish();
-      } else bar.update(done);
+      }
     },
     // Items skipped while scoring keep the count below the total: end the bar before printing.
     finishBar: () => {

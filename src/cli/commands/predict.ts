@@ -28,7 +28,7 @@ export const predictCommand: Command = {
       description: 'reader format of a dataset folder (default: detected, else a plain folder)',
       valueName: 'NAME',
     },
-    checkpoint: { type: 'string', description: 'best or last', valueName: 'NAME', default: 'best' },
+    checkpoint: { type: 'string', description: 'best or last (default: best, else last)', valueName: 'NAME' },
     'batch-size': { type: 'string', short: 'b', description: 'images per batch', valueName: 'N' },
     tta: { type: 'boolean', description: 'average over the 8 flips and 90° rotations' },
     workers: { type: 'string', description: 'data worker threads per model', valueName: 'N' },
@@ -44,9 +44,10 @@ export const predictCommand: Command = {
     if (format !== undefined && !DATA_FORMATS.includes(format)) {
       throw new LensfindError('E_USAGE', `--format ${format}: expected one of ${DATA_FORMATS.join(', ')}`);
     }
-    const checkpoint = values.checkpoint as string;
-    if (checkpoint !== 'best' && checkpoint !== 'last')
-      throw new LensfindError('E_USAGE', `--checkpoint ${checkpoint}: expected best or last`);
+    const checkpoint = values.checkpoint as 'best' | 'last' | undefined;
+    if (checkpoint !== undefined && checkpoint !== 'best' && checkpoint !== 'last') {
+      throw new LensfindError('E_USAGE', `--checkpoint ${String(checkpoint)}: expected best or last`);
+    }
     const { predict } = await import('../../predict/predict.js');
     let bar: Progress | null = null;
     const res = await predict({
@@ -62,7 +63,7 @@ export const predictCommand: Command = {
       workers: intFlag('workers', values.workers),
       onBatch: (done, total) => {
         bar ??= new Progress({ label: 'predict', total, unit: 'images' });
-        if (done < total) bar.update(done);
+        bar.update(done);
       },
       onReject: (s) => console.error(`rejected ${s.source}: ${s.reason}`),
     });

@@ -11,9 +11,19 @@ export const trainCommand: Command = {
   usage: '[--preset quick|resnet18|vit|hybrid] [--config FILE] --data PATH [options] | --resume runs/NAME',
   options: {
     ...configOptions,
-    preset: { type: 'string', short: 'p', description: 'a preset from configs/ (quick, resnet18, vit, hybrid)', valueName: 'NAME', default: 'quick' },
+    preset: {
+      type: 'string',
+      short: 'p',
+      description: 'a preset from configs/ (quick, resnet18, vit, hybrid)',
+      valueName: 'NAME',
+      default: 'quick',
+    },
     data: { type: 'string', short: 'd', description: 'training data (any reader format)', valueName: 'PATH' },
-    format: { type: 'string', description: 'data format: auto, lensfind, deeplense, png-csv, fits, stack', valueName: 'NAME' },
+    format: {
+      type: 'string',
+      description: 'data format: auto, lensfind, deeplense, png-csv, fits, stack',
+      valueName: 'NAME',
+    },
     model: { type: 'string', short: 'm', description: 'network name (model.name)', valueName: 'NAME' },
     epochs: { type: 'string', short: 'e', description: 'number of epochs', valueName: 'N' },
     'batch-size': { type: 'string', short: 'b', description: 'batch size', valueName: 'N' },
@@ -23,14 +33,26 @@ export const trainCommand: Command = {
     workers: { type: 'string', description: 'data worker threads', valueName: 'N' },
     'init-weights': { type: 'string', description: 'start from a local safetensors file', valueName: 'PATH' },
     'run-dir': { type: 'string', description: 'folder of runs (run.dir)', valueName: 'DIR' },
-    name: { type: 'string', description: 'run name (default: from the overridden options)', valueName: 'NAME' },
-    resume: { type: 'string', description: 'continue the run in this folder exactly where it stopped', valueName: 'RUN' },
+    name: {
+      type: 'string',
+      description: 'run name (default: from the overridden options)',
+      valueName: 'NAME',
+    },
+    resume: {
+      type: 'string',
+      description: 'continue the run in this folder exactly where it stopped',
+      valueName: 'RUN',
+    },
     quiet: { type: 'boolean', short: 'q', description: 'no console output' },
   },
   async run({ values }) {
     const { train, loadTrainConfig } = await import('../../train/index.js');
     if (values.resume) {
-      const result = await train(null, { resume: values.resume as string, handleSignals: true, console: !values.quiet });
+      const result = await train(null, {
+        resume: values.resume as string,
+        handleSignals: true,
+        console: !values.quiet,
+      });
       return result.interrupted ? 130 : 0;
     }
     const flags: PlainObject = {};

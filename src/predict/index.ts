@@ -1,0 +1,6 @@
+/** Candidate catalogues from trained models: unlabeled inputs, streamed scoring, sorted CSV catalogues. */
+export { predict } from './predict.js';
+export type { PredictOptions, PredictResult } from './predict.js';
+export { openPredictInput } from './input.js';
+export type { PredictInput } from './input.js';
+export { catalogFormat, writeCsvStreamed } from './catalog.js';

@@ -1,0 +1,173 @@
+// The renderer's fast paths against the exact functions they replace.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as sim from '../../src/sim/index.js';
+import { sersicAddFast } from '../../src/sim/light/sersic-fast.js';
+import { rayShootInto } from '../../src/sim/lens/ray-shoot-fast.js';
+import { arcScratch, arcSnr, arcSnrPsf } from '../../src/sim/arc-snr.js';
+import { convolveSeparableInto } from '../../src/sim/psf.js';
+import { downsampleInto } from '../../src/sim/raster.js';
+import type { MassComponent } from '../../src/sim/lens/index.js';
+
+const grid = sim.sampleGrid(48, 0.2, { factor: 2, centralFactor: 2, centralRadius: 0 });
+
+test('tabulated Sérsic matches the exact profile (relative 1e-5 above 1e-4 of the peak) and its flux', () => {
+  for (const [n, R, q, cx] of [
+    [0.3, 0.1, 0.5, 0.03],
+    [0.5, 0.05, 0.8, 0],
+    [0.7, 0.3, 0.4, -0.4],
+    [1, 0.5, 0.9, 0.1],
+    [2.5, 0.2, 0.6, 0.05],
+    [4, 1.5, 0.7, 0.037],
+    [8, 0.5, 0.3, 0],
+  ]) {
+    const { e1, e2 } = sim.phiQToEllipticity(0.6, q);
+    const p = {
+      type: 'SERSIC_ELLIPSE' as const,
+      amp: 2,
+      R_sersic: R,
+      n_sersic: n,
+      e1,
+      e2,
+      center_x: cx,
+      center_y: -0.05,
+    };
+    const exact = sim.surfaceBrightness(p, grid.x, grid.y);
+    const fast = new Float64Array(grid.x.length);
+    sersicAddFast(p, grid.x, grid.y, fast);
+    const peak = exact.reduce((m, v) => Math.max(m, v), 0);
+    let worst = 0,
+      fe = 0,
+      ff = 0;
+    for (let i = 0; i < exact.length; i++) {
+      fe += exact[i];
+      ff += fast[i];
+      if (exact[i] > 1e-4 * peak) worst = Math.max(worst, Math.abs(fast[i] / exact[i] - 1));
+      assert.ok(Math.abs(fast[i] - exact[i]) < 1e-7 * peak, `n=${n} sample ${i}`);
+    }
+    assert.ok(worst < 1e-5, `n=${n}: worst relative error ${worst}`);
+    assert.ok(Math.abs(ff / fe - 1) < 1e-6, `n=${n}: flux ${ff} vs ${fe}`);
+  }
+});
+
+test('tabulated Sérsic integrates to the analytic total flux within 0.1% (light.test.ts grid)', () => {
+  const g = sim.sampleGrid(480, 0.05, { factor: 3, centralFactor: 32, centralRadius: 5 });
+  const pix = new Float64Array(480 * 480);
+  const s = new Float64Array(g.x.length);
+  for (const [n, R, q] of [
+    [1, 0.5, 0.8],
+    [4, 0.15, 0.9],
+  ]) {
+    const { e1, e2 } = sim.phiQToEllipticity(0.7, q);
+    const p = { type: 'SERSIC_ELLIPSE' as const, amp: 3, R_sersic: R, n_sersic: n, e1, e2 };
+    s.fill(0);
+    sersicAddFast(p, g.x, g.y, s);
+    downsampleInto(g, s, pix, 0.05 * 0.05);
+    const flux = pix.reduce((a, v) => a + v, 0);
+    assert.ok(Math.abs(flux / sim.sersicTotalFlux(3, R, n) - 1) < 1e-3, `n=${n}: ${flux}`);
+  }
+});
+
+test('fast ray shooting equals rayShoot to 1e-9 arcsec for SIE + shear, any q, and other component orders', () => {
+  const bx = new Float64Array(grid.x.length),
+    by = new Float64Array(grid.x.length);
+  for (const q of [0.05, 0.15, 0.4, 0.8, 0.999, 1]) {
+    const { e1, e2 } = sim.phiQToEllipticity(0.4, q);
+    const sie = { type: 'SIE' as const, theta_E: 1.3, e1, e2, center_x: 0.03, center_y: -0.02 };
+    const shear = { type: 'SHEAR' as const, gamma1: 0.03, gamma2: -0.05 };
+    const models: MassComponent[][] = [
+      [sie, shear],
+      [sie],
+      [shear, sie, { type: 'CONVERGENCE', kappa: 0.1 }],
+      [{ type: 'SIS', theta_E: 0.5, center_x: 1 }, sie, sie],
+    ];
+    for (const mass of models) {
+      const ref = sim.rayShoot(mass, grid.x, grid.y);
+      rayShootInto(mass, grid.x, grid.y, bx, by);
+      let worst = 0;
+      for (let i = 0; i < bx.length; i++)
+        worst = Math.max(worst, Math.abs(bx[i] - ref.x[i]), Math.abs(by[i] - ref.y[i]));
+      assert.ok(worst < 1e-9, `q=${q}, ${mass.map((m) => m.type)}: ${worst}`);
+    }
+  }
+});
+
+test('the arc SNR from the convolved sub-image equals the whole-image computation exactly', () => {
+  const lsst = sim.loadSurvey('lsst');
+  const scene = sim.parseScene({ source: { clumps: { probability: 0 } } });
+  const drawer = new sim.SceneDrawer(scene, lsst, ['g']);
+  const k = sim.psfKernel({ type: 'gaussian', fwhm: 0.77 }, 0.2, 47);
+  const model = sim.noiseModel(lsst.bands.g, 0.2, lsst.read_noise);
+  const scratch = arcScratch(48 * 48);
+  let regionUsed = 0;
+  for (let i = 0; i < 12; i++) {
+    const r = sim.renderNoiseless(drawer.lens(sim.Rng.forItem(5, i, 1)), grid, 1);
+    // fainter and brighter arcs, so both the sub-image path and the fallbacks run
+    const arc = r.arc[0].map((v) => v * 10 ** ((i % 4) - 2));
+    const total = r.total[0].map((v, p) => v - r.arc[0][p] + arc[p]);
+    const totalPsf = sim.convolve(total, 48, 48, k);
+    const expected = arcSnr(sim.convolve(arc, 48, 48, k), totalPsf, model);
+    assert.equal(arcSnrPsf(arc, totalPsf, model, k, 48, scratch), expected);
+    if (expected > 5) regionUsed++;
+  }
+  assert.ok(regionUsed > 0);
+});
+
+test('symmetric and general separable passes agree; non-symmetric kernels still convolve', () => {
+  const n = 20;
+  const img = Float64Array.from({ length: n * n }, (_, i) => ((i * 7919) % 101) / 101);
+  const sym = new Float64Array([0.1, 0.2, 0.4, 0.2, 0.1]);
+  const asym = new Float64Array([0.1, 0.2, 0.4, 0.2, 0.1 + 1e-9]);
+  const a = new Float64Array(n * n),
+    b = new Float64Array(n * n),
+    tmp = new Float64Array(n * n);
+  convolveSeparableInto(img, a, tmp, n, n, sym);
+  convolveSeparableInto(img, b, tmp, n, n, asym);
+  const direct = sim.convolveDirect(img, n, n, {
+    size: 5,
+    data: Float64Array.from({ length: 25 }, (_, i) => sym[Math.floor(i / 5)] * sym[i % 5]),
+  });
+  for (let i = 0; i < n * n; i++) {
+    assert.ok(Math.abs(a[i] - direct[i]) < 1e-14);
+    assert.ok(Math.abs(b[i] - direct[i]) < 1e-8);
+  }
+  // non-square images: each pass's padding is clean
+  const m = 13;
+  const rect = img.subarray(0, m * n);
+  const c = new Float64Array(m * n);
+  convolveSeparableInto(rect, c, tmp, m, n, sym);
+  const d = sim.convolveFft(rect, m, n, {
+    size: 5,
+    data: Float64Array.from({ length: 25 }, (_, i) => sym[Math.floor(i / 5)] * sym[i % 5]),
+  });
+  for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i] - d[i]) < 1e-12, `pixel ${i}`);
+  // a shifted (one-sided) kernel moves the image: out[c] = sum_t k[t] in[c + half - t]
+  const shift = new Float64Array([0, 0, 1]);
+  const pt = new Float64Array(n * n);
+  pt[5 * n + 5] = 1;
+  convolveSeparableInto(pt, a, tmp, n, n, shift);
+  assert.equal(a[6 * n + 6], 1);
+});
+
+test('ziggurat normal deviates: mean 0, variance 1, normal tail fractions', () => {
+  const rng = new sim.Rng(11);
+  const N = 400000;
+  let m = 0,
+    v = 0,
+    t2 = 0,
+    t3 = 0;
+  for (let i = 0; i < N; i++) {
+    const z = rng.gaussZig();
+    m += z;
+    v += z * z;
+    if (Math.abs(z) > 2) t2++;
+    if (Math.abs(z) > 3) t3++;
+  }
+  m /= N;
+  v = v / N - m * m;
+  assert.ok(Math.abs(m) < 5 / Math.sqrt(N), `mean ${m}`);
+  assert.ok(Math.abs(v - 1) < 5 * Math.sqrt(2 / N), `variance ${v}`);
+  // P(|z| > 2) = 0.0455003, P(|z| > 3) = 0.0026998 (erfc(sqrt 2), erfc(3 / sqrt 2))
+  assert.ok(Math.abs(t2 / N - 0.0455003) < 5 * Math.sqrt(0.0455 / N), `${t2 / N}`);
+  assert.ok(Math.abs(t3 / N - 0.0026998) < 5 * Math.sqrt(0.0027 / N), `${t3 / N}`);
+});
