@@ -28,22 +28,28 @@ const legendName = (name: string | undefined, i: number, key: string, value?: nu
 
 /**
  * ROC curves, one colour per series. With `logFpr` the FPR axis is logarithmic (where lens searches
- * operate: FPR 1e-4 to 1e-2); points with FPR = 0 cannot be drawn there and are left out.
+ * operate: FPR 1e-4 to 1e-2); points with FPR = 0 are drawn on the axis' left edge.
  */
 export async function rocPlot(
   series: RocSeries | RocSeries[],
   opts: ChartOptions & { logFpr?: boolean } = {},
 ): Promise<Chart> {
   const list = Array.isArray(series) ? series : [series];
+  const positive = list.flatMap((s) => Array.from(s.fpr).filter((f) => f > 0));
+  // On a log axis FPR = 0 cannot be drawn: those points sit on the axis' left edge (TPR0 stays visible).
+  const minFpr = opts.logFpr ? Math.min(1e-4, ...positive) : 0;
   const values: { model: string; fpr: number; tpr: number; order: number }[] = [];
   list.forEach((s, i) => {
     const model = legendName(s.name, i, 'AUC', s.auc);
     for (let k = 0; k < s.fpr.length; k++) {
-      if (opts.logFpr && !(s.fpr[k] > 0)) continue;
-      values.push({ model, fpr: s.fpr[k], tpr: s.tpr[k], order: k });
+      values.push({
+        model,
+        fpr: opts.logFpr ? Math.max(s.fpr[k], minFpr) : s.fpr[k],
+        tpr: s.tpr[k],
+        order: k,
+      });
     }
   });
-  const minFpr = opts.logFpr ? Math.min(...values.map((v) => v.fpr), 1e-4) : 0;
   const x = {
     field: 'fpr',
     type: 'quantitative',
@@ -51,12 +57,9 @@ export async function rocPlot(
     scale: opts.logFpr ? { type: 'log', domain: [minFpr, 1] } : { domain: [0, 1] },
   };
   const y = { field: 'tpr', type: 'quantitative', title: 'True positive rate', scale: { domain: [0, 1] } };
-  const chance = {
-    values: [
-      { fpr: minFpr || 0, tpr: minFpr || 0 },
-      { fpr: 1, tpr: 1 },
-    ],
-  };
+  // TPR = FPR, sampled densely so it is drawn as the curve it is on a log axis.
+  const chancePoints = opts.logFpr ? Array.from({ length: 61 }, (_, k) => minFpr ** (1 - k / 60)) : [0, 1];
+  const chance = { values: chancePoints.map((f) => ({ fpr: f, tpr: f })) };
   const spec = {
     ...titled(opts.title ?? 'ROC'),
     width: opts.width ?? DEFAULT_WIDTH,
