@@ -47,4 +47,7 @@ if (!configured) {
   if (status !== 0) process.exit(status);
   writeFileSync(listFile, ccList);
 }
-process.exit(run(['build', '-j', jobs, ...nodedirArgs]));
+const status = run(['build', '-j', jobs, ...nodedirArgs]);
+// Where libtorch came from, for `lensfind info`.
+if (status === 0) writeFileSync(path.join(here, 'build/libtorch.json'), JSON.stringify(found, null, 1));
+process.exit(status);

@@ -14,21 +14,28 @@ export const commands: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./commands/info.js')).infoCommand,
 };
 
-function mainHelp(): string {
+/** The command list with each command's one-line summary (command modules are small: the library loads later). */
+async function mainHelp(): Promise<string> {
+  const rows = await Promise.all(
+    Object.entries(commands).map(async ([name, load]) => {
+      const first = (await load()).summary.split(/(?<=\.)\s|:\s/)[0].replace(/\.$/, '');
+      return `  ${name.padEnd(10)} ${first}`;
+    }),
+  );
   return [
     'lensfind: find strong gravitational lenses in survey cutouts',
     '',
     'usage: lensfind <command> [options]   (lensfind <command> --help for its options)',
     '',
     'commands:',
-    ...Object.keys(commands).map((c) => `  ${c}`),
+    ...rows,
   ].join('\n');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(mainHelp());
+    console.log(await mainHelp());
     return name ? 0 : 1;
   }
   const load = commands[name];

@@ -5,8 +5,8 @@
  */
 import { ConfigError } from '../errors.js';
 import { rayShootInto } from './lens/ray-shoot-fast.js';
-import { addLight, type LightComponent } from './light/index.js';
-import { sersicAddFast } from './light/sersic-fast.js';
+import { addLight } from './light/index.js';
+import { sersicPixelsFast } from './light/sersic-fast.js';
 import { arcScratch, arcSnr, arcSnrPsf, type ArcScratch } from './arc-snr.js';
 import { noiseModel, addNoiseInto } from './noise.js';
 import { convolve, convolveSeparableInto, psfKernel, type Kernel } from './psf.js';
@@ -104,12 +104,6 @@ function workspace(grid: SampleGrid, nb: number): Workspace {
   return ws;
 }
 
-/** Adds a unit-flux shape's surface brightness at the samples (Sérsic through its interpolation table). */
-function addShape(shape: LightComponent, x: Float64Array, y: Float64Array, out: Float64Array): void {
-  if (shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC') sersicAddFast(shape, x, y, out);
-  else addLight(shape, x, y, out);
-}
-
 /**
  * Shades a scene into ws.total / ws.arc (per band, flux per pixel): each light's shape is evaluated once on the
  * sample grid (ray-traced once for all lensed lights) and scaled per band by its flux, since bands differ only in
@@ -136,9 +130,14 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
       xs = ws.bx;
       ys = ws.by;
     }
-    ws.samples.fill(0);
-    addShape(light.shape, xs, ys, ws.samples);
-    downsampleInto(grid, ws.samples, pix, area);
+    const shape = light.shape;
+    if (shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC')
+      sersicPixelsFast(shape, xs, ys, grid.start, pix, area);
+    else {
+      ws.samples.fill(0);
+      addLight(shape, xs, ys, ws.samples);
+      downsampleInto(grid, ws.samples, pix, area);
+    }
     // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
     if (light.role === 'source') {
       let frac = 0;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LensfindError } from '../errors.js';
@@ -28,6 +28,13 @@ export function libtorchVersion(): string {
   return native().libtorchVersion as string;
 }
 
+/** Where the addon's libtorch came from (recorded by the build), and the addon file. */
 export function libtorchSource(): string {
-  return addonPath;
+  const info = path.join(path.dirname(path.dirname(addonPath)), 'libtorch.json');
+  try {
+    const found = JSON.parse(readFileSync(info, 'utf8')) as { source: string; root: string };
+    return `${found.source}: ${found.root}; addon ${addonPath}`;
+  } catch {
+    return `addon ${addonPath}`;
+  }
 }

@@ -75,6 +75,30 @@ function buildCell(j: number): void {
   built[j] = 1;
 }
 
+/** The profile's constants for a call: quadratic form of u, centre, cut, and the table reset. */
+function prepare(p: SersicEllipseParams | SersicParams, scale: number) {
+  const { phi, q } = p.type === 'SERSIC_ELLIPSE' ? ellipticityToPhiQ(p.e1, p.e2) : { phi: 0, q: 1 };
+  const invR2 = 1 / (p.R_sersic * p.R_sersic);
+  // the rotation and ellipse folded into one quadratic form: u = A dx^2 + B dx dy + C dy^2
+  const c = Math.cos(phi),
+    s = Math.sin(phi);
+  const bn = sersicBn(p.n_sersic);
+  curA = p.amp * scale * Math.exp(bn);
+  curBn = bn;
+  curHalf = 0.5 / p.n_sersic;
+  built.fill(0);
+  nodeDone.fill(0);
+  return {
+    A: (c * c * q + (s * s) / q) * invR2,
+    B: 2 * c * s * (q - 1 / q) * invR2,
+    C: (s * s * q + (c * c) / q) * invR2,
+    cx: p.center_x ?? 0,
+    cy: p.center_y ?? 0,
+    uMin: R_SMOOTH2 * invR2,
+    cut: Math.pow(1 + CUT / bn, 2 * p.n_sersic),
+  };
+}
+
 /** Adds scale * I(x, y) into out, like sersicAdd, through the per-call table. */
 export function sersicAddFast(
   p: SersicEllipseParams | SersicParams,
@@ -83,24 +107,7 @@ export function sersicAddFast(
   out: Float64Array,
   scale = 1,
 ): void {
-  const { phi, q } = p.type === 'SERSIC_ELLIPSE' ? ellipticityToPhiQ(p.e1, p.e2) : { phi: 0, q: 1 };
-  const invR2 = 1 / (p.R_sersic * p.R_sersic);
-  // the rotation and ellipse folded into one quadratic form: u = A dx^2 + B dx dy + C dy^2
-  const c = Math.cos(phi),
-    s = Math.sin(phi);
-  const A = (c * c * q + (s * s) / q) * invR2;
-  const C = (s * s * q + (c * c) / q) * invR2;
-  const B = 2 * c * s * (q - 1 / q) * invR2;
-  const cx = p.center_x ?? 0,
-    cy = p.center_y ?? 0;
-  const bn = sersicBn(p.n_sersic);
-  curA = p.amp * scale * Math.exp(bn);
-  curBn = bn;
-  curHalf = 0.5 / p.n_sersic;
-  const uMin = R_SMOOTH2 * invR2;
-  const cut = Math.pow(1 + CUT / bn, 2 * p.n_sersic);
-  built.fill(0);
-  nodeDone.fill(0);
+  const { A, B, C, cx, cy, uMin, cut } = prepare(p, scale);
   for (let i = 0; i < x.length; i++) {
     const dx = x[i] - cx,
       dy = y[i] - cy;
@@ -118,5 +125,45 @@ export function sersicAddFast(
     const tau = ((hi & TAU_MASK) * 4294967296 + U32[LO]) * TAU_SCALE;
     const k = j << 2;
     out[i] += coef[k] + tau * (coef[k + 1] + tau * (coef[k + 2] + tau * coef[k + 3]));
+  }
+}
+
+/**
+ * Pixel values straight from the samples: out[p] = scale * mean of I over pixel p's samples (x[k], y[k] for k in
+ * start[p] .. start[p + 1]), i.e. sersicAddFast then downsample without the sample buffer between them.
+ */
+export function sersicPixelsFast(
+  p: SersicEllipseParams | SersicParams,
+  x: Float64Array,
+  y: Float64Array,
+  start: Int32Array,
+  out: Float64Array,
+  scale = 1,
+): void {
+  const { A, B, C, cx, cy, uMin, cut } = prepare(p, 1);
+  const npix = start.length - 1;
+  for (let px = 0; px < npix; px++) {
+    const k0 = start[px],
+      k1 = start[px + 1];
+    let sum = 0;
+    for (let i = k0; i < k1; i++) {
+      const dx = x[i] - cx,
+        dy = y[i] - cy;
+      let u = A * dx * dx + B * dx * dy + C * dy * dy;
+      if (u > cut) continue;
+      if (u < uMin) u = uMin;
+      F64[0] = u;
+      const hi = U32[HI];
+      const j = (hi >> SHIFT) - BASE;
+      if (j < 0 || j >= NCELLS) {
+        sum += curA * Math.exp(-curBn * Math.exp(curHalf * Math.log(u)));
+        continue;
+      }
+      if (built[j] === 0) buildCell(j);
+      const tau = ((hi & TAU_MASK) * 4294967296 + U32[LO]) * TAU_SCALE;
+      const k = j << 2;
+      sum += coef[k] + tau * (coef[k + 1] + tau * (coef[k + 2] + tau * coef[k + 3]));
+    }
+    out[px] = (sum * scale) / (k1 - k0);
   }
 }
