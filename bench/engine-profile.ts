@@ -1,5 +1,5 @@
 /**
- * npm exec tsx bench/engine-profile.ts [-- --threads 2 --steps 4]: where lensfind's ResNet-18 training step spends
+ * npx tsx bench/engine-profile.ts [--threads 2 --steps 4 --fused]: where lensfind's ResNet-18 training step spends
  * its time, beside PyTorch's: seconds per phase (zeroGrad, forward + loss, backward, optimizer step), the native
  * calls per phase (counted by wrapping every addon function), and the V8 garbage collections during the steps.
  */
@@ -9,6 +9,7 @@ import { native } from '../src/torch/native.js';
 import { createModel } from '../src/models/registry.js';
 import * as F from '../src/torch/functional.js';
 import { AdamW } from '../src/torch/optim/index.js';
+import { FusedAdamW } from '../src/torch/optim/fused-adamw.js';
 import { Generator, rand, randn } from '../src/torch/random.js';
 import { scope } from '../src/torch/scope.js';
 import { setNumThreads } from '../src/torch/threads.js';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     steps: { type: 'string', default: '4' },
     python: { type: 'string', default: '/usr/bin/python3' },
+    fused: { type: 'boolean', default: false },
   },
 });
 const threads = Number(values.threads);
@@ -46,7 +48,7 @@ new PerformanceObserver((list) => {
 setNumThreads(threads);
 const gen = new Generator(0);
 const model = createModel('resnet18', { inChannels: 3, imageSize: 64, stem: 'imagenet' }, gen);
-const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 1e-4 });
+const opt = new (values.fused ? FusedAdamW : AdamW)(model.parameters(), { lr: 1e-3, weightDecay: 1e-4 });
 const x = randn([32, 3, 64, 64], { generator: gen }).keep();
 const y = scope(() => rand([32, 1], { generator: gen }).gt(0.5).float()).keep();
 model.train();

@@ -6,7 +6,9 @@
 #include <ATen/Parallel.h>
 #include <cmath>
 
-#pragma GCC optimize("O3", "no-math-errno")
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace {
 
@@ -15,34 +17,77 @@ struct AdamHyper {
   bool decoupled;
 };
 
-// Element loop over contiguous float32 data; the float constants are what ATen's kernels cast the scalars to.
+// The float constants of one step: what ATen's kernels cast the double scalars to.
+struct FloatConsts {
+  float decay, l2, b1, omb1, b2, omb2, bc2sqrt, negStep, eps;
+};
+
+// One pass over a chunk, the ops in ATen's order; branch-free (decay = 1 for Adam, l2 = 0 for AdamW). Explicit
+// SIMD (AVX when the CPU has it, else SSE2) because GCC does not vectorise sqrt while it must set errno.
+#define LF_ADAM_BODY(VT, SET1, LOAD, STORE, ADD, MUL, DIV, SQRT, WIDTH)                                   \
+  const VT decay = SET1(c.decay), l2 = SET1(c.l2), b1 = SET1(c.b1), omb1 = SET1(c.omb1), b2 = SET1(c.b2),   \
+           omb2 = SET1(c.omb2), bc2 = SET1(c.bc2sqrt), negStep = SET1(c.negStep), eps = SET1(c.eps);         \
+  for (; i + WIDTH <= n; i += WIDTH) {                                                                       \
+    const VT p = LOAD(P + i), g = ADD(LOAD(G + i), MUL(l2, p));                                              \
+    const VT m = ADD(MUL(LOAD(M + i), b1), MUL(omb1, g));                                                    \
+    const VT v = ADD(MUL(LOAD(V + i), b2), MUL(MUL(omb2, g), g));                                            \
+    const VT denom = ADD(DIV(SQRT(v), bc2), eps);                                                            \
+    STORE(P + i, ADD(MUL(p, decay), MUL(negStep, DIV(m, denom))));                                           \
+    STORE(M + i, m);                                                                                         \
+    STORE(V + i, v);                                                                                         \
+  }
+
+#if defined(__x86_64__)
+__attribute__((target("avx"))) static int64_t adamAvx(float* P, const float* G, float* M, float* V, int64_t n,
+                                                      const FloatConsts& c) {
+  int64_t i = 0;
+  LF_ADAM_BODY(__m256, _mm256_set1_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, _mm256_mul_ps,
+               _mm256_div_ps, _mm256_sqrt_ps, 8)
+  return i;
+}
+static int64_t adamSse(float* P, const float* G, float* M, float* V, int64_t n, const FloatConsts& c) {
+  int64_t i = 0;
+  LF_ADAM_BODY(__m128, _mm_set1_ps, _mm_loadu_ps, _mm_storeu_ps, _mm_add_ps, _mm_mul_ps, _mm_div_ps, _mm_sqrt_ps, 4)
+  return i;
+}
+static const bool hasAvx = __builtin_cpu_supports("avx");
+#endif
+
+void adamChunk(float* P, const float* G, float* M, float* V, int64_t n, const FloatConsts& c) {
+  int64_t i = 0;
+#if defined(__x86_64__)
+  i = hasAvx ? adamAvx(P, G, M, V, n, c) : adamSse(P, G, M, V, n, c);
+#endif
+  for (; i < n; i++) {
+    const float p = P[i], g = G[i] + c.l2 * p;
+    const float m = M[i] * c.b1 + c.omb1 * g;
+    const float v = V[i] * c.b2 + c.omb2 * g * g;
+    const float denom = std::sqrt(v) / c.bc2sqrt + c.eps;
+    P[i] = p * c.decay + c.negStep * (m / denom);
+    M[i] = m;
+    V[i] = v;
+  }
+}
+
 void fusedFloat(at::Tensor& p, const at::Tensor& g, at::Tensor& m, at::Tensor& v, const AdamHyper& h, double step) {
-  const float decay = static_cast<float>(1.0 - h.lr * h.weightDecay);
-  const float wd = static_cast<float>(h.weightDecay);
-  const float b1 = static_cast<float>(h.beta1), omb1 = static_cast<float>(1.0 - h.beta1);
-  const float b2 = static_cast<float>(h.beta2), omb2 = static_cast<float>(1.0 - h.beta2);
   const double bc1 = 1.0 - std::pow(h.beta1, step);
-  const float bc2sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(h.beta2, step)));
-  const float negStep = static_cast<float>(-(h.lr / bc1));
-  const float eps = static_cast<float>(h.eps);
-  const bool decoupled = h.decoupled, l2 = !h.decoupled && h.weightDecay != 0;
+  const FloatConsts c{
+      static_cast<float>(h.decoupled ? 1.0 - h.lr * h.weightDecay : 1.0),
+      static_cast<float>(h.decoupled ? 0.0 : h.weightDecay),
+      static_cast<float>(h.beta1),
+      static_cast<float>(1.0 - h.beta1),
+      static_cast<float>(h.beta2),
+      static_cast<float>(1.0 - h.beta2),
+      static_cast<float>(std::sqrt(1.0 - std::pow(h.beta2, step))),
+      static_cast<float>(-(h.lr / bc1)),
+      static_cast<float>(h.eps),
+  };
   float* P = p.data_ptr<float>();
   const float* G = g.data_ptr<float>();
   float* M = m.data_ptr<float>();
   float* V = v.data_ptr<float>();
   at::parallel_for(0, p.numel(), 32768, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; i++) {
-      float pi = P[i];
-      float gi = G[i];
-      if (decoupled) pi = pi * decay;
-      else if (l2) gi = gi + wd * pi;
-      const float mi = M[i] * b1 + omb1 * gi;
-      const float vi = V[i] * b2 + omb2 * gi * gi;
-      const float denom = std::sqrt(vi) / bc2sqrt + eps;
-      P[i] = pi + negStep * (mi / denom);
-      M[i] = mi;
-      V[i] = vi;
-    }
+    adamChunk(P + begin, G + begin, M + begin, V + begin, end - begin, c);
   });
 }
 

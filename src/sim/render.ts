@@ -4,9 +4,9 @@
  * with the lens parameters, total source magnification and arc signal-to-noise.
  */
 import { ConfigError } from '../errors.js';
-import { rayShootInto } from './lens/ray-shoot-fast.js';
+import { rayShootInto, sieShearPass } from './lens/ray-shoot-fast.js';
 import { addLight } from './light/index.js';
-import { sersicPixelsFast } from './light/sersic-fast.js';
+import { sersicPixelsFast, sersicPixelsLensed } from './light/sersic-fast.js';
 import { arcScratch, arcSnr, arcSnrPsf, type ArcScratch } from './arc-snr.js';
 import { noiseModel, addNoiseInto } from './noise.js';
 import { convolve, convolveSeparableInto, psfKernel, type Kernel } from './psf.js';
@@ -119,25 +119,7 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
   let shot = false;
   let magnification = NaN;
   const pix = ws.pix;
-  for (const light of scene.lights) {
-    let xs = grid.x,
-      ys = grid.y;
-    if (light.lensed) {
-      if (!shot) {
-        rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
-        shot = true;
-      }
-      xs = ws.bx;
-      ys = ws.by;
-    }
-    const shape = light.shape;
-    if (shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC')
-      sersicPixelsFast(shape, xs, ys, grid.start, pix, area);
-    else {
-      ws.samples.fill(0);
-      addLight(shape, xs, ys, ws.samples);
-      downsampleInto(grid, ws.samples, pix, area);
-    }
+  const accumulate = (light: Scene['lights'][number], pix: Float64Array) => {
     // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
     if (light.role === 'source') {
       let frac = 0;
@@ -153,6 +135,35 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
         for (let p = 0; p < npix; p++) a[p] += f * pix[p];
       }
     }
+  };
+  for (const light of scene.lights) {
+    let xs = grid.x,
+      ys = grid.y;
+    const shape = light.shape;
+    const sersic = shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC';
+    if (light.lensed) {
+      if (!shot) {
+        // the first lensed Sérsic behind an SIE + shear: ray shooting fused into its evaluation
+        const pass = sersic ? sieShearPass(scene.mass) : undefined;
+        if (pass && sersic) {
+          sersicPixelsLensed(shape, pass, grid.x, grid.y, grid.start, pix, ws.bx, ws.by, area);
+          shot = true;
+          accumulate(light, pix);
+          continue;
+        }
+        rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
+        shot = true;
+      }
+      xs = ws.bx;
+      ys = ws.by;
+    }
+    if (sersic) sersicPixelsFast(shape, xs, ys, grid.start, pix, area);
+    else {
+      ws.samples.fill(0);
+      addLight(shape, xs, ys, ws.samples);
+      downsampleInto(grid, ws.samples, pix, area);
+    }
+    accumulate(light, pix);
   }
   return magnification;
 }
@@ -219,6 +230,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     const rng = Rng.forItem(opts.seed, opts.index, attempt + 1);
     drawn = opts.label === 1 ? drawer.lens(rng) : drawer.nonLens(rng);
     magnification = shade(drawn, grid, nb, ws);
+    // a draw failing the magnification cut is re-drawn without its PSF and SNR (except the last, which is kept)
+    if (needCut && magnification < det.min_magnification && attempt < tries - 1) continue;
     if (scene.psf) {
       images = ws.totalPsf;
       for (let b = 0; b < nb; b++) convolveInto(ws.total[b], images[b], ws.tmp, size, kernels[b]);

@@ -3,7 +3,14 @@ export { trainConfigSchema, metricMode } from './schema.js';
 export type { TrainConfig } from './schema.js';
 export { loadTrainConfig, presetPath, CONFIG_DIR, TRAIN_PRESETS } from './config.js';
 export { train } from './trainer.js';
-export type { TrainOptions, TrainResult, EpochMetrics, TrainState, PhaseTimes, PartialEpoch } from './trainer.js';
+export type {
+  TrainOptions,
+  TrainResult,
+  EpochMetrics,
+  TrainState,
+  PhaseTimes,
+  PartialEpoch,
+} from './trainer.js';
 export { validationMetrics, bceOfLogit, TIMING_FIELDS } from './metrics.js';
 export { batchGallery } from './batch-image.js';
 export { makeLoss } from './losses.js';

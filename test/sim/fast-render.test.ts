@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sim from '../../src/sim/index.js';
-import { sersicAddFast } from '../../src/sim/light/sersic-fast.js';
-import { rayShootInto } from '../../src/sim/lens/ray-shoot-fast.js';
+import { sersicAddFast, sersicPixelsFast, sersicPixelsLensed } from '../../src/sim/light/sersic-fast.js';
+import { rayShootInto, sieShearPass } from '../../src/sim/lens/ray-shoot-fast.js';
 import { arcScratch, arcSnr, arcSnrPsf } from '../../src/sim/arc-snr.js';
 import { convolveSeparableInto } from '../../src/sim/psf.js';
 import { downsampleInto } from '../../src/sim/raster.js';
@@ -92,6 +92,40 @@ test('fast ray shooting equals rayShoot to 1e-9 arcsec for SIE + shear, any q, a
   }
 });
 
+test('the fused ray shooting + Sérsic pass gives the same bytes as ray shooting, then evaluating', () => {
+  const n = grid.x.length;
+  const bx = new Float64Array(n),
+    by = new Float64Array(n),
+    bx2 = new Float64Array(n),
+    by2 = new Float64Array(n);
+  const a = new Float64Array(48 * 48),
+    b = new Float64Array(48 * 48);
+  const { e1, e2 } = sim.phiQToEllipticity(1.1, 0.6);
+  const mass: MassComponent[] = [
+    { type: 'SIE', theta_E: 1.2, e1, e2, center_x: 0.02, center_y: 0.01 },
+    { type: 'SHEAR', gamma1: 0.04, gamma2: 0.02 },
+  ];
+  const src = {
+    type: 'SERSIC_ELLIPSE' as const,
+    amp: 1,
+    R_sersic: 0.3,
+    n_sersic: 1.2,
+    e1: 0.1,
+    e2: -0.2,
+    center_x: 0.2,
+    center_y: 0.1,
+  };
+  rayShootInto(mass, grid.x, grid.y, bx, by);
+  sersicPixelsFast(src, bx, by, grid.start, a, 0.04);
+  const pass = sieShearPass(mass);
+  assert.ok(pass);
+  sersicPixelsLensed(src, pass, grid.x, grid.y, grid.start, b, bx2, by2, 0.04);
+  assert.deepEqual(b, a);
+  assert.deepEqual(bx2, bx);
+  assert.deepEqual(by2, by);
+  assert.equal(sieShearPass([mass[1], mass[0]]), undefined);
+});
+
 test('the arc SNR from the convolved sub-image equals the whole-image computation exactly', () => {
   const lsst = sim.loadSurvey('lsst');
   const scene = sim.parseScene({ source: { clumps: { probability: 0 } } });
@@ -141,6 +175,13 @@ test('symmetric and general separable passes agree; non-symmetric kernels still 
     data: Float64Array.from({ length: 25 }, (_, i) => sym[Math.floor(i / 5)] * sym[i % 5]),
   });
   for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i] - d[i]) < 1e-12, `pixel ${i}`);
+  // wide kernels (more than 17 taps) take the looped pass
+  const wide = sim.psfKernel({ type: 'gaussian', fwhm: 0.8 }, 0.1, 19);
+  assert.ok(wide.size > 17);
+  const ws = new Float64Array(n * n);
+  convolveSeparableInto(img, ws, tmp, n, n, wide.separable!);
+  const wd = sim.convolveDirect(img, n, n, wide);
+  for (let i = 0; i < n * n; i++) assert.ok(Math.abs(ws[i] - wd[i]) < 1e-13);
   // a shifted (one-sided) kernel moves the image: out[c] = sum_t k[t] in[c + half - t]
   const shift = new Float64Array([0, 0, 1]);
   const pt = new Float64Array(n * n);

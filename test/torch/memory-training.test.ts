@@ -38,7 +38,7 @@ function smallCnn(gen: Generator): Module {
   );
 }
 
-test('2,000 training steps keep RSS flat (< 50 MB growth after step 200) and free every temporary', () => {
+test('2,000 training steps keep RSS flat (< 50 MB growth after step 200) and free every temporary', (t) => {
   setNumThreads(1);
   const gen = new Generator(7);
   const model = smallCnn(gen);
@@ -64,6 +64,7 @@ test('2,000 training steps keep RSS flat (< 50 MB growth after step 200) and fre
     if (step === 200) rssAt200 = process.memoryUsage().rss;
   }
   const growth = process.memoryUsage().rss - rssAt200;
+  t.diagnostic(`RSS growth between step 200 and 2000: ${(growth / MB).toFixed(1)} MB`);
   assert.ok(growth < 50 * MB, `RSS grew ${(growth / MB).toFixed(1)} MB between step 200 and step 2000`);
   assert.ok(lastLoss < firstLoss, `the model learned the fixed labels (loss ${firstLoss} -> ${lastLoss})`);
   // Gradients and the optimizer's moments persist across steps; after dropping them the count is the baseline.
@@ -74,7 +75,7 @@ test('2,000 training steps keep RSS flat (< 50 MB growth after step 200) and fre
   assert.equal(liveTensorCount(), baseline);
 });
 
-test('2,000 dropped 1 MB tensors made outside any scope are reclaimed by GC without global.gc', async () => {
+test('2,000 dropped 1 MB tensors made outside any scope are reclaimed by GC without global.gc', async (t) => {
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
   const rss0 = process.memoryUsage().rss;
   const live0 = liveTensorCount();
@@ -87,6 +88,7 @@ test('2,000 dropped 1 MB tensors made outside any scope are reclaimed by GC with
     if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
     if (i % 100 === 99) peak = Math.max(peak, process.memoryUsage().rss - rss0);
   }
+  t.diagnostic(`peak RSS growth: ${(peak / MB).toFixed(0)} MB; still alive: ${liveTensorCount() - live0}`);
   // 2 GB were allocated in all; the external-memory accounting makes V8 collect them well before that.
   assert.ok(peak < 500 * MB, `RSS grew up to ${(peak / MB).toFixed(0)} MB for 2000 dropped 1 MB tensors`);
   assert.ok(

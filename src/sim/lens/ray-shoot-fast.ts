@@ -74,6 +74,42 @@ function sieTable(q: number): SieTable {
   return t;
 }
 
+/** Constants of an SIE + external shear pair for a fused ray-shooting loop (see sersicPixelsLensed). */
+export interface SieShearPass {
+  cells: number;
+  G: Float64Array;
+  H: Float64Array;
+  f: number;
+  c: number;
+  s: number;
+  cx: number;
+  cy: number;
+  g1: number;
+  g2: number;
+}
+
+/** The tabulated form of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses. */
+export function sieShearPass(components: readonly MassComponent[]): SieShearPass | undefined {
+  const [sie, shear] = components;
+  if (!sie || sie.type !== 'SIE' || components.length > 2 || (shear && shear.type !== 'SHEAR'))
+    return undefined;
+  const { phi, q } = ellipticityToPhiQ(sie.e1, sie.e2);
+  if (q >= Q_ROUND || q < TABLE_MIN_Q) return undefined;
+  const { cells, g: G, h: H } = sieTable(q);
+  return {
+    cells,
+    G,
+    H,
+    f: (sie.theta_E * Math.sqrt(q)) / Math.sqrt(1 - q * q),
+    c: Math.cos(phi),
+    s: Math.sin(phi),
+    cx: sie.center_x ?? 0,
+    cy: sie.center_y ?? 0,
+    g1: shear ? shear.gamma1 : 0,
+    g2: shear ? shear.gamma2 : 0,
+  };
+}
+
 /** Subtracts the SIE deflection (and, fused into the same pass, an external shear g1, g2) from (bx, by). */
 function sieSubtract(
   p: SieParams,
