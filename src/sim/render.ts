@@ -146,7 +146,8 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
         // the first lensed Sérsic behind an SIE + shear: ray shooting fused into its evaluation
         const pass = sersic ? sieShearPass(scene.mass) : undefined;
         if (pass && sersic) {
-          sersicPixelsLensed(shape, pass, grid.x, grid.y, grid.start, pix, ws.bx, ws.by, area);
+          const more = scene.lights.some((l) => l.lensed && l !== light);
+          sersicPixelsLensed(shape, pass, grid.x, grid.y, grid.start, pix, ws.bx, ws.by, area, more);
           shot = true;
           accumulate(light, pix);
           continue;

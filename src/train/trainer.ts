@@ -452,28 +452,33 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
 
   /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
   function trainStep(batch: Batch, times: PhaseTimes): { loss: number; right: number } {
-    return scope(() => {
-      const ta = performance.now();
+    const ta = performance.now();
+    let tb1 = ta;
+    // Forward and backward in their own scope: the activations and the graph are freed before the optimizer
+    // allocates its temporaries (lower peak memory, fewer fresh pages).
+    const { loss, right } = scope(() => {
       const x = fromTypedArray(batch.x, batch.shape);
       const y = fromTypedArray(batch.y, [batch.y.length]);
       const logits = model.forward(x).reshape([-1]);
       const l = lossFn(logits, y);
-      const tb1 = performance.now();
+      const correct = logits.detach().gt(0).eq(y.gt(0.5)).sum().item();
+      const value = l.item();
+      tb1 = performance.now();
       optimizer.zeroGrad();
       l.backward();
-      const tc = performance.now();
+      return { loss: value, right: correct };
+    });
+    const tc = performance.now();
+    scope(() => {
       if (config.clip_grad_norm !== null) clipGradNorm_(model.parameters(), config.clip_grad_norm);
       optimizer.step();
-      schedule.afterBatch();
-      const td = performance.now();
-      const right = logits.detach().gt(0).eq(y.gt(0.5)).sum().item();
-      const loss = l.item();
-      const te = performance.now();
-      times.forward += (tb1 - ta + (te - td)) / 1000;
-      times.backward += (tc - tb1) / 1000;
-      times.optimizer += (td - tc) / 1000;
-      return { loss, right };
     });
+    schedule.afterBatch();
+    const td = performance.now();
+    times.forward += (tb1 - ta) / 1000;
+    times.backward += (tc - tb1) / 1000;
+    times.optimizer += (td - tc) / 1000;
+    return { loss, right };
   }
 }
 

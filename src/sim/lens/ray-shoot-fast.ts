@@ -88,7 +88,10 @@ export interface SieShearPass {
   g2: number;
 }
 
-/** The tabulated form of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses. */
+/**
+ * The tabulated form of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses.
+ * Its G and H tables are this thread's shared scratch: valid until the next SIE is tabulated.
+ */
 export function sieShearPass(components: readonly MassComponent[]): SieShearPass | undefined {
   const [sie, shear] = components;
   if (!sie || sie.type !== 'SIE' || components.length > 2 || (shear && shear.type !== 'SHEAR'))
