@@ -37,7 +37,7 @@ inline int64_t storageBytes(const at::Tensor& t) {
   return static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size());
 }
 
-void releaseHandle(Napi::Env env, Handle* h);
+void releaseHandle(Napi::BasicEnv env, Handle* h);
 Napi::Value wrap(Napi::Env env, at::Tensor t);
 at::Tensor& unwrap(const Napi::Value& v, const char* what = "tensor");
 Handle* handleOf(const Napi::Value& v, const char* what = "tensor");

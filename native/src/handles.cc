@@ -10,7 +10,7 @@ static const napi_type_tag kTensorTag = {0x6c656e7366696e64ULL, 0x74656e736f7200
 
 int64_t liveHandles() { return gLive.load(); }
 
-void releaseHandle(Napi::Env env, Handle* h) {
+void releaseHandle(Napi::BasicEnv env, Handle* h) {
   if (!h->alive) return;
   h->alive = false;
   h->tensor = at::Tensor();
@@ -24,7 +24,9 @@ Napi::Value wrap(Napi::Env env, at::Tensor t) {
   h->accounted = storageBytes(h->tensor);
   if (h->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, h->accounted);
   gLive++;
-  auto ext = Napi::External<Handle>::New(env, h, [](Napi::Env e, Handle* p) {
+  // A basic finalizer (it only frees memory): with NAPI_EXPERIMENTAL, Node runs it during garbage collection
+  // rather than later from the event loop, so a loop that never yields does not pile up dropped tensors.
+  auto ext = Napi::External<Handle>::New(env, h, [](Napi::BasicEnv e, Handle* p) {
     releaseHandle(e, p);
     delete p;
   });
