@@ -22,5 +22,12 @@ export { readNpz, decodeNpz } from './io/npz.js';
 export { createLogger, silentLogger } from './log/logger.js';
 export type { Logger } from './log/logger.js';
 export { Progress } from './log/progress.js';
-export { loadConfig, resolveConfig, parseOverride, deepMerge, readYamlFile, saveConfig } from './config/load.js';
+export {
+  loadConfig,
+  resolveConfig,
+  parseOverride,
+  deepMerge,
+  readYamlFile,
+  saveConfig,
+} from './config/load.js';
 export { SummaryWriter } from './log/tensorboard.js';

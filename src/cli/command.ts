@@ -1,7 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LensfindError } from '../errors.js';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+  description: string;
+  valueName?: string;
+};
 
 /** A CLI command: a typed option table, a one-line summary, and a `run` that calls the library. */
 export interface Command {
@@ -31,7 +34,10 @@ export function parseCommandArgs(cmd: Command, argv: readonly string[]): ParsedA
     });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
-    throw new LensfindError('E_USAGE', `lensfind ${cmd.name}: ${(err as Error).message}\n\n${formatHelp(cmd)}`);
+    throw new LensfindError(
+      'E_USAGE',
+      `lensfind ${cmd.name}: ${(err as Error).message}\n\n${formatHelp(cmd)}`,
+    );
   }
 }
 
@@ -46,6 +52,11 @@ export function formatHelp(cmd: Command): string {
 /** Common flags every configurable command takes. */
 export const configOptions = {
   config: { type: 'string', short: 'c', description: 'YAML configuration file', valueName: 'FILE' },
-  set: { type: 'string', multiple: true, description: 'override one option: --set optim.lr=3e-4', valueName: 'KEY=VALUE' },
+  set: {
+    type: 'string',
+    multiple: true,
+    description: 'override one option: --set optim.lr=3e-4',
+    valueName: 'KEY=VALUE',
+  },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 } as const satisfies Record<string, OptionSpec>;

@@ -4,7 +4,8 @@ import { LensfindError } from '../errors.js';
 export function intFlag(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new LensfindError('E_USAGE', `--${name} ${String(value)}: expected an integer`);
+  if (!Number.isInteger(n))
+    throw new LensfindError('E_USAGE', `--${name} ${String(value)}: expected an integer`);
   return n;
 }
 
@@ -12,6 +13,7 @@ export function intFlag(name: string, value: unknown): number | undefined {
 export function numberFlag(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new LensfindError('E_USAGE', `--${name} ${String(value)}: expected a number`);
+  if (!Number.isFinite(n))
+    throw new LensfindError('E_USAGE', `--${name} ${String(value)}: expected a number`);
   return n;
 }

@@ -32,7 +32,11 @@ export function readYamlFile(file: string): PlainObject {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${file}: cannot read the configuration file: ${(err as Error).message}`, undefined, file);
+    throw new ConfigError(
+      `${file}: cannot read the configuration file: ${(err as Error).message}`,
+      undefined,
+      file,
+    );
   }
   let value: unknown;
   try {
@@ -41,14 +45,20 @@ export function readYamlFile(file: string): PlainObject {
     throw new ConfigError(`${file}: invalid YAML: ${(err as Error).message}`, undefined, file);
   }
   if (value === null || value === undefined) return {};
-  if (!isPlainObject(value)) throw new ConfigError(`${file}: expected a mapping of options at the top level`, undefined, file);
+  if (!isPlainObject(value))
+    throw new ConfigError(`${file}: expected a mapping of options at the top level`, undefined, file);
   return value;
 }
 
 /** Turns `a.b.c=value` into `{ a: { b: { c: value } } }`, the value parsed as YAML (`3e-4`, `true`, `[1,2]`). */
 export function parseOverride(assignment: string): PlainObject {
   const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new ConfigError(`--set ${assignment}: expected key.path=value, e.g. --set optim.lr=3e-4`, undefined, '--set');
+  if (eq <= 0)
+    throw new ConfigError(
+      `--set ${assignment}: expected key.path=value, e.g. --set optim.lr=3e-4`,
+      undefined,
+      '--set',
+    );
   const keyPath = assignment.slice(0, eq).trim().split('.');
   const raw = assignment.slice(eq + 1);
   let value: unknown;
@@ -98,24 +108,42 @@ export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly C
         const full = extra === undefined ? issue.path : [...issue.path, extra];
         const field = full.map(String).join('.') || '(top level)';
         const from = [...layers].reverse().find((l) => hasPath(l.value, full))?.source;
-        const what = issue.code === 'unrecognized_keys' ? `unknown key (check the spelling; valid keys are listed in the schema)` : issue.message;
+        const what =
+          issue.code === 'unrecognized_keys'
+            ? `unknown key (check the spelling; valid keys are listed in the schema)`
+            : issue.message;
         return `  ${field}: ${what}${from ? ` (from ${from})` : ''}`;
       })
       .join('\n');
   });
   const first = result.error.issues[0];
-  const firstField = [...first.path, ...(first.code === 'unrecognized_keys' ? [(first as { keys: string[] }).keys[0]] : [])].map(String).join('.');
+  const firstField = [
+    ...first.path,
+    ...(first.code === 'unrecognized_keys' ? [(first as { keys: string[] }).keys[0]] : []),
+  ]
+    .map(String)
+    .join('.');
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, firstField);
 }
 
 /** Loads `file` (if any) over `defaults`, then `--set` overrides, and validates. */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
-  opts: { defaults?: PlainObject; presetName?: string; file?: string; overrides?: readonly string[]; flags?: PlainObject },
+  opts: {
+    defaults?: PlainObject;
+    presetName?: string;
+    file?: string;
+    overrides?: readonly string[];
+    flags?: PlainObject;
+  },
 ): z.output<S> {
   const layers: ConfigLayer[] = [];
   if (opts.defaults) layers.push({ source: opts.presetName ?? 'defaults', value: opts.defaults });
-  if (opts.file) layers.push({ source: path.relative(process.cwd(), opts.file) || opts.file, value: readYamlFile(opts.file) });
+  if (opts.file)
+    layers.push({
+      source: path.relative(process.cwd(), opts.file) || opts.file,
+      value: readYamlFile(opts.file),
+    });
   for (const o of opts.overrides ?? []) layers.push({ source: `--set ${o}`, value: parseOverride(o) });
   if (opts.flags) layers.push({ source: 'command-line flags', value: opts.flags });
   return resolveConfig(schema, layers);
@@ -123,6 +151,12 @@ export function loadConfig<S extends z.ZodType>(
 
 /** Saves a resolved configuration as YAML next to an output (atomic). */
 export function saveConfig(file: string, config: unknown, header?: string): void {
-  const text = (header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '') + YAML.stringify(config);
+  const text =
+    (header
+      ? header
+          .split('\n')
+          .map((l) => `# ${l}`)
+          .join('\n') + '\n'
+      : '') + YAML.stringify(config);
   writeFileAtomic(file, text);
 }

@@ -1,9 +1,10 @@
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { readSync, fstatSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DataError } from '../errors.js';
 import { readFitsImage, readFitsSlice } from '../io/fits.js';
 import { readNpz } from '../io/npz.js';
+import { withReadFd } from '../io/read-fd.js';
 import type { NpyArray } from '../io/npy.js';
 import type { DatasetSpec, ItemSource } from './types.js';
 
@@ -84,13 +85,7 @@ function toFloat32(bytes: Uint8Array, descr: string): Float32Array {
 
 /** Reads an .npy file, or only item `index` of its first axis, as float32. */
 export function readNpyFloat32(file: string, index?: number): { data: Float32Array; shape: number[] } {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-  }
-  try {
+  return withReadFd(file, (fd) => {
     const h = readNpyHeader(fd, file);
     const size = NPY_TYPES[h.descr].size;
     let shape = h.shape;
@@ -116,9 +111,7 @@ export function readNpyFloat32(file: string, index?: number): { data: Float32Arr
       );
     }
     return { data: toFloat32(bytes, h.descr), shape };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 // A few decompressed .npz archives per thread: stacks are read item by item.

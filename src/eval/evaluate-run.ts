@@ -82,6 +82,22 @@ export async function openEvalData(
   );
 }
 
+/** Scores the opened items with one run, in the run's evaluation batch size and worker count unless overridden. */
+function scoreOneRun(
+  run: LoadedRun,
+  opened: OpenedEvalData,
+  opts: EvaluateDataOptions,
+): Promise<GatheredScores> {
+  opts.onBatch?.(0, opened.indices.length);
+  return gatherScores([run], opened.dataset, opened.indices, {
+    batchSize: opts.batchSize ?? run.config.eval_batch_size,
+    tta: opts.tta,
+    workers: opts.workers ?? run.config.data.workers,
+    onSkip: opts.onSkip,
+    onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
+  });
+}
+
 /** eval/<dataset> folder name: the data folder's name, with the split, checkpoint and TTA when not the default. */
 export function evalFolderName(
   dataPath: string,
@@ -169,14 +185,7 @@ export async function evaluateRun(
   const [runDir, opts] = typeof first === 'string' ? [first, second] : [first.run, first];
   const run = loadRun(runDir, { checkpoint: opts.checkpoint });
   const opened = await openEvalData(run, opts, ['test', 'val']);
-  opts.onBatch?.(0, opened.indices.length);
-  const scores = await gatherScores([run], opened.dataset, opened.indices, {
-    batchSize: opts.batchSize ?? run.config.eval_batch_size,
-    tta: opts.tta,
-    workers: opts.workers ?? run.config.data.workers,
-    onSkip: opts.onSkip,
-    onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
-  });
+  const scores = await scoreOneRun(run, opened, opts);
   const outDir =
     opts.out ??
     path.join(
@@ -248,14 +257,7 @@ export async function calibrateRun(
   const run = loadRun(runDir, { checkpoint: opts.checkpoint });
   run.temperature = 1; // fit on the raw logits, whatever an earlier calibration stored
   const opened = await openEvalData(run, opts, ['val']);
-  opts.onBatch?.(0, opened.indices.length);
-  const scores = await gatherScores([run], opened.dataset, opened.indices, {
-    batchSize: opts.batchSize ?? run.config.eval_batch_size,
-    tta: opts.tta,
-    workers: opts.workers ?? run.config.data.workers,
-    onSkip: opts.onSkip,
-    onBatch: (d) => opts.onBatch?.(d, opened.indices.length),
-  });
+  const scores = await scoreOneRun(run, opened, opts);
   const logits = scores.logits[0];
   const temperature = fitTemperature(logits, scores.labels);
   const measure = (t: number) => {

@@ -59,7 +59,10 @@ export function parseCsv(text: string, source = '<csv>'): Record<string, string>
   const header = records[0].map((h) => h.trim());
   return records.slice(1).map((r, n) => {
     if (r.length !== header.length) {
-      throw new DataError(`${source}: line ${n + 2} has ${r.length} fields, the header has ${header.length}`, source);
+      throw new DataError(
+        `${source}: line ${n + 2} has ${r.length} fields, the header has ${header.length}`,
+        source,
+      );
     }
     return Object.fromEntries(header.map((h, i) => [h, r[i]]));
   });

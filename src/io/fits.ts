@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
+import { withReadFd } from './read-fd.js';
 import { DataError } from '../errors.js';
 
 /**
@@ -273,13 +274,7 @@ function hasEndCard(head: Buffer): boolean {
  * header blocks and that item's bytes are read, so a shard of thousands of cutouts is never loaded whole.
  */
 export function readFitsSlice(file: string, index: number): { data: Float32Array; shape: number[] } {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-  }
-  try {
+  return withReadFd(file, (fd) => {
     const size = fstatSync(fd).size;
     let head = Buffer.alloc(0);
     let parsed: { cards: FitsCard[]; dataStart: number } | null = null;
@@ -329,9 +324,7 @@ export function readFitsSlice(file: string, index: number): { data: Float32Array
         data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number | bigint>, Number),
       shape: item,
     };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Python's `{value:.16G}` as astropy writes it (at least one '.' or 'E', two-digit exponents, <= 20 chars). */

@@ -3,8 +3,17 @@ import { writeFileAtomic } from './atomic.js';
 import { DataError } from '../errors.js';
 
 /** Typed arrays an `.npy` file can hold here, keyed by NumPy's dtype descriptor (little-endian). */
-export type NpyDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'bool';
-export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array;
+export type NpyDtype =
+  'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'bool';
+export type NpyData =
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | Int32Array
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array;
 
 export interface NpyArray {
   data: NpyData;
@@ -13,13 +22,29 @@ export interface NpyArray {
 }
 
 const DESCR: Record<string, NpyDtype> = {
-  '<f4': 'float32', '<f8': 'float64', '<i8': 'int64', '<i4': 'int32', '|u1': 'uint8', '|i1': 'int8',
-  '<i2': 'int16', '<u2': 'uint16', '|b1': 'bool',
+  '<f4': 'float32',
+  '<f8': 'float64',
+  '<i8': 'int64',
+  '<i4': 'int32',
+  '|u1': 'uint8',
+  '|i1': 'int8',
+  '<i2': 'int16',
+  '<u2': 'uint16',
+  '|b1': 'bool',
 };
-const DESCR_OF: Record<NpyDtype, string> = Object.fromEntries(Object.entries(DESCR).map(([k, v]) => [v, k])) as Record<NpyDtype, string>;
+const DESCR_OF: Record<NpyDtype, string> = Object.fromEntries(
+  Object.entries(DESCR).map(([k, v]) => [v, k]),
+) as Record<NpyDtype, string>;
 const CTOR = {
-  float32: Float32Array, float64: Float64Array, int64: BigInt64Array, int32: Int32Array, uint8: Uint8Array,
-  int8: Int8Array, int16: Int16Array, uint16: Uint16Array, bool: Uint8Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  int64: BigInt64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  bool: Uint8Array,
 } as const;
 
 function dtypeOf(data: NpyData): NpyDtype {
@@ -34,10 +59,16 @@ function dtypeOf(data: NpyData): NpyDtype {
 }
 
 /** Encodes an array in NumPy's `.npy` format version 1.0 (C order, little-endian). */
-export function encodeNpy(data: NpyData, shape: readonly number[], dtype: NpyDtype = dtypeOf(data)): Uint8Array {
+export function encodeNpy(
+  data: NpyData,
+  shape: readonly number[],
+  dtype: NpyDtype = dtypeOf(data),
+): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new Error(`encodeNpy: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`);
+    throw new Error(
+      `encodeNpy: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`,
+    );
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${DESCR_OF[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
@@ -71,16 +102,30 @@ export function decodeNpy(buf: Uint8Array, source = '<buffer>'): NpyArray {
   }
   const dtype = DESCR[descr === '<f4' || descr === '=f4' ? '<f4' : descr];
   if (!dtype) {
-    throw new DataError(`${source}: dtype '${descr}' is not supported (expected little-endian float32/float64/int/uint8/bool)`, source);
+    throw new DataError(
+      `${source}: dtype '${descr}' is not supported (expected little-endian float32/float64/int/uint8/bool)`,
+      source,
+    );
   }
-  if (fortran === 'True') throw new DataError(`${source}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`, source);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  if (fortran === 'True')
+    throw new DataError(
+      `${source}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`,
+      source,
+    );
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
   const Ctor = CTOR[dtype];
   const bytes = count * Ctor.BYTES_PER_ELEMENT;
   if (buf.length - offset < bytes) {
-    throw new DataError(`${source}: truncated: shape [${shape.join(', ')}] needs ${bytes} bytes of data, the file has ${buf.length - offset}`, source);
+    throw new DataError(
+      `${source}: truncated: shape [${shape.join(', ')}] needs ${bytes} bytes of data, the file has ${buf.length - offset}`,
+      source,
+    );
   }
   // Copy into a fresh, aligned buffer: the file's data offset need not be aligned for the element size.
   const copy = new Uint8Array(bytes);

@@ -22,10 +22,11 @@ export interface LoggerOptions {
 
 /** A logger that writes readable lines: `2026-11-24T10:00:00Z INFO message`, to the console and a file. */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const level = opts.level ?? ((process.env.LENSFIND_LOG_LEVEL as LogLevel | undefined) ?? 'info');
+  const level = opts.level ?? (process.env.LENSFIND_LOG_LEVEL as LogLevel | undefined) ?? 'info';
   if (opts.file) mkdirSync(path.dirname(opts.file), { recursive: true });
   const write = (lvl: LogLevel, msg: string) => {
-    if (opts.file) appendFileSync(opts.file, `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}\n`);
+    if (opts.file)
+      appendFileSync(opts.file, `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}\n`);
     if (opts.console !== false && ORDER[lvl] >= ORDER[level]) {
       process.stderr.write(lvl === 'info' ? `${msg}\n` : `${lvl}: ${msg}\n`);
     }

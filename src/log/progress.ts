@@ -29,7 +29,7 @@ export function formatDuration(seconds: number): string {
 export class Progress {
   private done = 0;
   private readonly start = performance.now();
-  private lastDraw = 0;
+  private lastDraw = performance.now();
   private fields: Record<string, string | number> = {};
   private readonly tty: boolean;
   private readonly stream: NonNullable<ProgressOptions['stream']>;
@@ -71,7 +71,10 @@ export class Progress {
     const rate = this.rate;
     const eta = rate > 0 ? (total - this.done) / rate : Infinity;
     const extra = Object.entries(this.fields)
-      .map(([k, v]) => `${k}=${typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4)) : v}`)
+      .map(
+        ([k, v]) =>
+          `${k}=${typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4)) : v}`,
+      )
       .join(' ');
     const pct = total > 0 ? Math.floor((100 * this.done) / total) : 100;
     const stats = `${this.done}/${total} ${rate.toFixed(1)} ${unit}/s elapsed ${formatDuration(this.elapsedSeconds)} eta ${formatDuration(eta)}`;

@@ -122,7 +122,15 @@ export class SummaryWriter {
   }
 
   /** `png` is an encoded PNG; `channels` 1 (grey), 3 (RGB) or 4 (RGBA). */
-  addImage(tag: string, png: Uint8Array, height: number, width: number, step: number, channels = 3, wallTime = Date.now() / 1000): void {
+  addImage(
+    tag: string,
+    png: Uint8Array,
+    height: number,
+    width: number,
+    step: number,
+    channels = 3,
+    wallTime = Date.now() / 1000,
+  ): void {
     const image = new ProtoWriter().int(1, height).int(2, width).int(3, channels).bytes(4, png).finish();
     const val = new ProtoWriter().bytes(1, tag).bytes(4, image).finish();
     const summary = new ProtoWriter().bytes(1, val).finish();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Module, Linear } from '../torch/nn/index.js';
+import { Conv2d, Module, Linear } from '../torch/nn/index.js';
+import { kaimingNormal_ } from '../torch/nn/init.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
 import * as F from '../torch/functional.js';
@@ -62,4 +63,11 @@ export function initLinear_(linear: Linear, generator?: Generator): void {
   const bound = 1 / Math.sqrt(fanIn);
   linear.weight.uniform_(-bound, bound, generator);
   linear.bias?.uniform_(-bound, bound, generator);
+}
+
+/** torchvision's convolution initialisation, kaiming_normal(fan_out, relu), for every Conv2d in `module` (call under noGrad). */
+export function initConvs_(module: Module, generator?: Generator): void {
+  for (const [, m] of module.namedModules()) {
+    if (m instanceof Conv2d) kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu', generator });
+  }
 }

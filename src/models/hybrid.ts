@@ -6,7 +6,15 @@ import { noGrad } from '../torch/autograd.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
 import { ConfigError } from '../errors.js';
-import { LensModel, SeededDropout, baseModelOptions, child, initLinear_, param } from './common.js';
+import {
+  LensModel,
+  SeededDropout,
+  baseModelOptions,
+  child,
+  initConvs_,
+  initLinear_,
+  param,
+} from './common.js';
 import { EncoderBlock, EncoderLayers } from './vit.js';
 
 export const hybridOptions = z.strictObject({
@@ -158,10 +166,7 @@ export class HybridNet extends LensModel {
 
   resetParameters(generator?: Generator): void {
     noGrad(() => {
-      for (const [, m] of this.stem.namedModules()) {
-        if (m instanceof Conv2d)
-          kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu', generator });
-      }
+      initConvs_(this.stem, generator);
       kaimingNormal_(this.token_proj.weight, { mode: 'fan_in', nonlinearity: 'linear', generator });
       this.token_proj.bias!.zero_();
       this.pos_embedding?.normal_(0, 0.02, generator);

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, ReLU, Sequential } from '../torch/nn/index.js';
-import { kaimingNormal_ } from '../torch/nn/init.js';
 import { noGrad } from '../torch/autograd.js';
 import * as F from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
-import { LensModel, SeededDropout, baseModelOptions, child, initLinear_ } from './common.js';
+import { LensModel, SeededDropout, baseModelOptions, child, initConvs_, initLinear_ } from './common.js';
 
 export const lensnetOptions = z.strictObject({
   ...baseModelOptions,
@@ -47,10 +46,7 @@ export class LensNet extends LensModel {
     this.headDropout = child(this, 'head_drop', new SeededDropout(options.dropout, this));
     this.fc = child(this, 'fc', new Linear(c, 1, { generator }));
     noGrad(() => {
-      for (const [, m] of this.namedModules()) {
-        if (m instanceof Conv2d)
-          kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu', generator });
-      }
+      initConvs_(this, generator);
       initLinear_(this.fc, generator);
     });
   }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, Sequential } from '../torch/nn/index.js';
-import { kaimingNormal_ } from '../torch/nn/init.js';
 import { noGrad } from '../torch/autograd.js';
 import * as F from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
-import { LensModel, SeededDropout, baseModelOptions, child, initLinear_ } from './common.js';
+import { LensModel, SeededDropout, baseModelOptions, child, initConvs_, initLinear_ } from './common.js';
 
 /**
  * torchvision's ResNet (BasicBlock) with its key names (conv1, bn1, layer1..4.{i}.{conv1,bn1,conv2,bn2,
@@ -47,10 +46,11 @@ export class BasicBlock extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let out = F.relu(this.bn1.call(this.conv1.call(x)));
+    // In place like torchvision (ReLU(inplace=True), out += identity): fewer buffers for autograd to keep.
+    let out = this.bn1.call(this.conv1.call(x)).relu_();
     out = this.bn2.call(this.conv2.call(out));
     const identity = this.downsample ? this.downsample.call(x) : x;
-    return F.relu(out.add(identity));
+    return out.add_(identity).relu_();
   }
 }
 
@@ -107,16 +107,13 @@ export class ResNet extends LensModel {
   /** torchvision's initialisation: kaiming_normal(fan_out, relu) convs, BatchNorm 1/0, default Linear. */
   resetParameters(generator?: Generator): void {
     noGrad(() => {
-      for (const [, m] of this.namedModules()) {
-        if (m instanceof Conv2d)
-          kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu', generator });
-      }
+      initConvs_(this, generator);
       initLinear_(this.fc, generator);
     });
   }
 
   forwardFeatures(x: Tensor): Tensor {
-    let h = F.relu(this.bn1.call(this.conv1.call(x)));
+    let h = this.bn1.call(this.conv1.call(x)).relu_();
     if (this.maxpool) h = this.maxpool.call(h);
     for (const layer of this.layers) h = layer.call(h);
     return F.adaptiveAvgPool2d(h, [1, 1]).flatten(1);

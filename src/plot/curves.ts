@@ -1,12 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  DEFAULT_HEIGHT,
-  DEFAULT_WIDTH,
-  renderVegaLite,
-  titled,
-  type Chart,
-  type ChartOptions,
-} from './render.js';
+import { chartFrame, renderVegaLite, type Chart, type ChartOptions } from './render.js';
 
 /** One ROC curve (e.g. from metrics.rocCurve) with a legend name and optional AUC for the legend. */
 export interface RocSeries {
@@ -61,9 +54,7 @@ export async function rocPlot(
   const chancePoints = opts.logFpr ? Array.from({ length: 61 }, (_, k) => minFpr ** (1 - k / 60)) : [0, 1];
   const chance = { values: chancePoints.map((f) => ({ fpr: f, tpr: f })) };
   const spec = {
-    ...titled(opts.title ?? 'ROC'),
-    width: opts.width ?? DEFAULT_WIDTH,
-    height: opts.height ?? DEFAULT_HEIGHT,
+    ...chartFrame(opts.title ?? 'ROC', opts),
     layer: [
       {
         data: chance,
@@ -96,9 +87,7 @@ export async function prPlot(series: PrSeries | PrSeries[], opts: ChartOptions =
     }
   });
   const spec = {
-    ...titled(opts.title ?? 'Precision-recall'),
-    width: opts.width ?? DEFAULT_WIDTH,
-    height: opts.height ?? DEFAULT_HEIGHT,
+    ...chartFrame(opts.title ?? 'Precision-recall', opts),
     data: { values },
     mark: { type: 'line', interpolate: 'step-after' }, // as sklearn's PrecisionRecallDisplay
     encoding: {

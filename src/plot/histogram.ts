@@ -1,13 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { LensfindError } from '../errors.js';
-import {
-  DEFAULT_HEIGHT,
-  DEFAULT_WIDTH,
-  renderVegaLite,
-  titled,
-  type Chart,
-  type ChartOptions,
-} from './render.js';
+import { chartFrame, renderVegaLite, type Chart, type ChartOptions } from './render.js';
 
 /**
  * Score histograms of lenses and non-lenses, overlaid. Binning happens here (only counts go into the chart,
@@ -53,9 +46,7 @@ export async function scoreHistogram(
       .filter((v) => !opts.logCount || v.count > 0),
   );
   const spec = {
-    ...titled(opts.title ?? 'Score distribution'),
-    width: opts.width ?? DEFAULT_WIDTH,
-    height: opts.height ?? DEFAULT_HEIGHT,
+    ...chartFrame(opts.title ?? 'Score distribution', opts),
     data: { values },
     mark: { type: 'bar', opacity: 0.55, binSpacing: 0 },
     encoding: {

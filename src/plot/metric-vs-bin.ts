@@ -1,12 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  DEFAULT_HEIGHT,
-  DEFAULT_WIDTH,
-  renderVegaLite,
-  titled,
-  type Chart,
-  type ChartOptions,
-} from './render.js';
+import { chartFrame, renderVegaLite, type Chart, type ChartOptions } from './render.js';
 
 /** One bin's value, e.g. from metrics.metricsByBin: { bin: '[0.5, 1)', value: row.tpr, count: row.count }. */
 export interface BinValue {
@@ -57,9 +50,7 @@ export async function metricVsBin(
     });
   }
   const spec = {
-    ...titled(opts.title ?? `${metric} by ${opts.xTitle ?? 'bin'}`),
-    width: opts.width ?? DEFAULT_WIDTH,
-    height: opts.height ?? DEFAULT_HEIGHT,
+    ...chartFrame(opts.title ?? `${metric} by ${opts.xTitle ?? 'bin'}`, opts),
     data: { values },
     layer,
   } as TopLevelSpec;

@@ -1,12 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  DEFAULT_HEIGHT,
-  DEFAULT_WIDTH,
-  renderVegaLite,
-  titled,
-  type Chart,
-  type ChartOptions,
-} from './render.js';
+import { chartFrame, renderVegaLite, type Chart, type ChartOptions } from './render.js';
 
 /** One bin of a reliability curve (metrics.reliabilityCurve gives these). */
 export interface ReliabilityPoint {
@@ -54,9 +47,7 @@ export async function reliabilityPlot(
   const title =
     opts.title ?? (opts.ece === undefined ? 'Reliability' : `Reliability (ECE ${opts.ece.toFixed(4)})`);
   const spec = {
-    ...titled(title),
-    width: opts.width ?? DEFAULT_WIDTH,
-    height: opts.height ?? DEFAULT_HEIGHT,
+    ...chartFrame(title, opts),
     layer: [
       {
         data: {

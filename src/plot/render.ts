@@ -62,3 +62,11 @@ export async function saveChart(
 export function titled(title?: string): { title?: string } {
   return title === undefined ? {} : { title };
 }
+
+/** Title (when there is one), width and height of a single-view chart: the options', else the shared defaults. */
+export function chartFrame(
+  title: string | undefined,
+  opts: ChartOptions,
+): { title?: string; width: number; height: number } {
+  return { ...titled(title), width: opts.width ?? DEFAULT_WIDTH, height: opts.height ?? DEFAULT_HEIGHT };
+}

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
+import { withReadFd } from '../io/read-fd.js';
 import { detectFormat } from '../data/detect.js';
 import { readItems } from '../data/open.js';
 import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.js';
@@ -58,17 +59,7 @@ function listStack(file: string, bands: number): DatasetItem[] {
     if (!key) throw new DataError(`${file}: no image array (expected one of ${STACK_KEYS.join(', ')})`, file);
     shape = arrays.get(key)!.shape;
   } else {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (err) {
-      throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-    }
-    try {
-      shape = readNpyHeader(fd, file).shape;
-    } finally {
-      closeSync(fd);
-    }
+    shape = withReadFd(file, (fd) => readNpyHeader(fd, file).shape);
   }
   const isStack = shape.length === 4 || (shape.length === 3 && bands === 1);
   if (!isStack) return [unlabeled(stem, { file, key })];

@@ -30,7 +30,10 @@ test('--set parses values as YAML', () => {
 test('unknown keys and bad values are named with their source', () => {
   assert.throws(
     () => loadConfig(schema, { defaults, overrides: ['optim.lrr=1'] }),
-    (e: unknown) => e instanceof ConfigError && e.field === 'optim.lrr' && /optim\.lrr: unknown key.*--set optim\.lrr=1/.test(e.message),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.field === 'optim.lrr' &&
+      /optim\.lrr: unknown key.*--set optim\.lrr=1/.test(e.message),
   );
   assert.throws(
     () => loadConfig(schema, { defaults, flags: { epochs: -1 } }),

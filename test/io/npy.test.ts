@@ -11,7 +11,10 @@ test('reads NumPy-written float32 [2,3,4]', () => {
   const a = readNpy(path.join(fixtures, 'f32_2x3x4.npy'));
   assert.equal(a.dtype, 'float32');
   assert.deepEqual(a.shape, [2, 3, 4]);
-  assert.deepEqual(Array.from(a.data as Float32Array), Array.from({ length: 24 }, (_, i) => i * 0.5 - 3));
+  assert.deepEqual(
+    Array.from(a.data as Float32Array),
+    Array.from({ length: 24 }, (_, i) => i * 0.5 - 3),
+  );
 });
 
 test('reads float64, int64 and uint8 arrays', () => {
@@ -46,7 +49,10 @@ test('a truncated or foreign file is a DataError naming the file', () => {
   const full = readFileSync(path.join(fixtures, 'f32_2x3x4.npy'));
   const cut = path.join(dir, 'cut.npy');
   writeFileSync(cut, full.subarray(0, full.length - 8));
-  assert.throws(() => readNpy(cut), (e: unknown) => e instanceof DataError && /cut\.npy: truncated/.test(e.message));
+  assert.throws(
+    () => readNpy(cut),
+    (e: unknown) => e instanceof DataError && /cut\.npy: truncated/.test(e.message),
+  );
   const png = path.join(dir, 'not.npy');
   writeFileSync(png, 'hello world, not numpy');
   assert.throws(() => readNpy(png), /not\.npy: not a NumPy \.npy file/);

@@ -11,7 +11,7 @@ const reference = readFileSync(path.join(import.meta.dirname, '../fixtures/log/r
 function records(b: Uint8Array): Buffer[] {
   const buf = Buffer.from(b);
   const out: Buffer[] = [];
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     const len = Number(buf.readBigUInt64LE(at)) + 16;
     out.push(buf.subarray(at, at + len));
     at += len;
@@ -40,7 +40,15 @@ test('scalar events are byte-identical to protobuf-serialised reference events',
 test('image events are byte-identical to the reference', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-tb-'));
   const w = new SummaryWriter(dir);
-  w.addImage('batch', Uint8Array.from({ length: 20 }, (_, i) => i), 2, 3, 7, 3, 1700000003.0);
+  w.addImage(
+    'batch',
+    Uint8Array.from({ length: 20 }, (_, i) => i),
+    2,
+    3,
+    7,
+    3,
+    1700000003.0,
+  );
   assert.deepEqual(records(readFileSync(w.file))[1], records(reference)[3]);
 });
 

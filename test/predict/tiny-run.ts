@@ -5,22 +5,11 @@ import path from 'node:path';
 import { writeNpy } from '../../src/io/npy.js';
 import { train } from '../../src/train/trainer.js';
 import { trainConfigSchema } from '../../src/train/schema.js';
-
-/** Deterministic pseudo-random numbers in [0, 1). */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/mulberry32.js';
 
 /** A [3, size, size] cutout: a central blob, plus a ring for lenses, plus noise. */
 export function tinyCutout(label: number, seed: number, size = 16): Float32Array {
-  const rnd = mulberry(seed);
+  const rnd = mulberry32(seed);
   const out = new Float32Array(3 * size * size);
   const c = (size - 1) / 2;
   const r0 = size * (0.25 + 0.1 * rnd());

@@ -1,20 +1,10 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { deepMerge } from '../../src/config/load.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { trainConfigSchema, type TrainConfig } from '../../src/train/schema.js';
-
-/** Mulberry32: a small seeded generator for fixtures (not the library's streams). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/mulberry32.js';
 
 /**
  * One toy cutout [bands, size, size]: a central blob (the "galaxy") plus Gaussian noise; lenses also get a bright
@@ -95,16 +85,4 @@ export function toyConfig(data: string, over: Record<string, unknown> = {}): Tra
     run: { dir: mkdtempSync(path.join(tmpdir(), 'lensfind-runs-')), name: 'toy', tensorboard: true },
   };
   return trainConfigSchema.parse(deepMerge(base, over));
-}
-
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
-        ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>)
-        : v;
-  }
-  return out;
 }

@@ -14,8 +14,20 @@ export const demoCommand: Command = {
     'and the paths of the plots (about 5-10 minutes on 2 cores).',
   usage: '[--out DIR] [--n N] [--epochs N]',
   options: {
-    out: { type: 'string', short: 'o', description: 'folder for the data and the run', valueName: 'DIR', default: 'demo' },
-    n: { type: 'string', short: 'n', description: 'number of simulated cutouts', valueName: 'N', default: '4000' },
+    out: {
+      type: 'string',
+      short: 'o',
+      description: 'folder for the data and the run',
+      valueName: 'DIR',
+      default: 'demo',
+    },
+    n: {
+      type: 'string',
+      short: 'n',
+      description: 'number of simulated cutouts',
+      valueName: 'N',
+      default: '5000',
+    },
     epochs: { type: 'string', short: 'e', description: 'training epochs', valueName: 'N' },
     seed: { type: 'string', description: 'random seed', valueName: 'S', default: '0' },
     help: { type: 'boolean', short: 'h', description: 'show this help' },
@@ -32,13 +44,21 @@ export const demoCommand: Command = {
     const minutes = () => ((performance.now() - t0) / 60000).toFixed(1);
 
     console.log(`[1/3] simulating ${n} LSST-like g,r,i 64x64 cutouts into ${dataDir}`);
-    const simConfig = sim.dataset.loadSimulateConfig({ preset: 'lsst', flags: { n, seed, output: { previews: 16 } } });
+    const simConfig = sim.dataset.loadSimulateConfig({
+      preset: 'lsst',
+      flags: { n, seed, output: { previews: 16 } },
+    });
     await sim.dataset.simulateDataset(simConfig, { out: dataDir });
 
     console.log(`[2/3] training the quick model (lensnet) on ${dataDir}  (${minutes()} min so far)`);
     const { config } = training.loadTrainConfig({
       preset: 'quick',
-      flags: { data: { path: dataDir }, seed, run: { dir: path.join(out, 'runs') }, ...(epochs ? { epochs } : {}) },
+      flags: {
+        data: { path: dataDir },
+        seed,
+        run: { dir: path.join(out, 'runs') },
+        ...(epochs ? { epochs } : {}),
+      },
     });
     const run = await training.train(config, { overridden: {}, handleSignals: true });
     if (run.interrupted) return 130;

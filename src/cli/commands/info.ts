@@ -7,7 +7,9 @@ export const infoCommand: Command = {
   options: { help: { type: 'boolean', short: 'h', description: 'show this help' } },
   async run() {
     const { torch } = await import('../../index.js');
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     console.log(`lensfind ${pkg.version} on Node ${process.versions.node}`);
     console.log(`libtorch ${torch.libtorchVersion()} (${torch.libtorchSource()})`);
     console.log(`compute threads ${torch.getNumThreads()} (training uses all cores unless threads: is set)`);

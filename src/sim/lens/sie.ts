@@ -24,12 +24,14 @@ export interface SieParams {
 const Q_ROUND = 1 - 1e-8;
 const R_MIN = 1e-12;
 
-export function sieDeflection(p: SieParams, x: Coords, y: Coords, out: DeflectionOut): void {
+/** The axis ratio, centre, and cosine and sine of the position angle of an SIE. */
+function sieFrame(p: SieParams): { q: number; cx: number; cy: number; c: number; s: number } {
   const { phi, q } = ellipticityToPhiQ(p.e1, p.e2);
-  const cx = p.center_x ?? 0,
-    cy = p.center_y ?? 0;
-  const c = Math.cos(phi),
-    s = Math.sin(phi);
+  return { q, cx: p.center_x ?? 0, cy: p.center_y ?? 0, c: Math.cos(phi), s: Math.sin(phi) };
+}
+
+export function sieDeflection(p: SieParams, x: Coords, y: Coords, out: DeflectionOut): void {
+  const { q, cx, cy, c, s } = sieFrame(p);
   if (q >= Q_ROUND) {
     for (let i = 0; i < x.length; i++) {
       const dx = x[i] - cx,
@@ -66,20 +68,12 @@ function sieKappaAt(theta_E: number, q: number, c: number, s: number, dx: number
 }
 
 export function sieConvergence(p: SieParams, x: Coords, y: Coords, out: Float64Array): void {
-  const { phi, q } = ellipticityToPhiQ(p.e1, p.e2);
-  const cx = p.center_x ?? 0,
-    cy = p.center_y ?? 0;
-  const c = Math.cos(phi),
-    s = Math.sin(phi);
+  const { q, cx, cy, c, s } = sieFrame(p);
   for (let i = 0; i < x.length; i++) out[i] += sieKappaAt(p.theta_E, q, c, s, x[i] - cx, y[i] - cy);
 }
 
 export function sieHessian(p: SieParams, x: Coords, y: Coords, out: HessianOut): void {
-  const { phi, q } = ellipticityToPhiQ(p.e1, p.e2);
-  const cx = p.center_x ?? 0,
-    cy = p.center_y ?? 0;
-  const c = Math.cos(phi),
-    s = Math.sin(phi);
+  const { q, cx, cy, c, s } = sieFrame(p);
   for (let i = 0; i < x.length; i++) {
     const dx = x[i] - cx,
       dy = y[i] - cy;

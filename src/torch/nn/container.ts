@@ -1,12 +1,7 @@
 import { Module } from './module.js';
 
-/** Modules registered as '0', '1', ... and applied in order. */
-export class Sequential extends Module {
-  constructor(...modules: Module[]) {
-    super();
-    modules.forEach((m, i) => this.registerModule(String(i), m));
-  }
-
+/** Modules registered as '0', '1', ... in order: what Sequential and ModuleList share. */
+abstract class IndexedModules extends Module {
   get length(): number {
     return this._modules.size;
   }
@@ -15,7 +10,7 @@ export class Sequential extends Module {
   at(i: number): Module {
     const mods = [...this._modules.values()];
     const m = mods[i < 0 ? mods.length + i : i];
-    if (!m) throw new RangeError(`Sequential: no module at index ${i} (length ${mods.length})`);
+    if (!m) throw new RangeError(`${this.constructor.name}: no module at index ${i} (length ${mods.length})`);
     return m;
   }
 
@@ -26,6 +21,14 @@ export class Sequential extends Module {
 
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
+  }
+}
+
+/** Modules registered as '0', '1', ... and applied in order. */
+export class Sequential extends IndexedModules {
+  constructor(...modules: Module[]) {
+    super();
+    for (const m of modules) this.append(m);
   }
 
   override forward(x: any): any {
@@ -35,29 +38,9 @@ export class Sequential extends Module {
 }
 
 /** A list of modules registered as '0', '1', ... (no forward of its own). */
-export class ModuleList extends Module {
+export class ModuleList extends IndexedModules {
   constructor(modules: Module[] = []) {
     super();
     for (const m of modules) this.append(m);
-  }
-
-  get length(): number {
-    return this._modules.size;
-  }
-
-  at(i: number): Module {
-    const mods = [...this._modules.values()];
-    const m = mods[i < 0 ? mods.length + i : i];
-    if (!m) throw new RangeError(`ModuleList: no module at index ${i} (length ${mods.length})`);
-    return m;
-  }
-
-  append(m: Module): this {
-    this.registerModule(String(this._modules.size), m);
-    return this;
-  }
-
-  [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
   }
 }

@@ -11,3 +11,4 @@ export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { optimizerStateToTensors, optimizerStateFromTensors, type SplitOptimizerState } from './state-io.js';
 export { clipGradNorm_ } from '../clip.js';
+export { FusedAdamW } from './fused-adamw.js';
