@@ -1,24 +1,44 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { LensfindError } from '../errors.js';
-import { tempPathFor } from '../io/atomic.js';
+import { tempPathFor, writeFileAtomic } from '../io/atomic.js';
+import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { formatCsv, type CsvRow } from '../io/csv.js';
 
-/**
- * The candidate catalogue's format from its file name. Only CSV is written: a Parquet writer would need a new
- * dependency (e.g. @dsnp/parquetjs), which lensfind does not carry yet.
- */
-export function catalogFormat(file: string): 'csv' {
+/** The candidate catalogue's format from its file name: `.csv` or `.parquet`. */
+export function catalogFormat(file: string): 'csv' | 'parquet' {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv') return 'csv';
-  if (ext === '.parquet') {
-    throw new LensfindError(
-      'E_USAGE',
-      `${file}: Parquet output is not available (lensfind has no Parquet writer installed); ` +
-        `write CSV instead: --out ${file.slice(0, -'.parquet'.length)}.csv`,
-    );
+  if (ext === '.parquet') return 'parquet';
+  throw new LensfindError('E_USAGE', `${file}: unknown catalogue type '${ext}'; expected a .csv or .parquet file name`);
+}
+
+/**
+ * Writes the catalogue as Parquet (hyparquet-writer, pure JavaScript, Snappy-compressed): string columns for
+ * text, DOUBLE for scores, INT32 for ranks; atomic (temporary file + rename).
+ */
+export function writeParquetCatalog(
+  file: string,
+  columns: readonly string[],
+  count: number,
+  row: (k: number) => CsvRow,
+): void {
+  const data: Record<string, unknown[]> = Object.fromEntries(columns.map((c) => [c, new Array(count)]));
+  for (let k = 0; k < count; k++) {
+    const r = row(k);
+    for (const c of columns) data[c][k] = r[c] ?? null;
   }
-  throw new LensfindError('E_USAGE', `${file}: unknown catalogue type '${ext}'; expected a .csv file name`);
+  const columnData = columns.map((name) => {
+    const values = data[name];
+    const type = name === 'rank' ? 'INT32' : values.every((v) => typeof v === 'number' || v === null) ? 'DOUBLE' : 'STRING';
+    return {
+      name,
+      data: type === 'STRING' ? values.map((v) => (v === null ? null : String(v))) : values,
+      type,
+    } as ColumnSource;
+  });
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileAtomic(file, new Uint8Array(parquetWriteBuffer({ columnData })));
 }
 
 /**

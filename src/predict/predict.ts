@@ -6,7 +6,7 @@ import { writeCsv, type CsvRow } from '../io/csv.js';
 import type { CombineMethod } from '../eval/ensemble.js';
 import { scoreBatches } from '../eval/report-score.js';
 import { loadRun, type LoadedRun } from '../train/load-run.js';
-import { catalogFormat, writeCsvStreamed } from './catalog.js';
+import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.js';
 import { openPredictInput } from './input.js';
 
 export interface PredictOptions {
@@ -52,7 +52,7 @@ function memberNames(runs: LoadedRun[]): string[] {
  */
 export async function predict(opts: PredictOptions): Promise<PredictResult> {
   if (opts.runs.length === 0) throw new ConfigError('predict: give --run RUN or --runs R1 R2 ...', 'run');
-  catalogFormat(opts.out);
+  const format = catalogFormat(opts.out);
   const runs = opts.runs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
   const bands = runs[0].bands;
   const input = await openPredictInput(opts.input, { bands, format: opts.format });
@@ -102,7 +102,8 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     'logit',
     ...(members.length ? names.map((m) => `score_${m}`) : []),
   ];
-  writeCsvStreamed(opts.out, columns, order.length, (k) => {
+  const write = format === 'parquet' ? writeParquetCatalog : writeCsvStreamed;
+  write(opts.out, columns, order.length, (k) => {
     const i = order[k];
     const row: CsvRow = {
       id: input.items[i].id,

@@ -1,3 +1,4 @@
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -145,7 +146,20 @@ test('predict: folders with corrupt files, stacks, ensembles and other image siz
     );
   });
 
-  await t.test('parquet output is a clear error suggesting .csv', () => {
-    assert.throws(() => catalogFormat('cands.parquet'), /--out cands\.csv/);
+  await t.test('a .parquet catalogue holds the same rows as the .csv one', async () => {
+    const file = path.join(root, 'sym.npy');
+    await predict({ runs: [runDir], input: file, out: path.join(root, 'same.csv'), workers: 0 });
+    await predict({ runs: [runDir], input: file, out: path.join(root, 'same.parquet'), workers: 0 });
+    const csv = readCsv(path.join(root, 'same.csv'));
+    const rows = (await parquetReadObjects({
+      file: await asyncBufferFromFile(path.join(root, 'same.parquet')),
+    })) as Record<string, unknown>[];
+    assert.equal(rows.length, csv.length);
+    rows.forEach((r, k) => {
+      assert.equal(r.id, csv[k].id);
+      assert.equal(r.rank, k + 1);
+      assert.ok(Math.abs((r.score as number) - Number(csv[k].score)) < 1e-12);
+    });
+    assert.throws(() => catalogFormat('cands.txt'), /expected a \.csv or \.parquet/);
   });
 });
