@@ -9,7 +9,11 @@ import { findLibtorch } from './find-libtorch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const output = path.join(here, 'build/Release/lensfind_torch.node');
-const sources = ['binding.gyp', 'find-libtorch.mjs', ...readdirSync(path.join(here, 'src')).map((f) => `src/${f}`)];
+const sources = [
+  'binding.gyp',
+  'find-libtorch.mjs',
+  ...readdirSync(path.join(here, 'src')).map((f) => `src/${f}`),
+];
 const force = process.argv.includes('--force');
 
 const newest = Math.max(...sources.map((f) => statSync(path.join(here, f)).mtimeMs));
@@ -29,10 +33,15 @@ const gyp = path.join(here, '../node_modules/node-gyp/bin/node-gyp.js');
 const jobs = process.env.LENSFIND_BUILD_JOBS ?? 'max';
 // Build against the headers of the running Node when they are installed beside it: nothing is downloaded.
 const prefix = path.dirname(path.dirname(process.execPath));
-const nodedir = process.env.npm_config_nodedir ?? (existsSync(path.join(prefix, 'include/node/node_api.h')) ? prefix : undefined);
+const nodedir =
+  process.env.npm_config_nodedir ??
+  (existsSync(path.join(prefix, 'include/node/node_api.h')) ? prefix : undefined);
 const nodedirArgs = nodedir ? [`--nodedir=${nodedir}`] : [];
 // Incremental: re-configure only when binding.gyp or the set of .cc files changed; make recompiles what changed.
-const ccList = readdirSync(path.join(here, 'src')).filter((f) => f.endsWith('.cc')).sort().join('\n');
+const ccList = readdirSync(path.join(here, 'src'))
+  .filter((f) => f.endsWith('.cc'))
+  .sort()
+  .join('\n');
 const listFile = path.join(here, 'build/lensfind-sources.txt');
 const makefile = path.join(here, 'build/Makefile');
 const configured =
@@ -41,7 +50,8 @@ const configured =
   existsSync(listFile) &&
   readFileSync(listFile, 'utf8') === ccList &&
   statSync(makefile).mtimeMs > statSync(path.join(here, 'binding.gyp')).mtimeMs;
-const run = (args) => spawnSync(process.execPath, [gyp, ...args], { cwd: here, stdio: 'inherit' }).status ?? 1;
+const run = (args) =>
+  spawnSync(process.execPath, [gyp, ...args], { cwd: here, stdio: 'inherit' }).status ?? 1;
 if (!configured) {
   const status = run(['configure', ...nodedirArgs]);
   if (status !== 0) process.exit(status);

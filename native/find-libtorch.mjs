@@ -31,7 +31,9 @@ function fromEnv() {
   if (!root) return undefined;
   const found = fromFolder(root, 'LIBTORCH');
   if (!found) {
-    console.error(`LIBTORCH=${root} does not contain include/torch/csrc/api/include/torch/torch.h and lib/.\n${INSTALL_HINT}`);
+    console.error(
+      `LIBTORCH=${root} does not contain include/torch/csrc/api/include/torch/torch.h and lib/.\n${INSTALL_HINT}`,
+    );
     process.exit(1);
   }
   return found;
@@ -43,9 +45,14 @@ function fromPython() {
     try {
       const out = execFileSync(
         py,
-        ['-c', 'import torch,os;print(os.path.dirname(torch.__file__));print(int(torch._C._GLIBCXX_USE_CXX11_ABI))'],
+        [
+          '-c',
+          'import torch,os;print(os.path.dirname(torch.__file__));print(int(torch._C._GLIBCXX_USE_CXX11_ABI))',
+        ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60000 },
-      ).trim().split('\n');
+      )
+        .trim()
+        .split('\n');
       const found = fromFolder(out[0], `PyTorch (${py})`);
       if (found) return { ...found, cxx11abi: out[1] };
     } catch {
@@ -58,7 +65,9 @@ function fromPython() {
 function fromSystem() {
   if (!hasApiHeaders('/usr/include')) return undefined;
   const candidates = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
-  const lib = candidates.find((d) => existsSync(d) && readdirSync(d).some((f) => f.startsWith('libtorch_cpu.so')));
+  const lib = candidates.find(
+    (d) => existsSync(d) && readdirSync(d).some((f) => f.startsWith('libtorch_cpu.so')),
+  );
   return lib ? { source: 'system (libtorch-dev)', root: '/usr', include: '/usr/include', lib } : undefined;
 }
 
@@ -79,7 +88,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
     console.log([found.include, path.join(found.include, 'torch/csrc/api/include')].join(' '));
   } else if (what === 'libs') {
     // -Wl,--no-as-needed keeps libtorch_cuda linked so CUDA kernels register even though nothing names them.
-    console.log([`-L${found.lib}`, `-Wl,-rpath,${found.lib}`, '-Wl,--no-as-needed', ...libNames.map((n) => `-l${n}`), '-Wl,--as-needed'].join(' '));
+    console.log(
+      [
+        `-L${found.lib}`,
+        `-Wl,-rpath,${found.lib}`,
+        '-Wl,--no-as-needed',
+        ...libNames.map((n) => `-l${n}`),
+        '-Wl,--as-needed',
+      ].join(' '),
+    );
   } else if (what === 'defines') {
     console.log(found.cxx11abi !== undefined ? `_GLIBCXX_USE_CXX11_ABI=${found.cxx11abi}` : '');
   } else {

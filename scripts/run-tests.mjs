@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 
 function collect(p) {
   if (statSync(p).isFile()) return p.endsWith('.test.ts') ? [p] : [];
-  return readdirSync(p).sort().flatMap((f) => (f === 'fixtures' ? [] : collect(path.join(p, f))));
+  return readdirSync(p)
+    .sort()
+    .flatMap((f) => (f === 'fixtures' ? [] : collect(path.join(p, f))));
 }
 
 const roots = process.argv.slice(2);

@@ -10,7 +10,10 @@ export function catalogFormat(file: string): 'csv' | 'parquet' {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.parquet') return 'parquet';
-  throw new LensfindError('E_USAGE', `${file}: unknown catalogue type '${ext}'; expected a .csv or .parquet file name`);
+  throw new LensfindError(
+    'E_USAGE',
+    `${file}: unknown catalogue type '${ext}'; expected a .csv or .parquet file name`,
+  );
 }
 
 /**
@@ -30,7 +33,12 @@ export function writeParquetCatalog(
   }
   const columnData = columns.map((name) => {
     const values = data[name];
-    const type = name === 'rank' ? 'INT32' : values.every((v) => typeof v === 'number' || v === null) ? 'DOUBLE' : 'STRING';
+    const type =
+      name === 'rank'
+        ? 'INT32'
+        : values.every((v) => typeof v === 'number' || v === null)
+          ? 'DOUBLE'
+          : 'STRING';
     return {
       name,
       data: type === 'STRING' ? values.map((v) => (v === null ? null : String(v))) : values,

@@ -92,7 +92,7 @@ test('the evaluate, calibrate, ensemble and predict commands on a tiny run', asy
   assert.match(pr, /scored 16 images .* images\/s\); 0 rejected/);
   assert.equal(readCsv(catalog).length, 16);
   await assert.rejects(
-    run(predictCommand, ['--run', runDir, '--input', dataDir, '--out', path.join(root, 'c.parquet')]),
-    /write CSV instead/,
+    run(predictCommand, ['--run', runDir, '--input', dataDir, '--out', path.join(root, 'c.xlsx')]),
+    /unknown catalogue type/,
   );
 });

@@ -10,7 +10,8 @@ export const predictCommand: Command = {
   summary:
     'Score unlabeled cutouts (a dataset in any reader format, a folder of .npy/.fits/.png files, or an .npy/.npz stack) ' +
     'in streamed batches; write the catalogue sorted by score (id, path, score, rank, logit) and rejected.csv.',
-  usage: '--run RUN | --runs R1 R2 ... --input PATH [--out catalog.csv|catalog.parquet] [--batch-size N] [--tta]',
+  usage:
+    '--run RUN | --runs R1 R2 ... --input PATH [--out catalog.csv|catalog.parquet] [--batch-size N] [--tta]',
   allowPositionals: true,
   options: {
     run: { type: 'string', short: 'r', description: 'the run folder', valueName: 'RUN' },
