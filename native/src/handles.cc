@@ -24,8 +24,9 @@ Napi::Value wrap(Napi::Env env, at::Tensor t) {
   h->accounted = storageBytes(h->tensor);
   if (h->accounted) Napi::MemoryManagement::AdjustExternalMemory(env, h->accounted);
   gLive++;
-  // A basic finalizer (it only frees memory): with NAPI_EXPERIMENTAL, Node runs it during garbage collection
-  // rather than later from the event loop, so a loop that never yields does not pile up dropped tensors.
+  // The finalizer only frees memory (a "basic" finalizer). Node 20 runs it from the event loop after a GC, so
+  // a loop that never yields piles up dropped tensors until it does: training loops yield once per step.
+  // (NAPI_EXPERIMENTAL would run it during GC, but then live-handle counts change at any allocation.)
   auto ext = Napi::External<Handle>::New(env, h, [](Napi::BasicEnv e, Handle* p) {
     releaseHandle(e, p);
     delete p;
