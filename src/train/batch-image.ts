@@ -1,6 +1,8 @@
 import { colourComposite } from '../plot/composite.js';
 import { gallery, galleryLayout } from '../plot/gallery.js';
 import type { Batch } from '../data/loader.js';
+import type { Logger } from '../log/logger.js';
+import type { SummaryWriter } from '../log/tensorboard.js';
 
 /**
  * A PNG gallery of the first `max` cutouts of a (normalised, augmented) training batch with their labels, for
@@ -26,4 +28,14 @@ export async function batchGallery(
   const png = await gallery(items, opts);
   const { width, height } = galleryLayout(count, opts);
   return { png, width, height };
+}
+
+/** Logs a gallery of the first training batch to TensorBoard; a plotting failure never stops training. */
+export async function logBatchImage(tb: SummaryWriter, batch: Batch, logger: Logger): Promise<void> {
+  try {
+    const { png, width, height } = await batchGallery(batch);
+    tb.addImage('train/first_batch', png, height, width, 0);
+  } catch (err) {
+    logger.warn(`could not log the first batch as an image: ${(err as Error).message}`);
+  }
 }

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LensfindError } from '../errors.js';
-import { loadConfig } from '../config/load.js';
 import type { NormalizationParams } from '../data/normalize.js';
 import { createModel } from '../models/registry.js';
 import type { LensModel } from '../models/common.js';
-import { trainConfigSchema, type TrainConfig } from './schema.js';
+import type { TrainConfig } from './schema.js';
 import { loadCheckpointWeights, readCheckpointState } from './checkpoint.js';
 import { modelOptions } from './model-options.js';
+import { readRunConfig } from './run-folder.js';
 import type { TrainState } from './trainer.js';
 
 /** A trained model ready to score cutouts, with what scoring must apply exactly as training did. */
@@ -37,10 +37,7 @@ export function calibrationPath(runDir: string): string {
  * not exist yet.
  */
 export function loadRun(runDir: string, opts: { checkpoint?: 'best' | 'last' } = {}): LoadedRun {
-  const cfgFile = path.join(runDir, 'config.yaml');
-  if (!existsSync(cfgFile))
-    throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
-  const config = loadConfig(trainConfigSchema, { file: cfgFile });
+  const config = readRunConfig(runDir);
   let checkpoint = opts.checkpoint ?? 'best';
   let dir = path.join(runDir, 'checkpoints', checkpoint);
   if (!existsSync(path.join(dir, 'state.json')) && checkpoint === 'best' && opts.checkpoint === undefined) {

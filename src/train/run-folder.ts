@@ -1,5 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { LensfindError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { trainConfigSchema, type TrainConfig } from './schema.js';
 
 /** Short names for common options in run names: `resnet18_lr0.001_bs64`. */
 const ALIASES: Record<string, string> = {
@@ -51,4 +54,12 @@ export function createRunFolder(root: string, name: string): string {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+}
+
+/** A run folder's resolved training configuration (`config.yaml`), validated by the training schema. */
+export function readRunConfig(runDir: string): TrainConfig {
+  const file = path.join(runDir, 'config.yaml');
+  if (!existsSync(file))
+    throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
+  return loadConfig(trainConfigSchema, { file });
 }

@@ -6,13 +6,9 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { SummaryWriter } from '../log/tensorboard.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { saveConfig, loadConfig } from '../config/load.js';
-import { openDataset } from '../data/open.js';
-import { splitIndices } from '../data/split.js';
-import { computePosWeight } from '../data/sampler.js';
-import { fitNormalization, type NormalizationParams } from '../data/normalize.js';
-import { BatchLoader, type Batch } from '../data/loader.js';
-import type { Dataset } from '../data/types.js';
+import { saveConfig } from '../config/load.js';
+import type { NormalizationParams } from '../data/normalize.js';
+import type { Batch } from '../data/loader.js';
 import { fromTypedArray } from '../torch/creation.js';
 import { Generator } from '../torch/random.js';
 import { scope } from '../torch/scope.js';
@@ -21,7 +17,7 @@ import { clipGradNorm_ } from '../torch/clip.js';
 import { createModel, countParameters } from '../models/registry.js';
 import { loadInitWeights } from '../models/init-weights.js';
 import type { LensModel } from '../models/common.js';
-import { trainConfigSchema, metricMode, type TrainConfig } from './schema.js';
+import { metricMode, type TrainConfig } from './schema.js';
 import { makeLoss } from './losses.js';
 import { makeOptimizer, makeSchedule } from './optimizer.js';
 import {
@@ -31,10 +27,12 @@ import {
   loadCheckpointOptimizer,
 } from './checkpoint.js';
 import { scoreIndices } from './score.js';
-import { createRunFolder, runName } from './run-folder.js';
+import { createRunFolder, readRunConfig, runName } from './run-folder.js';
 import { checkModelConfig, modelOptions } from './model-options.js';
 import { validationMetrics, metricValue, improved, fmt, type EpochMetrics } from './metrics.js';
-import { batchGallery } from './batch-image.js';
+import { logBatchImage } from './batch-image.js';
+import { prepareTrainingData } from './training-data.js';
+import { watchStopSignals } from './stop-signals.js';
 
 export type { EpochMetrics } from './metrics.js';
 
@@ -108,10 +106,7 @@ export interface TrainResult {
 
 /** Reads the run folder's saved config and last checkpoint state (if any) for `--resume`. */
 function openRunForResume(runDir: string): { config: TrainConfig; state: TrainState | null } {
-  const cfgFile = path.join(runDir, 'config.yaml');
-  if (!existsSync(cfgFile))
-    throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
-  const config = loadConfig(trainConfigSchema, { file: cfgFile });
+  const config = readRunConfig(runDir);
   const last = path.join(runDir, 'checkpoints/last');
   const hasLast =
     existsSync(path.join(last, 'state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'));
@@ -135,8 +130,6 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   } else {
     if (!input) throw new ConfigError('train: a configuration is required unless resuming');
     config = input;
-    if (!config.data.path)
-      throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
     checkModelConfig(config);
     runDir = createRunFolder(
       config.run.dir,
@@ -157,45 +150,12 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
   );
 
   // ---- data ---------------------------------------------------------------------------------------
-  let skippedCount = 0;
-  const onSkip = (s: { source: string; reason: string }) => {
-    skippedCount++;
-    logger.warn(`skipped ${s.source}: ${s.reason}`);
-  };
-  const dataset: Dataset = await openDataset(config.data.path, {
-    format: config.data.format === 'auto' ? undefined : config.data.format,
-    valFraction: config.data.valFraction,
-    seed: config.seed,
-    labels: config.data.labels,
-    onSkip,
-  });
-  const trainIdx = splitIndices(dataset.items, 'train');
-  const valIdx = splitIndices(dataset.items, 'val');
-  if (trainIdx.length === 0)
-    throw new LensfindError('E_DATA', `${config.data.path}: no training items (split 'train' is empty)`);
-  const trainLabels = trainIdx.map((i) => dataset.items[i].label);
-  const positives = trainLabels.filter((y) => y >= 0.5).length;
-  logger.info(
-    `data ${dataset.root} (${dataset.format}): ${dataset.bands}x${dataset.height}x${dataset.width}, ` +
-      `train ${trainIdx.length} (${positives} lenses), val ${valIdx.length}, skipped ${dataset.skipped.length}`,
+  const { dataset, trainIdx, valIdx, normalization, posWeight, loader, skipped } = await prepareTrainingData(
+    config,
+    state,
+    runDir,
+    logger,
   );
-  const normalization =
-    state?.normalization ??
-    (await fitNormalization(dataset, trainIdx, config.data.normalization, config.seed));
-  if (!state)
-    writeFileAtomic(path.join(runDir, 'normalization.json'), JSON.stringify(normalization, null, 1));
-  const posWeight =
-    state?.posWeight ??
-    (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : config.data.posWeight);
-
-  const loader = new BatchLoader(dataset, {
-    normalization,
-    augmentation: config.data.augmentation,
-    seed: config.seed,
-    workers: config.data.workers,
-    prefetch: config.data.prefetch,
-    onSkip,
-  });
 
   // ---- model, optimizer, schedule ---------------------------------------------------------------------
   const generator = new Generator(config.seed);
@@ -247,20 +207,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     monitor: config.monitor,
   });
 
-  // ---- signals: the first stops after the current batch and saves checkpoints/last; a second exits at once ----
-  let stopRequested = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (stopRequested) {
-      logger.warn(`${sig} again: exiting now`);
-      process.exit(130);
-    }
-    stopRequested = true;
-    logger.warn(
-      `${sig}: finishing the current batch, then saving checkpoints/last (send again to exit at once)`,
-    );
-  };
-  const signals: NodeJS.Signals[] = opts.handleSignals ? ['SIGINT', 'SIGTERM'] : [];
-  for (const s of signals) process.on(s, onSignal);
+  const stop = watchStopSignals(opts.handleSignals === true, logger);
 
   const phases: PhaseTimes = { data: 0, forward: 0, backward: 0, optimizer: 0, steps: 0 };
   const started = performance.now();
@@ -300,7 +247,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
           tWait = performance.now();
           continue;
         }
-        if (stopRequested || (opts.maxSteps !== undefined && phases.steps >= opts.maxSteps)) break;
+        if (stop.requested || (opts.maxSteps !== undefined && phases.steps >= opts.maxSteps)) break;
         const tBatch = performance.now();
         phases.data += (tBatch - tWait) / 1000;
         if (tb && step === 0) await logBatchImage(tb, batch, logger);
@@ -335,7 +282,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         interrupted = true;
         break;
       }
-      if (stopRequested) {
+      if (stop.requested) {
         bar.finish();
         // Mid-epoch checkpoint: resuming skips the batches already trained on, so the run stays exact.
         partial.seconds = (performance.now() - t0) / 1000;
@@ -400,7 +347,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       saveCheckpoint(path.join(runDir, 'checkpoints/last'), { model, optimizer, state: st });
       if (isBest) saveCheckpoint(path.join(runDir, 'checkpoints/best'), { model, state: st });
       epochsThisCall++;
-      if (stopRequested) {
+      if (stop.requested) {
         interrupted = epoch < config.epochs;
         if (interrupted)
           logger.warn(`stopped after epoch ${epoch}; resume with: lensfind train --resume ${runDir}`);
@@ -412,7 +359,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       }
     }
   } finally {
-    for (const s of signals) process.off(s, onSignal);
+    stop.close();
     await loader.close();
   }
 
@@ -428,7 +375,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     last: history.at(-1) ?? null,
     train_images: trainIdx.length,
     val_images: valIdx.length,
-    skipped_images: skippedCount,
+    skipped_images: skipped(),
     seconds: totalSeconds,
     images_per_s: trainedImages / totalSeconds,
   };
@@ -479,15 +426,5 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     times.backward += (tc - tb1) / 1000;
     times.optimizer += (td - tc) / 1000;
     return { loss, right };
-  }
-}
-
-/** Logs a gallery of the first training batch to TensorBoard; a plotting failure never stops training. */
-async function logBatchImage(tb: SummaryWriter, batch: Batch, logger: Logger): Promise<void> {
-  try {
-    const { png, width, height } = await batchGallery(batch);
-    tb.addImage('train/first_batch', png, height, width, 0);
-  } catch (err) {
-    logger.warn(`could not log the first batch as an image: ${(err as Error).message}`);
   }
 }

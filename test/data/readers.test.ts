@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { detectFormat, openDataset, type Dataset, type SkippedItem } from '../../src/data/index.js';
 import { DataError } from '../../src/errors.js';
-import { writeFits } from '../../src/io/fits.js';
+import { writeFits } from '../../src/io/fits-write.js';
 
 const root = path.join(import.meta.dirname, '../fixtures/data');
 type Want = { label: number; split: string | null; sum: number; first: number; shape: number[] };

@@ -3,15 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  decodeFits,
-  encodeFits,
-  readFits,
-  readFitsImage,
-  readFitsSlice,
-  writeFits,
-  type FitsCard,
-} from '../../src/io/fits.js';
+import { decodeFits, readFits, readFitsImage, readFitsSlice, type FitsCard } from '../../src/io/fits.js';
+import { encodeFits, writeFits } from '../../src/io/fits-write.js';
 import { DataError } from '../../src/errors.js';
 
 const dir = path.join(import.meta.dirname, '../fixtures/fits');
