@@ -147,7 +147,7 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
         const pass = sersic ? sieShearPass(scene.mass) : undefined;
         if (pass && sersic) {
           const more = scene.lights.some((l) => l.lensed && l !== light);
-          sersicPixelsLensed(shape, pass, grid.x, grid.y, grid.start, pix, ws.bx, ws.by, area, more);
+          sersicPixelsLensed(shape, pass, grid, pix, area, more ? { bx: ws.bx, by: ws.by } : undefined);
           shot = true;
           accumulate(light, pix);
           continue;
@@ -158,7 +158,7 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
       xs = ws.bx;
       ys = ws.by;
     }
-    if (sersic) sersicPixelsFast(shape, xs, ys, grid.start, pix, area);
+    if (sersic) sersicPixelsFast(shape, grid, pix, area, light.lensed ? { x: xs, y: ys } : undefined);
     else {
       ws.samples.fill(0);
       addLight(shape, xs, ys, ws.samples);
