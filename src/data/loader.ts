@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { LensfindError } from '../errors.js';
 import type { AugmentConfig } from './augment.js';
 import type { NormalizationParams } from './normalize.js';
 import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
@@ -12,6 +13,8 @@ export interface Batch {
   ids: string[];
   indices: number[];
   shape: [number, number, number, number];
+  /** Index of this batch in the epoch's list of batches (counts batches whose items were all skipped). */
+  batchIndex: number;
 }
 
 export interface LoaderOptions {
@@ -22,6 +25,7 @@ export interface LoaderOptions {
   workers: number;
   /** Batches prepared ahead of the one being consumed. */
   prefetch: number;
+  /** Called the first time a bad file is met; it is skipped in every epoch but reported (and counted) once. */
   onSkip?: (s: SkippedItem) => void;
 }
 
@@ -33,6 +37,11 @@ export interface EpochOptions {
   /** Apply the augmentation (training only). */
   augment: boolean;
   dropLast?: boolean;
+  /**
+   * Start at this batch of the epoch (resuming mid-epoch): earlier batches are neither read nor augmented, and
+   * later ones are identical to those of a full pass (same order, same per-position augmentation draws).
+   */
+  startBatch?: number;
 }
 
 /**
@@ -65,6 +74,7 @@ export class BatchLoader {
   private readonly busy: number[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private readonly reported = new Set<string>();
   private failure: Error | null = null;
 
   constructor(
@@ -129,25 +139,39 @@ export class BatchLoader {
             indices.map((i) => items[i].label),
             { kind: o.sampler, seed: this.opts.seed, epoch: o.epoch },
           );
-    const tasks: BatchTask[] = [];
-    for (let s = 0; s < order.length; s += o.batchSize) {
+    const startBatch = o.startBatch ?? 0;
+    if (!Number.isInteger(startBatch) || startBatch < 0)
+      throw new LensfindError(
+        'E_USAGE',
+        `loader.epoch: startBatch must be a non-negative integer, got ${startBatch}`,
+      );
+    // Batches keep their epoch positions when the first ones are skipped: the order is drawn for the whole epoch
+    // and augmentation is seeded by (seed, epoch, position), never by how many batches were prepared before.
+    const tasks: (BatchTask & { batchIndex: number })[] = [];
+    for (let s = startBatch * o.batchSize, b = startBatch; s < order.length; s += o.batchSize, b++) {
       const chunk = order.slice(s, s + o.batchSize);
       if (o.dropLast && chunk.length < o.batchSize) break;
       const positions = chunk.map((_, k) => s + k);
-      tasks.push({ id: 0, epoch: o.epoch, indices: chunk, positions, augment: o.augment });
+      tasks.push({ id: 0, epoch: o.epoch, indices: chunk, positions, augment: o.augment, batchIndex: b });
     }
-    const inflight: Promise<BatchResult>[] = [];
+    const inflight: { batchIndex: number; result: Promise<BatchResult> }[] = [];
     let sent = 0;
     const send = (): void => {
-      const p = this.run({ ...tasks[sent++], id: this.nextId++ });
+      const { batchIndex, ...task } = tasks[sent++];
+      const p = this.run({ ...task, id: this.nextId++ });
       p.catch(() => undefined); // awaited below; avoid an unhandled rejection if the consumer stops early
-      inflight.push(p);
+      inflight.push({ batchIndex, result: p });
     };
     while (sent < tasks.length && inflight.length < this.opts.prefetch + 1) send();
     while (inflight.length > 0) {
-      const r = await inflight.shift()!;
+      const next = inflight.shift()!;
+      const r = await next.result;
       if (sent < tasks.length) send();
-      for (const s of r.skipped) this.opts.onSkip?.(s);
+      for (const s of r.skipped) {
+        if (this.reported.has(s.source)) continue;
+        this.reported.add(s.source);
+        this.opts.onSkip?.(s);
+      }
       if (r.kept.length === 0) continue;
       const { bands, height, width } = this.dataset;
       yield {
@@ -156,6 +180,7 @@ export class BatchLoader {
         ids: r.kept.map((i) => items[i].id),
         indices: r.kept,
         shape: [r.kept.length, bands, height, width],
+        batchIndex: next.batchIndex,
       };
     }
   }

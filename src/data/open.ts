@@ -19,7 +19,12 @@ export interface OpenOptions {
   seed?: number;
   /** Labels file of an .npy/.npz stack. */
   labels?: string;
-  /** Read every item once to check shape and values (default true); bad items are skipped and listed. */
+  /**
+   * true (default): read every item once at open (shape, NaN/Inf); bad items are skipped and listed in `skipped`.
+   * false: only the manifest's structure is checked at open (and the shape read from the first usable item), so
+   * opening a large dataset costs no pixel reads; each item is checked when it is loaded (`load(i)` rejects
+   * with a DataError, the BatchLoader skips and reports it). Bad items then stay in `items` and in the splits.
+   */
   validate?: boolean;
   /** Expected [bands, H, W]; by default the first readable item's shape. */
   shape?: [number, number, number];
@@ -49,7 +54,9 @@ const CLASS_NAMES = ['non-lens (label 0)', 'lens (label 1)'];
 /**
  * Opens a dataset in any supported layout. With `validate` (the default) each item is read once: unreadable files,
  * wrong shapes and NaN/Inf are reported through `onSkip`, listed in `skipped` and left out; a dataset left with no
- * usable image of one class is an error. Pixels are loaded lazily by `load(i)`.
+ * usable image of one class is an error. With `validate: false` only the structure is checked (manifest, columns,
+ * labels, both classes, the first usable item's shape) and items are checked as they load. Pixels are loaded
+ * lazily by `load(i)`.
  */
 export async function openDataset(p: string, opts: OpenOptions = {}): Promise<Dataset> {
   const root = path.resolve(p);
@@ -62,36 +69,34 @@ export async function openDataset(p: string, opts: OpenOptions = {}): Promise<Da
     opts.onSkip?.(s);
   };
   let shape = opts.shape;
-  if (opts.validate ?? true) {
-    const ok = new Uint8Array(items.length);
-    const concurrency = opts.concurrency ?? 16;
-    // The reference shape comes from the first readable item, found in order so it does not depend on timing.
-    let start = 0;
-    while (!shape && start < items.length) {
-      try {
-        const img = await readSource(items[start].source);
-        checkImage(img, items[start].source);
-        shape = img.shape;
-        ok[start] = 1;
-      } catch (err) {
-        skip({ source: describe(items[start].source), reason: (err as Error).message });
-      }
-      start++;
+  const ok = new Uint8Array(items.length).fill(1);
+  // The reference shape comes from the first usable item, found in order so it does not depend on timing.
+  let start = 0;
+  while (!shape && start < items.length) {
+    try {
+      const img = await readSource(items[start].source);
+      checkImage(img, items[start].source);
+      shape = img.shape;
+    } catch (err) {
+      ok[start] = 0;
+      skip({ source: describe(items[start].source), reason: (err as Error).message });
     }
+    start++;
+  }
+  if (opts.validate ?? true) {
+    const concurrency = opts.concurrency ?? 16;
     const spec = shape ? { bands: shape[0], height: shape[1], width: shape[2] } : undefined;
     for (let i = start; spec && i < items.length; i += concurrency) {
       const batch = items.slice(i, i + concurrency);
       const results = await Promise.allSettled(batch.map((it) => loadChecked(it.source, spec)));
       results.forEach((r, k) => {
-        if (r.status === 'fulfilled') ok[i + k] = 1;
-        else skip({ source: describe(batch[k].source), reason: (r.reason as Error).message });
+        if (r.status === 'fulfilled') return;
+        ok[i + k] = 0;
+        skip({ source: describe(batch[k].source), reason: (r.reason as Error).message });
       });
     }
-    items = items.filter((_, i) => ok[i]);
-  } else if (!shape) {
-    const img = await readSource(items[0].source);
-    shape = img.shape;
   }
+  items = items.filter((_, i) => ok[i]);
   if (!shape || items.length === 0) {
     throw new DataError(
       `${root}: no usable images (${skipped.length} skipped; first: ${skipped[0]?.reason ?? 'none'})`,

@@ -17,8 +17,8 @@ export interface DataPipeline {
   normalization: NormalizationParams;
   /** The BCE pos_weight the config asks for (null: none). */
   posWeight: number | null;
-  /** Training batches of one epoch: sampled, augmented. */
-  trainBatches(epoch: number, batchSize: number): AsyncGenerator<Batch>;
+  /** Training batches of one epoch: sampled, augmented; from batch `startBatch` on when resuming mid-epoch. */
+  trainBatches(epoch: number, batchSize: number, startBatch?: number): AsyncGenerator<Batch>;
   /** Batches of `indices` in order, without augmentation (validation, test, prediction). */
   evalBatches(indices: readonly number[], batchSize: number): AsyncGenerator<Batch>;
   close(): Promise<void>;
@@ -63,8 +63,8 @@ export async function createDataPipeline(cfg: DataConfig, opts: PipelineOptions)
     test,
     normalization,
     posWeight,
-    trainBatches: (epoch, batchSize) =>
-      loader.epoch(train, { epoch, batchSize, sampler: cfg.sampler, augment: true }),
+    trainBatches: (epoch, batchSize, startBatch) =>
+      loader.epoch(train, { epoch, batchSize, sampler: cfg.sampler, augment: true, startBatch }),
     evalBatches: (indices, batchSize) =>
       loader.epoch(indices, { epoch: 0, batchSize, sampler: 'none', augment: false }),
     close: () => loader.close(),

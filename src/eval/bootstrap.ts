@@ -1,6 +1,6 @@
 import { LensfindError } from '../errors.js';
 import { Rng } from './rng.js';
-import { checkBinary, type Numbers } from './validate.js';
+import { checkBinary, type Numbers } from '../metrics/validate.js';
 
 export type MetricFn = (labels: number[], scores: number[]) => number;
 

@@ -1,6 +1,6 @@
 import { LensfindError } from '../errors.js';
-import { rocAuc } from './curves.js';
-import { checkBinary, classCounts, type Numbers } from './validate.js';
+import { rocAuc } from '../metrics/curves.js';
+import { checkBinary, classCounts, type Numbers } from '../metrics/validate.js';
 
 export interface BinMetrics {
   /** "[lo, hi)" for numeric bins (the last is closed), the value itself for categories. */

@@ -1,4 +1,4 @@
-import { checkBinary, type Numbers } from './validate.js';
+import { checkBinary, type Numbers } from '../metrics/validate.js';
 
 export interface Confusion {
   tp: number;

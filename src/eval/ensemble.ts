@@ -1,6 +1,6 @@
 import { LensfindError } from '../errors.js';
 import { logit, sigmoid } from './temperature.js';
-import type { Numbers } from './validate.js';
+import type { Numbers } from '../metrics/validate.js';
 
 export type CombineMethod = 'mean' | 'logit-mean' | 'weighted';
 

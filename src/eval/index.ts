@@ -1,5 +1,5 @@
 // Evaluation metrics on plain arrays (labels 0/1, scores): they serve any model, a PyTorch one's scores, or an ensemble.
-export type { Numbers } from './validate.js';
+export type { Numbers } from '../metrics/validate.js';
 export {
   binaryClfCurve,
   rocCurve,
@@ -7,8 +7,8 @@ export {
   precisionRecallCurve,
   averagePrecision,
   trapezoid,
-} from './curves.js';
-export type { RocCurve, PrecisionRecallCurve } from './curves.js';
+} from '../metrics/curves.js';
+export type { RocCurve, PrecisionRecallCurve } from '../metrics/curves.js';
 export { confusion, metricsAtThreshold, metricsFromConfusion } from './confusion.js';
 export type { Confusion, ThresholdMetrics } from './confusion.js';
 export { maxF1Threshold, youdenThreshold, thresholdAtFpr, thresholdChoices } from './thresholds.js';
@@ -22,8 +22,8 @@ export {
   tpr10,
   expectedPurity,
   purityCompletenessCurve,
-} from './lens-metrics.js';
-export type { OperatingPoint, PurityCompletenessCurve } from './lens-metrics.js';
+} from '../metrics/lens-metrics.js';
+export type { OperatingPoint, PurityCompletenessCurve } from '../metrics/lens-metrics.js';
 export { brier, logLoss, reliabilityCurve, expectedCalibrationError } from './probability.js';
 export type { ReliabilityBin } from './probability.js';
 export { bootstrap, percentile } from './bootstrap.js';

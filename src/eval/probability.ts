@@ -1,5 +1,5 @@
 import { LensfindError } from '../errors.js';
-import { checkBinary, checkProbabilities, type Numbers } from './validate.js';
+import { checkBinary, checkProbabilities, type Numbers } from '../metrics/validate.js';
 
 /** scikit-learn's `brier_score_loss`: mean squared difference between label and probability. */
 export function brier(labels: Numbers, probs: Numbers): number {

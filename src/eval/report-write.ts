@@ -20,7 +20,7 @@ import {
 } from '../plot/index.js';
 import type { BinMetrics } from './by-bin.js';
 import { confusion } from './confusion.js';
-import { precisionRecallCurve, rocCurve } from './curves.js';
+import { precisionRecallCurve, rocCurve } from '../metrics/curves.js';
 import { reliabilityCurve } from './probability.js';
 import { binnedMetrics } from './report-bins.js';
 import { summarize, type EvaluationSummary } from './summary.js';

@@ -1,9 +1,9 @@
 import { bootstrap, type BootstrapInterval } from './bootstrap.js';
-import { averagePrecision, rocAuc } from './curves.js';
-import { expectedPurity, tpr0, tpr10, tprAtFpr } from './lens-metrics.js';
+import { averagePrecision, rocAuc } from '../metrics/curves.js';
+import { expectedPurity, tpr0, tpr10, tprAtFpr } from '../metrics/lens-metrics.js';
 import { brier, expectedCalibrationError, logLoss } from './probability.js';
 import { thresholdChoices, type ThresholdChoices } from './thresholds.js';
-import { checkBinary, checkProbabilities, classCounts, type Numbers } from './validate.js';
+import { checkBinary, checkProbabilities, classCounts, type Numbers } from '../metrics/validate.js';
 
 export interface SummaryOptions {
   /** FPRs at which to report TPR (default 1e-2, 1e-3, 1e-4). */

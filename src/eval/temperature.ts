@@ -1,15 +1,9 @@
 import { LensfindError } from '../errors.js';
-import { checkBinary, requireBothClasses, type Numbers } from './validate.js';
+import { checkBinary, requireBothClasses, type Numbers } from '../metrics/validate.js';
+import { sigmoid } from '../metrics/sigmoid.js';
 
-/** The logistic function, computed without overflow. */
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/** log(p / (1 − p)). */
-export function logit(p: number): number {
-  return Math.log(p) - Math.log1p(-p);
-}
+// sigmoid and logit live in the metrics leaf (train/ uses them); eval's API keeps exporting them from here.
+export { sigmoid, logit } from '../metrics/sigmoid.js';
 
 /** log(1 + e^x) without overflow. */
 function softplus(x: number): number {

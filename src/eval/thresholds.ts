@@ -1,6 +1,6 @@
 import { metricsAtThreshold, type ThresholdMetrics } from './confusion.js';
-import { operatingPointAtFpr, operatingPoints } from './lens-metrics.js';
-import type { Numbers } from './validate.js';
+import { operatingPointAtFpr, operatingPoints } from '../metrics/lens-metrics.js';
+import type { Numbers } from '../metrics/validate.js';
 
 /** The threshold maximising F1 over all distinct scores (the strictest one on ties). */
 export function maxF1Threshold(labels: Numbers, scores: Numbers): number {

@@ -1,4 +1,4 @@
-import { rocAuc, averagePrecision, tprAtFpr, sigmoid } from '../eval/index.js';
+import { rocAuc, averagePrecision, tprAtFpr, sigmoid } from '../metrics/index.js';
 
 /** One line of metrics.jsonl. */
 export interface EpochMetrics {

@@ -36,7 +36,10 @@ import { watchStopSignals } from './stop-signals.js';
 
 export type { EpochMetrics } from './metrics.js';
 
-/** Where an interrupted epoch stopped: resuming skips its first `batches` batches and continues the sums. */
+/**
+ * Where an interrupted epoch stopped: resuming starts the loader at batch `batches` of the epoch (the earlier ones
+ * are not read) and continues the sums.
+ */
 export interface PartialEpoch {
   batches: number;
   lossSum: number;
@@ -221,7 +224,6 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         break;
       }
       const partial: PartialEpoch = resumeFrom ?? { batches: 0, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
-      const skip = partial.batches;
       resumeFrom = null;
       const t0 = performance.now() - partial.seconds * 1000;
       model.train();
@@ -231,22 +233,18 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         unit: 'batches',
         quiet: opts.console === false,
       });
-      let batchNo = 0;
+      // Resuming inside this epoch: the loader starts after the batches trained on before the interruption,
+      // without reading them; the rest are the batches an uninterrupted run would see.
       const batches = loader.epoch(trainIdx, {
         epoch,
         batchSize: config.batch_size,
         sampler: config.data.sampler,
         augment: true,
         dropLast,
+        startBatch: partial.batches,
       });
       let tWait = performance.now();
       for await (const batch of batches) {
-        if (batchNo < skip) {
-          // Resuming inside this epoch: these batches were trained on before the interruption.
-          batchNo++;
-          tWait = performance.now();
-          continue;
-        }
         if (stop.requested || (opts.maxSteps !== undefined && phases.steps >= opts.maxSteps)) break;
         const tBatch = performance.now();
         phases.data += (tBatch - tWait) / 1000;
@@ -259,7 +257,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
           );
         }
         step++;
-        batchNo++;
+        // Batches of the epoch done, counting any whose files were all skipped (the loader's numbering).
+        const batchNo = batch.batchIndex + 1;
         phases.steps++;
         partial.batches = batchNo;
         partial.lossSum += loss * batch.y.length;

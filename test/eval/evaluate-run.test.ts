@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv.js';
-import { rocAuc } from '../../src/eval/curves.js';
+import { rocAuc } from '../../src/metrics/index.js';
 import { evaluateRun } from '../../src/eval/evaluate-run.js';
 import { writeCsv } from '../../src/io/csv.js';
 import { writeNpy } from '../../src/io/npy.js';
