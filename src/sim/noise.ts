@@ -5,6 +5,7 @@
  */
 import type { Rng } from './rng.js';
 import type { Band } from './survey.js';
+import { addNoiseWith } from './wasm/kernels.js';
 
 /** e-/s of a source of magnitude `mag` for a zero point giving 1 e-/s. */
 export function magToCps(mag: number, zeroPoint: number): number {
@@ -57,7 +58,11 @@ export function addNoise(image: Float32Array | Float64Array, model: NoiseModel, 
   addNoiseInto(image, image, model, rng);
 }
 
-/** out[i] = image[i] with noise (out may be image itself, or a Float32 plane of the cutout). */
+/**
+ * out[i] = image[i] with noise (out may be image itself, or a Float32 plane of the cutout). The loop runs in
+ * WebAssembly (wasm/sim/kernels.ts) with the Rng's own draws: the same values as drawing here with rng.gaussZig()
+ * and rng.poisson() (test/sim/noise-wasm.test.ts), at a fraction of the cost.
+ */
 export function addNoiseInto(
   image: ArrayLike<number>,
   out: Float32Array | Float64Array,
@@ -65,17 +70,10 @@ export function addNoiseInto(
   rng: Rng,
 ): void {
   const t = model.exposureTotal;
-  const invT = 1 / t;
-  const sky = model.skyPerPixel * t;
-  const rv = model.readVariance;
-  const rsd = Math.sqrt(rv);
-  const limit = GAUSSIAN_LIMIT_COUNTS; // a local: exported consts may be read through a getter
-  for (let i = 0; i < image.length; i++) {
-    const v = image[i];
-    const lambda = (v > 0 ? v : 0) * t + sky;
-    let electrons: number;
-    if (lambda >= limit) electrons = lambda + Math.sqrt(lambda + rv) * rng.gaussZig();
-    else electrons = rng.poisson(lambda) + (rsd > 0 ? rsd * rng.gaussZig() : 0);
-    out[i] = (electrons - sky) * invT;
-  }
+  addNoiseWith(
+    image,
+    out,
+    { t, sky: model.skyPerPixel * t, readVariance: model.readVariance, limit: GAUSSIAN_LIMIT_COUNTS },
+    rng,
+  );
 }

@@ -121,19 +121,10 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
   const pix = ws.pix;
   const accumulate = (light: Scene['lights'][number], pix: Float64Array) => {
     // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
-    if (light.role === 'source') {
-      let frac = 0;
-      for (let p = 0; p < npix; p++) frac += pix[p];
-      magnification = frac;
-    }
+    if (light.role === 'source') magnification = sum(pix, npix);
     for (let b = 0; b < nb; b++) {
-      const f = light.flux[b];
-      const t = ws.total[b];
-      for (let p = 0; p < npix; p++) t[p] += f * pix[p];
-      if (light.lensed) {
-        const a = ws.arc[b];
-        for (let p = 0; p < npix; p++) a[p] += f * pix[p];
-      }
+      axpy(ws.total[b], pix, light.flux[b], npix);
+      if (light.lensed) axpy(ws.arc[b], pix, light.flux[b], npix);
     }
   };
   for (const light of scene.lights) {
@@ -167,6 +158,17 @@ function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): numbe
     accumulate(light, pix);
   }
   return magnification;
+}
+
+/** dst[p] += f * src[p] for p < n (a plain function: V8 optimises it better than a closure's loop). */
+function axpy(dst: Float64Array, src: Float64Array, f: number, n: number): void {
+  for (let p = 0; p < n; p++) dst[p] += f * src[p];
+}
+
+function sum(a: Float64Array, n: number): number {
+  let s = 0;
+  for (let p = 0; p < n; p++) s += a[p];
+  return s;
 }
 
 /** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */

@@ -55,6 +55,18 @@ export class Rng {
     return Rng.forItem(this.nextUint32() * 4294967296 + this.nextUint32(), stream);
   }
 
+  /** The generator's state (four int32 words), for kernels that draw the same sequence (wasm/sim/kernels.ts). */
+  getState(): [number, number, number, number] {
+    return [this.s0, this.s1, this.s2, this.s3];
+  }
+
+  setState([a, b, c, d]: readonly number[]): void {
+    this.s0 = a | 0;
+    this.s1 = b | 0;
+    this.s2 = c | 0;
+    this.s3 = d | 0;
+  }
+
   /** Next 32-bit unsigned integer (xoshiro128**). */
   nextUint32(): number {
     const s0 = this.s0,
@@ -224,6 +236,9 @@ const ZIG_F = new Float64Array(128);
     ZIG_W[i] = dn / m1;
   }
 }
+
+/** The ziggurat's tables, for kernels that draw gaussZig's sequence (wasm/sim/kernels.ts). */
+export const ZIGGURAT = { K: ZIG_K, W: ZIG_W, F: ZIG_F } as const;
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));

@@ -74,7 +74,12 @@ function sieTable(q: number): SieTable {
   return t;
 }
 
-/** Constants of an SIE + external shear pair for a fused ray-shooting loop (see sersicPixelsLensed). */
+const EMPTY = new Float64Array(0);
+
+/**
+ * Constants of an SIE + external shear pair for a fused ray-shooting loop (see sersicPixelsLensed): the tabulated
+ * SIE, or with cells = 0 its SIS limit of Einstein radius f.
+ */
 export interface SieShearPass {
   cells: number;
   G: Float64Array;
@@ -89,7 +94,8 @@ export interface SieShearPass {
 }
 
 /**
- * The tabulated form of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses.
+ * The tabulated form of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses
+ * and for SIEs flatter than q = 0.1.
  * Its G and H tables are this thread's shared scratch: valid until the next SIE is tabulated.
  */
 export function sieShearPass(components: readonly MassComponent[]): SieShearPass | undefined {
@@ -97,7 +103,13 @@ export function sieShearPass(components: readonly MassComponent[]): SieShearPass
   if (!sie || sie.type !== 'SIE' || components.length > 2 || (shear && shear.type !== 'SHEAR'))
     return undefined;
   const { phi, q } = ellipticityToPhiQ(sie.e1, sie.e2);
-  if (q >= Q_ROUND || q < TABLE_MIN_Q) return undefined;
+  if (q < TABLE_MIN_Q) return undefined;
+  const g1 = shear ? shear.gamma1 : 0,
+    g2 = shear ? shear.gamma2 : 0;
+  const cx = sie.center_x ?? 0,
+    cy = sie.center_y ?? 0;
+  // the SIS limit: no table (cells = 0), f = theta_E
+  if (q >= Q_ROUND) return { cells: 0, G: EMPTY, H: EMPTY, f: sie.theta_E, c: 1, s: 0, cx, cy, g1, g2 };
   const { cells, g: G, h: H } = sieTable(q);
   return {
     cells,
@@ -106,10 +118,10 @@ export function sieShearPass(components: readonly MassComponent[]): SieShearPass
     f: (sie.theta_E * Math.sqrt(q)) / Math.sqrt(1 - q * q),
     c: Math.cos(phi),
     s: Math.sin(phi),
-    cx: sie.center_x ?? 0,
-    cy: sie.center_y ?? 0,
-    g1: shear ? shear.gamma1 : 0,
-    g2: shear ? shear.gamma2 : 0,
+    cx,
+    cy,
+    g1,
+    g2,
   };
 }
 

@@ -6,6 +6,7 @@
  * which are immutable (raster.ts caches grids) and copied once per grid.
  */
 import { readFileSync } from 'node:fs';
+import { ZIGGURAT, type Rng } from '../rng.js';
 
 // Node's WebAssembly global (its types live in TypeScript's DOM library, which this project does not load).
 declare const WebAssembly: {
@@ -41,6 +42,10 @@ interface Exports {
     g1: number,
     g2: number,
   ): void;
+  noiseTables(k: number, w: number, f: number): void;
+  rngSet(a: number, b: number, c: number, d: number): void;
+  rngWord(i: number): number;
+  addNoise(inp: number, out: number, n: number, t: number, sky: number, rv: number, limit: number): void;
   sersicPixelsLensed(
     x: number,
     y: number,
@@ -261,4 +266,37 @@ export function sersicPixelsLensedOn(
     beta.bx.set(new Float64Array(wasm.memory.buffer, light.a.ptr, ns));
     beta.by.set(new Float64Array(wasm.memory.buffer, light.b.ptr, ns));
   }
+}
+
+const noise = { inp: new Region(), out: new Region(), tables: new Region() };
+{
+  const t = noise.tables.f64(3 * 128);
+  t.set(ZIGGURAT.K, 0);
+  t.set(ZIGGURAT.W, 128);
+  t.set(ZIGGURAT.F, 256);
+  const p = noise.tables.ptr;
+  wasm.noiseTables(p, p + 128 * 8, p + 256 * 8);
+}
+
+/** Survey noise parameters in electrons: total exposure t, sky per pixel, read variance, normal-limit threshold. */
+export interface NoiseForm {
+  t: number;
+  sky: number;
+  readVariance: number;
+  limit: number;
+}
+
+/**
+ * out[i] = image[i] (e-/s) plus survey noise drawn from `rng` (noise.ts addNoiseInto's arithmetic and the Rng's
+ * gaussZig and poisson draws, in the same order), leaving `rng` where those draws leave it.
+ */
+export function addNoiseWith(image: ArrayLike<number>, out: Float32Array | Float64Array, f: NoiseForm, rng: Rng): void {
+  const n = image.length;
+  noise.inp.f64(n).set(image instanceof Float64Array ? image : Float64Array.from(image));
+  noise.out.reserve(8 * n);
+  const [a, b, c, d] = rng.getState();
+  wasm.rngSet(a, b, c, d);
+  wasm.addNoise(noise.inp.ptr, noise.out.ptr, n, f.t, f.sky, f.readVariance, f.limit);
+  rng.setState([wasm.rngWord(0), wasm.rngWord(1), wasm.rngWord(2), wasm.rngWord(3)]);
+  out.set(new Float64Array(wasm.memory.buffer, noise.out.ptr, n));
 }
