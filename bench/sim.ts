@@ -15,7 +15,7 @@ import { loadSimulateConfig, simulateDataset } from '../src/sim/dataset/index.js
 const LENSTRONOMY_PER_CORE = 140; // cutouts/s, issue 3 ("measured on this machine")
 const TARGET_PER_CORE = 700;
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' } } });
 const n = Number(values.n);
 const SHARD = 64;
 

@@ -1,0 +1,136 @@
+// Survey noise (src/sim/noise.ts) with the draws of src/sim/rng.ts's Rng: xoshiro128**, ziggurat, Poisson.
+
+// xoshiro128** state of the current call (the glue copies an Rng's state in and out), ziggurat tables from rng.ts.
+
+let s0: u32 = 0;
+let s1: u32 = 0;
+let s2: u32 = 0;
+let s3: u32 = 0;
+let zigK: usize = 0;
+let zigW: usize = 0;
+let zigF: usize = 0;
+const ZIG_R: f64 = 3.442619855899;
+const U32_TO_UNIT: f64 = 2.3283064365386963e-10;
+
+/** The ziggurat's 128-layer tables (K, W, F: 128 f64 each) of rng.ts, computed there once. */
+export function noiseTables(k: usize, w: usize, f: usize): void {
+  zigK = k;
+  zigW = w;
+  zigF = f;
+}
+
+export function rngSet(a: u32, b: u32, c: u32, d: u32): void {
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
+}
+
+/** Word i (0..3) of the state. */
+export function rngWord(i: i32): u32 {
+  return i == 0 ? s0 : i == 1 ? s1 : i == 2 ? s2 : s3;
+}
+
+@inline function nextU32(): u32 {
+  const r = rotl<u32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u32>(s3, 11);
+  return r;
+}
+
+@inline function next32(): f64 {
+  return <f64>nextU32() * U32_TO_UNIT;
+}
+
+/** Rng.gaussZig: Marsaglia & Tsang's ziggurat, low 7 bits the layer, the upper 25 the signed position. */
+function gaussZig(): f64 {
+  while (true) {
+    const u = nextU32();
+    const i = <usize>(u & 127);
+    const hz = <f64>(<i32>(u & ~127));
+    const x = hz * load<f64>(zigW + (i << 3));
+    if (Math.abs(hz) < load<f64>(zigK + (i << 3))) return x;
+    if (i == 0) {
+      let xt: f64, yt: f64;
+      do {
+        xt = -Math.log(1 - next32()) / ZIG_R;
+        yt = -Math.log(1 - next32());
+      } while (yt + yt < xt * xt);
+      return hz > 0 ? ZIG_R + xt : -ZIG_R - xt;
+    }
+    const fi = load<f64>(zigF + (i << 3));
+    if (fi + next32() * (load<f64>(zigF + ((i - 1) << 3)) - fi) < Math.exp(-0.5 * x * x)) return x;
+  }
+}
+
+// Lanczos coefficients of rng.ts's logGamma (Numerical Recipes 3rd ed. gammln, g = 671/128, 14 terms).
+const LANCZOS: StaticArray<f64> = [
+  57.1562356658629235, -59.5979603554754912, 14.1360979747417471, -0.491913816097620199,
+  0.339946499848118887e-4, 0.465236289270485756e-4, -0.983744753048795646e-4, 0.158088703224912494e-3,
+  -0.210264441724104883e-3, 0.217439618115212643e-3, -0.16431810653676389e-3, 0.844182239838527433e-4,
+  -0.261908384015814087e-4, 0.368991826595316234e-5,
+];
+
+function logGamma(x: f64): f64 {
+  let y = x;
+  const tmp0 = x + 5.24218750000000000;
+  const tmp = (x + 0.5) * Math.log(tmp0) - tmp0;
+  let ser = 0.999999999999997092;
+  for (let j = 0; j < 14; j++) ser += unchecked(LANCZOS[j]) / ++y;
+  return tmp + Math.log((2.5066282746310005 * ser) / x);
+}
+
+/** Rng.poisson: Knuth's multiplication below 10, Hörmann's PTRS above. */
+function poisson(lambda: f64): f64 {
+  if (!(lambda > 0)) return 0;
+  if (lambda < 10) {
+    const l = Math.exp(-lambda);
+    let k: f64 = 0;
+    let p = next32();
+    while (p > l) {
+      k++;
+      p *= next32();
+    }
+    return k;
+  }
+  const slam = Math.sqrt(lambda);
+  const loglam = Math.log(lambda);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  while (true) {
+    const U = next32() - 0.5;
+    const V = next32();
+    const us = 0.5 - Math.abs(U);
+    const k = Math.floor(((2 * a) / us + b) * U + lambda + 0.43);
+    if (us >= 0.07 && V <= vr) return k;
+    if (k < 0 || (us < 0.013 && V > us)) continue;
+    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGamma(k + 1))
+      return k;
+  }
+}
+
+/**
+ * out[i] = inp[i] (e-/s) with survey noise, as noise.ts addNoiseInto: lambda = max(v, 0) t + sky electrons, from
+ * the normal limit with the read noise merged above `limit`, else Poisson plus Gaussian read noise; sky subtracted,
+ * times 1 / t.
+ */
+export function addNoise(inp: usize, out: usize, n: i32, t: f64, sky: f64, rv: f64, limit: f64): void {
+  const invT = 1 / t;
+  const rsd = Math.sqrt(rv);
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    const v = load<f64>(inp + o);
+    const lambda = (v > 0 ? v : 0) * t + sky;
+    let electrons: f64;
+    if (lambda >= limit) electrons = lambda + Math.sqrt(lambda + rv) * gaussZig();
+    else electrons = poisson(lambda) + (rsd > 0 ? rsd * gaussZig() : 0);
+    store<f64>(out + o, (electrons - sky) * invT);
+  }
+}

@@ -1,0 +1,231 @@
+// The tabulated Sérsic profile (src/sim/light/sersic-fast.ts describes the scheme and its accuracy), and its
+// evaluation on sample grids, plain or behind an SIE + external shear (src/sim/lens/ray-shoot-fast.ts).
+
+const CELL_BITS: i32 = 5;
+const PER_OCTAVE: i32 = 1 << CELL_BITS;
+const OCTAVES: i32 = 160; // u in [2^-100, 2^60); outside: direct evaluation
+const MIN_OCTAVE: i32 = -100;
+const NCELLS: i32 = OCTAVES * PER_OCTAVE;
+const BASE: i32 = (1023 + MIN_OCTAVE) << CELL_BITS;
+const CELL_SHIFT: u64 = <u64>(52 - CELL_BITS); // u's bits >> CELL_SHIFT: exponent and top mantissa bits
+const TAU_MASK: u64 = (<u64>1 << CELL_SHIFT) - 1;
+const TAU_SCALE: f64 = 1.0 / <f64>(<u64>1 << CELL_SHIFT);
+
+const coef = new StaticArray<f64>(NCELLS * 4);
+const built = new StaticArray<u8>(NCELLS);
+const nodeF = new StaticArray<f64>(NCELLS + 1);
+const nodeG = new StaticArray<f64>(NCELLS + 1);
+const nodeDone = new StaticArray<u8>(NCELLS + 1);
+const nodeU = new StaticArray<f64>(NCELLS + 1);
+const lnNodeU = new StaticArray<f64>(NCELLS + 1);
+let tablesReady = false;
+
+// the profile of the current call: F(u) = curA exp(-curBn u^curHalf)
+let curA: f64 = 0;
+let curBn: f64 = 0;
+let curHalf: f64 = 0;
+
+function initTables(): void {
+  for (let j = 0; j <= NCELLS; j++) {
+    // u at node j: 2^octave (1 + m / 32), exact
+    const u = reinterpret<f64>(<u64>((j >> CELL_BITS) + MIN_OCTAVE + 1023) << 52) *
+      (1 + <f64>(j & (PER_OCTAVE - 1)) / <f64>PER_OCTAVE);
+    unchecked((nodeU[j] = u));
+    unchecked((lnNodeU[j] = Math.log(u)));
+  }
+  tablesReady = true;
+}
+
+function computeNode(j: i32): void {
+  const p = curBn * Math.exp(curHalf * unchecked(lnNodeU[j])); // b_n (R / R_sersic)^(1/n)
+  const f = curA * Math.exp(-p);
+  unchecked((nodeF[j] = f));
+  unchecked((nodeG[j] = -f * p * curHalf)); // dF / d ln u
+  unchecked((nodeDone[j] = 1));
+}
+
+function buildCell(j: i32): void {
+  if (!unchecked(nodeDone[j])) computeNode(j);
+  if (!unchecked(nodeDone[j + 1])) computeNode(j + 1);
+  // in the cell variable tau (u = u0 + tau du): dF/dtau = dF/dln u * du / u
+  const u0 = unchecked(nodeU[j]);
+  const du = u0 / <f64>(PER_OCTAVE + (j & (PER_OCTAVE - 1)));
+  const f0 = unchecked(nodeF[j]),
+    f1 = unchecked(nodeF[j + 1]);
+  const m0 = (unchecked(nodeG[j]) * du) / u0,
+    m1 = (unchecked(nodeG[j + 1]) * du) / (u0 + du);
+  const k = j << 2;
+  unchecked((coef[k] = f0));
+  unchecked((coef[k + 1] = m0));
+  unchecked((coef[k + 2] = 3 * (f1 - f0) - 2 * m0 - m1));
+  unchecked((coef[k + 3] = 2 * (f0 - f1) + m0 + m1));
+  unchecked((built[j] = 1));
+}
+
+/** The current profile at squared radius u from the table, building its cell on first use. */
+@inline function profileAt(u: f64): f64 {
+  const bits = reinterpret<u64>(u);
+  const j = <i32>(bits >> CELL_SHIFT) - BASE;
+  if (<u32>j >= <u32>NCELLS) return curA * Math.exp(-curBn * Math.exp(curHalf * Math.log(u)));
+  if (unchecked(built[j]) == 0) buildCell(j);
+  const tau = <f64>(bits & TAU_MASK) * TAU_SCALE;
+  const k = j << 2;
+  return unchecked(coef[k]) + tau * (unchecked(coef[k + 1]) + tau * (unchecked(coef[k + 2]) + tau * unchecked(coef[k + 3])));
+}
+
+/** Starts a profile F(u) = a exp(-bn u^half) (a new, empty table). */
+export function sersicProfile(a: f64, bn: f64, half: f64): void {
+  if (!tablesReady) initTables();
+  curA = a;
+  curBn = bn;
+  curHalf = half;
+  memory.fill(changetype<usize>(built), 0, <usize>NCELLS);
+  memory.fill(changetype<usize>(nodeDone), 0, <usize>(NCELLS + 1));
+}
+
+// The ellipse and cut of the current profile: u = qa dx^2 + qb dx dy + qc dy^2 about (cx, cy), floored at uMin;
+// samples with u > cut are skipped.
+let qa: f64 = 0;
+let qb: f64 = 0;
+let qc: f64 = 0;
+let cx: f64 = 0;
+let cy: f64 = 0;
+let uMin: f64 = 0;
+let cut: f64 = 0;
+
+export function sersicShape(a: f64, b: f64, c: f64, centerX: f64, centerY: f64, floor: f64, limit: f64): void {
+  qa = a;
+  qb = b;
+  qc = c;
+  cx = centerX;
+  cy = centerY;
+  uMin = floor;
+  cut = limit;
+}
+
+@inline function brightness(x: f64, y: f64): f64 {
+  const dx = x - cx,
+    dy = y - cy;
+  const u = qa * dx * dx + qb * dx * dy + qc * dy * dy;
+  return u > cut ? 0 : profileAt(u < uMin ? uMin : u);
+}
+
+/** out[i] += scale * I(x[i], y[i]) for i < n. */
+export function sersicAdd(x: usize, y: usize, n: i32, out: usize, scale: f64): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(out + o, load<f64>(out + o) + scale * brightness(load<f64>(x + o), load<f64>(y + o)));
+  }
+}
+
+/** out[p] = scale * mean of I over pixel p's samples start[p] .. start[p + 1] - 1. */
+export function sersicPixels(x: usize, y: usize, start: usize, npix: i32, out: usize, scale: f64): void {
+  for (let p = 0; p < npix; p++) {
+    const k0 = load<i32>(start + (<usize>p << 2)),
+      k1 = load<i32>(start + (<usize>p << 2), 4);
+    let sum: f64 = 0;
+    for (let i = k0; i < k1; i++) {
+      const o = <usize>i << 3;
+      sum += brightness(load<f64>(x + o), load<f64>(y + o));
+    }
+    store<f64>(out + (<usize>p << 3), (sum * scale) / <f64>(k1 - k0));
+  }
+}
+
+let lensG: usize = 0;
+let lensH: usize = 0;
+let lensCells: i32 = 0;
+let lensF: f64 = 0;
+let lensC: f64 = 0;
+let lensS: f64 = 0;
+let lensX: f64 = 0;
+let lensY: f64 = 0;
+let shear1: f64 = 0;
+let shear2: f64 = 0;
+
+/**
+ * The lens of the next sersicPixelsLensed: SIE tables G, H (cells x 4 cubic coefficients) and constants, or with
+ * cells = 0 an SIS of Einstein radius f; plus the external shear g1, g2.
+ */
+export function sieShear(g: usize, h: usize, cells: i32, f: f64, c: f64, s: f64, x: f64, y: f64, g1: f64, g2: f64): void {
+  lensG = g;
+  lensH = h;
+  lensCells = cells;
+  lensF = f;
+  lensC = c;
+  lensS = s;
+  lensX = x;
+  lensY = y;
+  shear1 = g1;
+  shear2 = g2;
+}
+
+/**
+ * sersicPixels of a lensed source: each sample's beta = theta - alpha(theta) (the SIE + shear of sieShear) is
+ * used at once; beta is also written to (bx, by) when keepBeta is set (for further lensed lights).
+ */
+export function sersicPixelsLensed(x: usize, y: usize, start: usize, npix: i32, out: usize, scale: f64,
+  bx: usize, by: usize, keepBeta: bool): void {
+  const G = lensG, H = lensH, f = lensF, lc = lensC, ls = lensS, lx = lensX, ly = lensY, g1 = shear1, g2 = shear2;
+  const cells = <f64>lensCells, last = lensCells - 1;
+  const sis = lensCells == 0; // an SIS (f = theta_E) instead of the tabulated SIE
+  for (let p = 0; p < npix; p++) {
+    const k0 = load<i32>(start + (<usize>p << 2)),
+      k1 = load<i32>(start + (<usize>p << 2), 4);
+    let sum: f64 = 0;
+    for (let i = k0; i < k1; i++) {
+      const o = <usize>i << 3;
+      const xi = load<f64>(x + o),
+        yi = load<f64>(y + o);
+      let ax = g1 * xi + g2 * yi,
+        ay = g2 * xi - g1 * yi;
+      const ex = xi - lx,
+        ey = yi - ly;
+      if (sis) {
+        // the SIS limit (q ~ 1) of sie.ts: alpha = theta_E (ex, ey) / r, 0 at the centre, summed in
+        // ray-shoot-fast.ts's order (the SIS term, then the shear's)
+        const r = Math.sqrt(ex * ex + ey * ey);
+        let sx: f64 = 0,
+          sy: f64 = 0;
+        if (r >= 1e-12) {
+          sx = (f * ex) / r;
+          sy = (f * ey) / r;
+        }
+        const bX = xi - (sx + g1 * xi + g2 * yi),
+          bY = yi - (sy + g2 * xi - g1 * yi);
+        if (keepBeta) {
+          store<f64>(bx + o, bX);
+          store<f64>(by + o, bY);
+        }
+        sum += brightness(bX, bY);
+        continue;
+      }
+      const xr = lc * ex + ls * ey;
+      const yr = -ls * ex + lc * ey;
+      const a = Math.abs(xr),
+        b = Math.abs(yr);
+      const ab = a + b;
+      if (ab >= 1e-12) {
+        const wv = (b / ab) * cells;
+        let jj = <i32>wv;
+        if (jj > last) jj = last;
+        const t = wv - <f64>jj;
+        const kk = <usize>jj << 5;
+        let gx = f * (load<f64>(G + kk) + t * (load<f64>(G + kk, 8) + t * (load<f64>(G + kk, 16) + t * load<f64>(G + kk, 24))));
+        let hy = f * (load<f64>(H + kk) + t * (load<f64>(H + kk, 8) + t * (load<f64>(H + kk, 16) + t * load<f64>(H + kk, 24))));
+        if (xr < 0) gx = -gx;
+        if (yr < 0) hy = -hy;
+        ax += lc * gx - ls * hy;
+        ay += ls * gx + lc * hy;
+      }
+      const betaX = xi - ax,
+        betaY = yi - ay;
+      if (keepBeta) {
+        store<f64>(bx + o, betaX);
+        store<f64>(by + o, betaY);
+      }
+      sum += brightness(betaX, betaY);
+    }
+    store<f64>(out + (<usize>p << 3), (sum * scale) / <f64>(k1 - k0));
+  }
+}
