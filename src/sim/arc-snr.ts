@@ -2,7 +2,6 @@
  * Arc signal-to-noise of a lens cutout in one band, from the PSF-convolved lensed light.
  */
 import { pixelVariance, type NoiseModel } from './noise.js';
-import { convolve, convolveSeparableInto, type Kernel } from './psf.js';
 
 /**
  * Arc SNR in one band: sum of the lensed light over pixels where it exceeds the pixel's noise sigma, over the
@@ -33,28 +32,4 @@ export function arcSnr(arc: ArrayLike<number>, total: ArrayLike<number>, model: 
   for (let i = 0; i < arc.length; i++)
     best = Math.max(best, arc[i] / Math.sqrt(pixelVariance(model, total[i])));
   return best;
-}
-
-/** Scratch of arcSnrPsf for one image size. */
-export interface ArcScratch {
-  psf: Float64Array;
-  tmp: Float64Array;
-}
-
-export function arcScratch(npix: number): ArcScratch {
-  return { psf: new Float64Array(npix), tmp: new Float64Array(npix) };
-}
-
-/** arcSnr of the PSF-convolved arc, given the arc before the PSF (`arcRaw`, size x size) and the convolved total. */
-export function arcSnrPsf(
-  arcRaw: Float64Array,
-  total: Float64Array,
-  model: NoiseModel,
-  kernel: Kernel,
-  size: number,
-  scratch: ArcScratch,
-): number {
-  if (kernel.separable) convolveSeparableInto(arcRaw, scratch.psf, scratch.tmp, size, size, kernel.separable);
-  else scratch.psf.set(convolve(arcRaw, size, size, kernel));
-  return arcSnr(scratch.psf, total, model);
 }

@@ -5,7 +5,7 @@
  */
 import type { Rng } from './rng.js';
 import type { Band } from './survey.js';
-import { addNoiseWith } from './wasm/kernels.js';
+import { addNoiseWith, type NoiseForm } from './wasm/kernels.js';
 
 /** e-/s of a source of magnitude `mag` for a zero point giving 1 e-/s. */
 export function magToCps(mag: number, zeroPoint: number): number {
@@ -69,11 +69,11 @@ export function addNoiseInto(
   model: NoiseModel,
   rng: Rng,
 ): void {
+  addNoiseWith(image, out, noiseForm(model), rng);
+}
+
+/** The noise kernel's parameters in electrons. */
+export function noiseForm(model: NoiseModel): NoiseForm {
   const t = model.exposureTotal;
-  addNoiseWith(
-    image,
-    out,
-    { t, sky: model.skyPerPixel * t, readVariance: model.readVariance, limit: GAUSSIAN_LIMIT_COUNTS },
-    rng,
-  );
+  return { t, sky: model.skyPerPixel * t, readVariance: model.readVariance, limit: GAUSSIAN_LIMIT_COUNTS };
 }

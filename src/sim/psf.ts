@@ -156,7 +156,7 @@ export function convolveSeparableInto(
   w: number,
   k: Float64Array,
 ): void {
-  if (k.length % 2 === 1 && isSymmetric(k)) {
+  if (isSymmetric(k)) {
     const half = (k.length - 1) >> 1;
     if (half <= MAX_HALF) return convolveSymmetric8(image, out, h, w, k);
     const rows = scratch((h + 2 * half) * w);
@@ -183,7 +183,9 @@ function scratch2(n: number): Float64Array {
   return lineScratch.subarray(0, n);
 }
 
-function isSymmetric(k: Float64Array): boolean {
+/** An odd kernel equal to its mirror image (a PSF's 1-D factor). */
+export function isSymmetric(k: Float64Array): boolean {
+  if (k.length % 2 === 0) return false;
   for (let i = 0, j = k.length - 1; i < j; i++, j--) if (k[i] !== k[j]) return false;
   return true;
 }

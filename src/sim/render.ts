@@ -6,10 +6,11 @@
 import { ConfigError } from '../errors.js';
 import { rayShootInto, sieShearPass } from './lens/ray-shoot-fast.js';
 import { addLight } from './light/index.js';
-import { sersicPixelsFast, sersicPixelsLensed } from './light/sersic-fast.js';
-import { arcScratch, arcSnr, arcSnrPsf, type ArcScratch } from './arc-snr.js';
-import { noiseModel, addNoiseInto } from './noise.js';
-import { convolve, convolveSeparableInto, psfKernel, type Kernel } from './psf.js';
+import { sersicForm } from './light/sersic-fast.js';
+import { arcSnr } from './arc-snr.js';
+import { BandPlanes } from './band-planes.js';
+import { noiseModel } from './noise.js';
+import { psfKernel, type Kernel } from './psf.js';
 import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { Rng } from './rng.js';
 import { SceneDrawer, type Scene } from './scene/draw.js';
@@ -64,18 +65,15 @@ function bandKernel(survey: Survey, band: string, size: number): Kernel {
   return k;
 }
 
-/** Scratch arrays of one (grid, band count), reused by every cutout rendered on this thread. */
+/** Scratch of one (grid, band count), reused by every cutout rendered on this thread. */
 interface Workspace {
+  /** The cutout's planes in the WebAssembly memory (band-planes.ts). */
+  planes: BandPlanes;
+  /** Sample-grid scratch for lights that are not Sérsic profiles behind an SIE + shear. */
   samples: Float64Array;
   bx: Float64Array;
   by: Float64Array;
   pix: Float64Array;
-  /** Per band: all light, the lensed light alone, and all light convolved with the PSF. */
-  total: Float64Array[];
-  arc: Float64Array[];
-  totalPsf: Float64Array[];
-  tmp: Float64Array;
-  arcScratch: ArcScratch;
 }
 
 const workspaces = new Map<string, Workspace>();
@@ -84,19 +82,13 @@ function workspace(grid: SampleGrid, nb: number): Workspace {
   const key = `${grid.size}|${grid.x.length}|${nb}`;
   let ws = workspaces.get(key);
   if (!ws) {
-    const ns = grid.x.length,
-      np = grid.size * grid.size;
-    const planes = () => Array.from({ length: nb }, () => new Float64Array(np));
+    const ns = grid.x.length;
     ws = {
+      planes: new BandPlanes(grid.size, nb),
       samples: new Float64Array(ns),
       bx: new Float64Array(ns),
       by: new Float64Array(ns),
-      pix: new Float64Array(np),
-      total: planes(),
-      arc: planes(),
-      totalPsf: planes(),
-      tmp: new Float64Array(np),
-      arcScratch: arcScratch(np),
+      pix: new Float64Array(grid.size * grid.size),
     };
     if (workspaces.size > 8) workspaces.clear();
     workspaces.set(key, ws);
@@ -105,92 +97,59 @@ function workspace(grid: SampleGrid, nb: number): Workspace {
 }
 
 /**
- * Shades a scene into ws.total / ws.arc (per band, flux per pixel): each light's shape is evaluated once on the
- * sample grid (ray-traced once for all lensed lights) and scaled per band by its flux, since bands differ only in
- * amplitude. Returns the source's magnification.
+ * Shades a scene into the planes' totals and arcs (per band, flux per pixel): each light's shape is evaluated once
+ * on the sample grid (ray-traced once for all lensed lights) and scaled per band by its flux, since bands differ
+ * only in amplitude. Returns the source's magnification.
  */
-function shade(scene: Scene, grid: SampleGrid, nb: number, ws: Workspace): number {
-  const npix = grid.size * grid.size;
+function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
+  const planes = ws.planes;
   const area = grid.pixelScale * grid.pixelScale;
-  for (let b = 0; b < nb; b++) {
-    ws.total[b].fill(0);
-    ws.arc[b].fill(0);
-  }
+  planes.clear();
   let shot = false;
   let magnification = NaN;
-  const pix = ws.pix;
-  const accumulate = (light: Scene['lights'][number], pix: Float64Array) => {
-    // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
-    if (light.role === 'source') magnification = sum(pix, npix);
-    for (let b = 0; b < nb; b++) {
-      axpy(ws.total[b], pix, light.flux[b], npix);
-      if (light.lensed) axpy(ws.arc[b], pix, light.flux[b], npix);
-    }
-  };
   for (const light of scene.lights) {
     let xs = grid.x,
       ys = grid.y;
     const shape = light.shape;
     const sersic = shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC';
+    let done = false;
     if (light.lensed) {
       if (!shot) {
         // the first lensed Sérsic behind an SIE + shear: ray shooting fused into its evaluation
         const pass = sersic ? sieShearPass(scene.mass) : undefined;
         if (pass && sersic) {
           const more = scene.lights.some((l) => l.lensed && l !== light);
-          sersicPixelsLensed(shape, pass, grid, pix, area, more ? { bx: ws.bx, by: ws.by } : undefined);
-          shot = true;
-          accumulate(light, pix);
-          continue;
-        }
-        rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
+          planes.sersicLensed(sersicForm(shape), pass, grid, area, more ? { bx: ws.bx, by: ws.by } : undefined);
+          done = true;
+        } else rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
         shot = true;
       }
       xs = ws.bx;
       ys = ws.by;
     }
-    if (sersic) sersicPixelsFast(shape, grid, pix, area, light.lensed ? { x: xs, y: ys } : undefined);
+    if (done) {
+      // pixels already in place
+    } else if (sersic) planes.sersic(sersicForm(shape), grid, area, light.lensed ? { x: xs, y: ys } : undefined);
     else {
       ws.samples.fill(0);
       addLight(shape, xs, ys, ws.samples);
-      downsampleInto(grid, ws.samples, pix, area);
+      downsampleInto(grid, ws.samples, ws.pix, area);
+      planes.setPix(ws.pix);
     }
-    accumulate(light, pix);
+    // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
+    const received = planes.accumulate(light.flux, light.lensed);
+    if (light.role === 'source') magnification = received;
   }
   return magnification;
-}
-
-/** dst[p] += f * src[p] for p < n (a plain function: V8 optimises it better than a closure's loop). */
-function axpy(dst: Float64Array, src: Float64Array, f: number, n: number): void {
-  for (let p = 0; p < n; p++) dst[p] += f * src[p];
-}
-
-function sum(a: Float64Array, n: number): number {
-  let s = 0;
-  for (let p = 0; p < n; p++) s += a[p];
-  return s;
 }
 
 /** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */
 export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
   const ws = workspace(grid, nb);
-  const magnification = shade(scene, grid, nb, ws);
-  return {
-    total: ws.total.map((t) => Float64Array.from(t)),
-    arc: ws.arc.map((a) => Float64Array.from(a)),
-    magnification,
-  };
-}
-
-function convolveInto(
-  src: Float64Array,
-  dst: Float64Array,
-  tmp: Float64Array,
-  size: number,
-  k: Kernel,
-): void {
-  if (k.separable) convolveSeparableInto(src, dst, tmp, size, size, k.separable);
-  else dst.set(convolve(src, size, size, k));
+  const magnification = shade(scene, grid, ws);
+  const copy = (ptr: (b: number) => number) =>
+    Array.from({ length: nb }, (_, b) => Float64Array.from(ws.planes.view(ptr.call(ws.planes, b))));
+  return { total: copy(ws.planes.total), arc: copy(ws.planes.arc), magnification };
 }
 
 function checkOptions(opts: RenderOptions): void {
@@ -223,29 +182,29 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const tries = needCut ? det.max_tries : 1;
 
   const ws = workspace(grid, nb);
+  const planes = ws.planes;
   const kernels = scene.psf ? bands.map((b) => bandKernel(survey, b, size)) : [];
+  // the planes the noise is added to: all light, through the PSF when there is one
+  const image = (b: number) => (scene.psf ? planes.psf(b) : planes.total(b));
   let drawn!: Scene;
-  let images = ws.total;
   let snr = 0,
     magnification = NaN,
     attempt = 0;
   for (attempt = 0; attempt < tries; attempt++) {
     const rng = Rng.forItem(opts.seed, opts.index, attempt + 1);
     drawn = opts.label === 1 ? drawer.lens(rng) : drawer.nonLens(rng);
-    magnification = shade(drawn, grid, nb, ws);
+    magnification = shade(drawn, grid, ws);
     // a draw failing the magnification cut is re-drawn without its PSF and SNR (except the last, which is kept)
     if (needCut && magnification < det.min_magnification && attempt < tries - 1) continue;
-    if (scene.psf) {
-      images = ws.totalPsf;
-      for (let b = 0; b < nb; b++) convolveInto(ws.total[b], images[b], ws.tmp, size, kernels[b]);
-    }
+    if (scene.psf) for (let b = 0; b < nb; b++) planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
     snr = 0;
-    // the arc's own PSF image is needed only for its SNR, and only around its bright pixels (arc-snr.ts)
     for (let b = 0; opts.label === 1 && b < nb; b++) {
-      const s = scene.psf
-        ? arcSnrPsf(ws.arc[b], images[b], models[b], kernels[b], size, ws.arcScratch)
-        : arcSnr(ws.arc[b], images[b], models[b]);
-      snr = Math.max(snr, s);
+      let arc = planes.arc(b);
+      if (scene.psf) {
+        planes.convolve(arc, planes.arcPsf, kernels[b]);
+        arc = planes.arcPsf;
+      }
+      snr = Math.max(snr, arcSnr(planes.view(arc), planes.view(image(b)), models[b]));
     }
     if (!needCut || (snr >= det.min_arc_snr && magnification >= det.min_magnification)) break;
   }
@@ -256,8 +215,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const noiseRng = Rng.forItem(opts.seed, opts.index, NOISE_STREAM);
   for (let b = 0; b < nb; b++) {
     const plane = out.subarray(b * npix, (b + 1) * npix);
-    if (scene.noise) addNoiseInto(images[b], plane, models[b], noiseRng);
-    else plane.set(images[b]);
+    if (scene.noise) planes.addNoise(image(b), plane, models[b], noiseRng);
+    else plane.set(planes.view(image(b)));
   }
   return {
     image: out,

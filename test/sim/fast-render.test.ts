@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import * as sim from '../../src/sim/index.js';
 import { sersicAddFast, sersicPixelsFast, sersicPixelsLensed } from '../../src/sim/light/sersic-fast.js';
 import { rayShootInto, sieShearPass } from '../../src/sim/lens/ray-shoot-fast.js';
-import { arcScratch, arcSnr, arcSnrPsf } from '../../src/sim/arc-snr.js';
 import { convolveSeparableInto } from '../../src/sim/psf.js';
 import { downsampleInto } from '../../src/sim/raster.js';
 import type { MassComponent } from '../../src/sim/lens/index.js';
@@ -131,27 +130,6 @@ test('the fused ray shooting + Sérsic pass gives the same bytes as ray shooting
   const { e1, e2 } = sim.phiQToEllipticity(1.1, 0.6);
   const sie: MassComponent = { type: 'SIE', theta_E: 1.2, e1, e2 };
   assert.equal(sieShearPass([{ type: 'SHEAR', gamma1: 0.04, gamma2: 0.02 }, sie]), undefined);
-});
-
-test('arcSnrPsf is arcSnr of the PSF-convolved arc, for faint and bright arcs', () => {
-  const lsst = sim.loadSurvey('lsst');
-  const scene = sim.parseScene({ source: { clumps: { probability: 0 } } });
-  const drawer = new sim.SceneDrawer(scene, lsst, ['g']);
-  const k = sim.psfKernel({ type: 'gaussian', fwhm: 0.77 }, 0.2, 47);
-  const model = sim.noiseModel(lsst.bands.g, 0.2, lsst.read_noise);
-  const scratch = arcScratch(48 * 48);
-  let selected = 0;
-  for (let i = 0; i < 12; i++) {
-    const r = sim.renderNoiseless(drawer.lens(sim.Rng.forItem(5, i, 1)), grid, 1);
-    // fainter and brighter arcs, so both the sum over pixels above 1 sigma and the best-pixel rule run
-    const arc = r.arc[0].map((v) => v * 10 ** ((i % 4) - 2));
-    const total = r.total[0].map((v, p) => v - r.arc[0][p] + arc[p]);
-    const totalPsf = sim.convolve(total, 48, 48, k);
-    const expected = arcSnr(sim.convolve(arc, 48, 48, k), totalPsf, model);
-    assert.equal(arcSnrPsf(arc, totalPsf, model, k, 48, scratch), expected);
-    if (expected > 5) selected++;
-  }
-  assert.ok(selected > 0 && selected < 12);
 });
 
 test('symmetric and general separable passes agree; non-symmetric kernels still convolve', () => {

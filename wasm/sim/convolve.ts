@@ -1,4 +1,5 @@
-// Separable symmetric "same" convolution, zero padding (src/sim/psf.ts calls it for kernels of up to 17 taps).
+// Separable symmetric "same" convolution, zero padding (src/sim/psf.ts calls it for kernels of up to 17 taps),
+// and the pixel-plane arithmetic of a cutout's bands.
 
 const PAD: i32 = 8; // taps either side of the unrolled passes: kernels up to 17 taps
 
@@ -64,4 +65,25 @@ export function convolveSymmetric(inp: usize, out: usize, rows: usize, line: usi
       store<f64>(dst + c, taps1(src + c, rowBytes, s0, s1, s2, s3, s4, s5, s6, s7, s8));
     }
   }
+}
+
+/** dst[p] += f * src[p] for p < n (pixel planes: a light's pixels added into a band's image). */
+export function axpy(dst: usize, src: usize, f: f64, n: i32): void {
+  const vf = f64x2.splat(f);
+  const even = n & ~1;
+  for (let p = 0; p < even; p += 2) {
+    const o = <usize>p << 3;
+    v128.store(dst + o, f64x2.add(v128.load(dst + o), f64x2.mul(vf, v128.load(src + o))));
+  }
+  if (even < n) {
+    const o = <usize>even << 3;
+    store<f64>(dst + o, load<f64>(dst + o) + f * load<f64>(src + o));
+  }
+}
+
+/** The sum of src[0 .. n - 1], in order. */
+export function sum(src: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let p = 0; p < n; p++) s += load<f64>(src + (<usize>p << 3));
+  return s;
 }

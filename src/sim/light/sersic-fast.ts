@@ -19,7 +19,7 @@ const R_SMOOTH2 = 1e-10; // sersic.ts: R floor 1e-5 arcsec, squared
 const CUT = 36.8; // sersic.ts: profile below e^-36.8 of the centre is skipped
 
 /** The profile's constants: amplitude, b_n, the quadratic form of u (rotation and ellipse folded in), floor, cut. */
-function sersicForm(p: SersicEllipseParams | SersicParams): SersicForm {
+export function sersicForm(p: SersicEllipseParams | SersicParams): SersicForm {
   const { phi, q } = p.type === 'SERSIC_ELLIPSE' ? ellipticityToPhiQ(p.e1, p.e2) : { phi: 0, q: 1 };
   const invR2 = 1 / (p.R_sersic * p.R_sersic);
   const c = Math.cos(phi),
@@ -68,7 +68,7 @@ export function sersicPixelsFast(
   scale = 1,
   at?: { x: Float64Array; y: Float64Array },
 ): void {
-  sersicPixelsOn(sersicForm(p), grid, out, scale, at && { ...at, start: grid.start });
+  sersicPixelsOn(sersicForm(p), grid, out, scale, at);
 }
 
 /**

@@ -1,0 +1,110 @@
+/**
+ * The pixel planes of one cutout being rendered, kept in the WebAssembly instance's memory so the kernels pass
+ * them to one another without copies: per band all light (`total`), the lensed light alone (`arc`) and all light
+ * through the PSF (`psf`); plus one light's pixels (`pix`) and one band's lensed light through the PSF
+ * (`arcPsf`). Views of the planes are transient (valid until the next kernel call, which may grow the memory).
+ */
+import { noiseForm, type NoiseModel } from './noise.js';
+import { convolve, isSymmetric, type Kernel } from './psf.js';
+import type { Rng } from './rng.js';
+import { f64View, Region, wasm } from './wasm/instance.js';
+import {
+  addNoisePtr,
+  convolvePtr,
+  MAX_HALF,
+  sersicPixelsLensedPtr,
+  sersicPixelsPtr,
+  type Samples,
+  type SersicForm,
+  type SieShearForm,
+} from './wasm/kernels.js';
+
+export class BandPlanes {
+  private readonly base: number;
+  /** Values per plane, with room for a whole last pair (the convolution writes pairs). */
+  private readonly stride: number;
+
+  constructor(
+    readonly size: number,
+    readonly bands: number,
+  ) {
+    this.stride = size * size + 2;
+    this.base = new Region().reserve(8 * this.stride * (3 * bands + 2));
+  }
+
+  private plane(i: number): number {
+    return this.base + 8 * this.stride * i;
+  }
+  total(b: number): number {
+    return this.plane(b);
+  }
+  arc(b: number): number {
+    return this.plane(this.bands + b);
+  }
+  psf(b: number): number {
+    return this.plane(2 * this.bands + b);
+  }
+  get pix(): number {
+    return this.plane(3 * this.bands);
+  }
+  get arcPsf(): number {
+    return this.plane(3 * this.bands + 1);
+  }
+
+  /** A transient view of a plane (see above). */
+  view(ptr: number): Float64Array {
+    return f64View(ptr, this.size * this.size);
+  }
+
+  /** Zeroes every band's total and arc. */
+  clear(): void {
+    f64View(this.base, 2 * this.bands * this.stride).fill(0);
+  }
+
+  /** pix = a Sérsic light's pixels (scale: flux per pixel), at the grid's coordinates or at `at`. */
+  sersic(form: SersicForm, grid: Samples, scale: number, at?: { x: Float64Array; y: Float64Array }): void {
+    sersicPixelsPtr(form, grid, this.pix, scale, at);
+  }
+
+  /** pix = a Sérsic source's pixels behind an SIE + shear (ray shooting fused); beta kept when asked. */
+  sersicLensed(
+    form: SersicForm,
+    lens: SieShearForm,
+    grid: Samples,
+    scale: number,
+    keep?: { bx: Float64Array; by: Float64Array },
+  ): void {
+    sersicPixelsLensedPtr(form, lens, grid, this.pix, scale, keep);
+  }
+
+  /** pix = pixels computed elsewhere. */
+  setPix(pixels: Float64Array): void {
+    this.view(this.pix).set(pixels);
+  }
+
+  /** Adds pix times each band's flux into the bands' totals (and arcs, for lensed light); returns the sum of pix. */
+  accumulate(flux: ArrayLike<number>, lensed: boolean): number {
+    const n = this.size * this.size;
+    for (let b = 0; b < this.bands; b++) {
+      wasm.axpy(this.total(b), this.pix, flux[b], n);
+      if (lensed) wasm.axpy(this.arc(b), this.pix, flux[b], n);
+    }
+    return wasm.sum(this.pix, n);
+  }
+
+  /** dst = src through the PSF kernel (WebAssembly for separable kernels of up to 17 taps, else psf.ts). */
+  convolve(src: number, dst: number, kernel: Kernel): void {
+    const size = this.size;
+    if (kernel.separable && kernel.separable.length <= 2 * MAX_HALF + 1 && isSymmetric(kernel.separable))
+      convolvePtr(src, dst, size, size, kernel.separable);
+    else {
+      const out = convolve(this.view(src), size, size, kernel);
+      this.view(dst).set(out);
+    }
+  }
+
+  /** out = plane src with survey noise (noise.ts addNoiseInto). */
+  addNoise(src: number, out: Float32Array | Float64Array, model: NoiseModel, rng: Rng): void {
+    addNoisePtr(src, out, noiseForm(model), rng);
+  }
+}
