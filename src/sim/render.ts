@@ -119,7 +119,13 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
         const pass = sersic ? sieShearPass(scene.mass) : undefined;
         if (pass && sersic) {
           const more = scene.lights.some((l) => l.lensed && l !== light);
-          planes.sersicLensed(sersicForm(shape), pass, grid, area, more ? { bx: ws.bx, by: ws.by } : undefined);
+          planes.sersicLensed(
+            sersicForm(shape),
+            pass,
+            grid,
+            area,
+            more ? { bx: ws.bx, by: ws.by } : undefined,
+          );
           done = true;
         } else rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
         shot = true;
@@ -129,7 +135,8 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
     }
     if (done) {
       // pixels already in place
-    } else if (sersic) planes.sersic(sersicForm(shape), grid, area, light.lensed ? { x: xs, y: ys } : undefined);
+    } else if (sersic)
+      planes.sersic(sersicForm(shape), grid, area, light.lensed ? { x: xs, y: ys } : undefined);
     else {
       ws.samples.fill(0);
       addLight(shape, xs, ys, ws.samples);
