@@ -1,5 +1,5 @@
 import { LensfindError } from '../errors.js';
-import { logit, sigmoid } from './temperature.js';
+import { logit, sigmoid } from '../metrics/sigmoid.js';
 import type { Numbers } from '../metrics/validate.js';
 
 export type CombineMethod = 'mean' | 'logit-mean' | 'weighted';

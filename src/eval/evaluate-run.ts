@@ -9,7 +9,8 @@ import type { CombineMethod } from './ensemble.js';
 import { expectedCalibrationError, logLoss } from './probability.js';
 import { gatherScores, type GatheredScores } from './report-score.js';
 import { formatSummaryTable, jsonSafe, writeEvaluation, type EvaluationReport } from './report-write.js';
-import { fitTemperature, sigmoid } from './temperature.js';
+import { sigmoid } from '../metrics/sigmoid.js';
+import { fitTemperature } from './temperature.js';
 
 export interface EvaluateDataOptions {
   /** Dataset path (default: the first run's training data). */

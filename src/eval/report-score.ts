@@ -7,7 +7,7 @@ import { scope } from '../torch/scope.js';
 import { batchLogits } from '../train/score.js';
 import type { LoadedRun } from '../train/load-run.js';
 import { combineScores, type CombineMethod } from './ensemble.js';
-import { logit, sigmoid } from './temperature.js';
+import { logit, sigmoid } from '../metrics/sigmoid.js';
 
 /** What scoring needs of a dataset: labelled or not (an unlabeled input has label NaN). */
 export type ScoreSource = Pick<Dataset, 'items' | 'bands' | 'height' | 'width'>;

@@ -2,9 +2,6 @@ import { LensfindError } from '../errors.js';
 import { checkBinary, requireBothClasses, type Numbers } from '../metrics/validate.js';
 import { sigmoid } from '../metrics/sigmoid.js';
 
-// sigmoid and logit live in the metrics leaf (train/ uses them); eval's API keeps exporting them from here.
-export { sigmoid, logit } from '../metrics/sigmoid.js';
-
 /** log(1 + e^x) without overflow. */
 function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));

@@ -4,6 +4,7 @@
  * through the PSF (`psf`); plus one light's pixels (`pix`) and one band's lensed light through the PSF
  * (`arcPsf`). Views of the planes are transient (valid until the next kernel call, which may grow the memory).
  */
+import type { SieShearPass } from './lens/ray-shoot-fast.js';
 import { noiseForm, type NoiseModel } from './noise.js';
 import { convolve, isSymmetric, type Kernel } from './psf.js';
 import type { Rng } from './rng.js';
@@ -16,7 +17,6 @@ import {
   sersicPixelsPtr,
   type Samples,
   type SersicForm,
-  type SieShearForm,
 } from './wasm/kernels.js';
 
 export class BandPlanes {
@@ -69,7 +69,7 @@ export class BandPlanes {
   /** pix = a Sérsic source's pixels behind an SIE + shear (ray shooting fused); beta kept when asked. */
   sersicLensed(
     form: SersicForm,
-    lens: SieShearForm,
+    lens: SieShearPass,
     grid: Samples,
     scale: number,
     keep?: { bx: Float64Array; by: Float64Array },

@@ -203,18 +203,11 @@ function symmetricRows(
   line: Float64Array,
   pad: number,
 ): void {
-  const half = (k.length - 1) >> 1;
-  const k0 = k[half];
   for (let r = 0; r < h; r++) {
     const o = r * w,
       d = (r + pad) * w;
     for (let c = 0; c < w; c++) line[pad + c] = src[o + c];
-    for (let c = 0; c < w; c++) {
-      const i = c + pad;
-      let s = k0 * line[i];
-      for (let t = 1; t <= half; t++) s += k[half + t] * (line[i - t] + line[i + t]);
-      rows[d + c] = s;
-    }
+    for (let c = 0; c < w; c++) rows[d + c] = symmetricTaps(line, c + pad, 1, k);
   }
 }
 
@@ -227,18 +220,19 @@ function symmetricColumns(
   k: Float64Array,
   pad: number,
 ): void {
-  const half = (k.length - 1) >> 1;
-  const k0 = k[half];
   for (let r = 0; r < h; r++) {
     const o = r * w,
       s0 = (r + pad) * w;
-    for (let c = 0; c < w; c++) {
-      const i = s0 + c;
-      let s = k0 * rows[i];
-      for (let t = 1; t <= half; t++) s += k[half + t] * (rows[i - t * w] + rows[i + t * w]);
-      dst[o + c] = s;
-    }
+    for (let c = 0; c < w; c++) dst[o + c] = symmetricTaps(rows, s0 + c, w, k);
   }
+}
+
+/** k0 v[i] + k1 (v[i - d] + v[i + d]) + k2 (v[i - 2d] + v[i + 2d]) + ...: one output of a symmetric pass. */
+function symmetricTaps(v: Float64Array, i: number, d: number, k: Float64Array): number {
+  const half = (k.length - 1) >> 1;
+  let s = k[half] * v[i];
+  for (let t = 1; t <= half; t++) s += k[half + t] * (v[i - t * d] + v[i + t * d]);
+  return s;
 }
 
 /** dst (w x h) = transpose of src (h x w) convolved along its rows: dst[c] = sum_t k[t] src[c + half - t]. */

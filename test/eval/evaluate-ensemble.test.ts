@@ -8,7 +8,8 @@ import { gatherScores } from '../../src/eval/report-score.js';
 import { openDataset } from '../../src/data/open.js';
 import { splitIndices } from '../../src/data/split.js';
 import { loadRun } from '../../src/train/load-run.js';
-import { fitTemperature, sigmoid } from '../../src/eval/temperature.js';
+import { fitTemperature } from '../../src/eval/temperature.js';
+import { sigmoid } from '../../src/metrics/index.js';
 import { tinyRun } from '../predict/tiny-run.js';
 
 const fast = { bootstrap: 50, workers: 0, plots: false } as const;

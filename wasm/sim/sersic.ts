@@ -177,10 +177,9 @@ export function sersicPixelsLensed(x: usize, y: usize, start: usize, npix: i32, 
       const o = <usize>i << 3;
       const xi = load<f64>(x + o),
         yi = load<f64>(y + o);
-      let ax = g1 * xi + g2 * yi,
-        ay = g2 * xi - g1 * yi;
       const ex = xi - lx,
         ey = yi - ly;
+      let ax: f64, ay: f64;
       if (sis) {
         // the SIS limit (q ~ 1) of sie.ts: alpha = theta_E (ex, ey) / r, 0 at the centre, summed in
         // ray-shoot-fast.ts's order (the SIS term, then the shear's)
@@ -191,32 +190,29 @@ export function sersicPixelsLensed(x: usize, y: usize, start: usize, npix: i32, 
           sx = (f * ex) / r;
           sy = (f * ey) / r;
         }
-        const bX = xi - (sx + g1 * xi + g2 * yi),
-          bY = yi - (sy + g2 * xi - g1 * yi);
-        if (keepBeta) {
-          store<f64>(bx + o, bX);
-          store<f64>(by + o, bY);
+        ax = sx + g1 * xi + g2 * yi;
+        ay = sy + g2 * xi - g1 * yi;
+      } else {
+        ax = g1 * xi + g2 * yi;
+        ay = g2 * xi - g1 * yi;
+        const xr = lc * ex + ls * ey;
+        const yr = -ls * ex + lc * ey;
+        const a = Math.abs(xr),
+          b = Math.abs(yr);
+        const ab = a + b;
+        if (ab >= 1e-12) {
+          const wv = (b / ab) * cells;
+          let jj = <i32>wv;
+          if (jj > last) jj = last;
+          const t = wv - <f64>jj;
+          const kk = <usize>jj << 5;
+          let gx = f * (load<f64>(G + kk) + t * (load<f64>(G + kk, 8) + t * (load<f64>(G + kk, 16) + t * load<f64>(G + kk, 24))));
+          let hy = f * (load<f64>(H + kk) + t * (load<f64>(H + kk, 8) + t * (load<f64>(H + kk, 16) + t * load<f64>(H + kk, 24))));
+          if (xr < 0) gx = -gx;
+          if (yr < 0) hy = -hy;
+          ax += lc * gx - ls * hy;
+          ay += ls * gx + lc * hy;
         }
-        sum += brightness(bX, bY);
-        continue;
-      }
-      const xr = lc * ex + ls * ey;
-      const yr = -ls * ex + lc * ey;
-      const a = Math.abs(xr),
-        b = Math.abs(yr);
-      const ab = a + b;
-      if (ab >= 1e-12) {
-        const wv = (b / ab) * cells;
-        let jj = <i32>wv;
-        if (jj > last) jj = last;
-        const t = wv - <f64>jj;
-        const kk = <usize>jj << 5;
-        let gx = f * (load<f64>(G + kk) + t * (load<f64>(G + kk, 8) + t * (load<f64>(G + kk, 16) + t * load<f64>(G + kk, 24))));
-        let hy = f * (load<f64>(H + kk) + t * (load<f64>(H + kk, 8) + t * (load<f64>(H + kk, 16) + t * load<f64>(H + kk, 24))));
-        if (xr < 0) gx = -gx;
-        if (yr < 0) hy = -hy;
-        ax += lc * gx - ls * hy;
-        ay += ls * gx + lc * hy;
       }
       const betaX = xi - ax,
         betaY = yi - ay;

@@ -5,12 +5,20 @@
  * are immutable (raster.ts caches grids) and copied in once per grid.
  */
 import { ZIGGURAT, type Rng } from '../rng.js';
+import type { SieShearPass } from '../lens/ray-shoot-fast.js';
 import { f64View, Region, wasm } from './instance.js';
 
 const scratch = { a: new Region(), b: new Region(), rows: new Region(), line: new Region(), taps: new Region() };
 const grid = { x: new Region(), y: new Region(), start: new Region(), of: undefined as object | undefined };
 const beta = { x: new Region(), y: new Region() };
 const sie = { g: new Region(), h: new Region() };
+
+/** Runs `write` on scratch room for n values (and a pair's slack), then copies the n values to `out`. */
+function intoArray(out: Float64Array, n: number, write: (dst: number) => void): void {
+  const dst = scratch.b.reserve(8 * (n + 2));
+  write(dst);
+  out.set(f64View(dst, n)); // a view made after `write`, which may have grown the memory
+}
 
 /** Copies `data` into `region` and returns its pointer. */
 function copyIn(region: Region, data: ArrayLike<number>): number {
@@ -47,11 +55,8 @@ export function convolveSymmetric8(
   w: number,
   k: Float64Array,
 ): void {
-  const n = h * w;
   const src = copyIn(scratch.a, image);
-  const dst = scratch.b.reserve(8 * (n + 2));
-  convolvePtr(src, dst, h, w, k);
-  out.set(f64View(dst, n));
+  intoArray(out, h * w, (dst) => convolvePtr(src, dst, h, w, k));
 }
 
 // ---- Sérsic light, plain and lensed ---------------------------------------------------------------------------
@@ -134,24 +139,7 @@ export function sersicPixelsOn(
   scale: number,
   at?: { x: Float64Array; y: Float64Array },
 ): void {
-  const npix = g.start.length - 1;
-  const dst = scratch.b.reserve(8 * npix);
-  sersicPixelsPtr(s, g, dst, scale, at);
-  out.set(f64View(dst, npix));
-}
-
-/** An SIE (tabulated, see ray-shoot-fast.ts; cells = 0: its SIS limit) plus external shear. */
-export interface SieShearForm {
-  cells: number;
-  G: Float64Array;
-  H: Float64Array;
-  f: number;
-  c: number;
-  s: number;
-  cx: number;
-  cy: number;
-  g1: number;
-  g2: number;
+  intoArray(out, g.start.length - 1, (dst) => sersicPixelsPtr(s, g, dst, scale, at));
 }
 
 /**
@@ -160,7 +148,7 @@ export interface SieShearForm {
  */
 export function sersicPixelsLensedPtr(
   s: SersicForm,
-  lens: SieShearForm,
+  lens: SieShearPass,
   g: Samples,
   dst: number,
   scale: number,
@@ -184,16 +172,13 @@ export function sersicPixelsLensedPtr(
 /** sersicPixelsLensedPtr into an array. */
 export function sersicPixelsLensedOn(
   s: SersicForm,
-  lens: SieShearForm,
+  lens: SieShearPass,
   g: Samples,
   out: Float64Array,
   scale: number,
   keep?: { bx: Float64Array; by: Float64Array },
 ): void {
-  const npix = g.start.length - 1;
-  const dst = scratch.b.reserve(8 * npix);
-  sersicPixelsLensedPtr(s, lens, g, dst, scale, keep);
-  out.set(f64View(dst, npix));
+  intoArray(out, g.start.length - 1, (dst) => sersicPixelsLensedPtr(s, lens, g, dst, scale, keep));
 }
 
 // ---- noise ----------------------------------------------------------------------------------------------------
