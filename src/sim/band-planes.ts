@@ -21,14 +21,14 @@ import {
 
 export class BandPlanes {
   private readonly base: number;
-  /** Values per plane, with room for a whole last pair (the convolution writes pairs). */
+  /** Values per plane. */
   private readonly stride: number;
 
   constructor(
     readonly size: number,
     readonly bands: number,
   ) {
-    this.stride = size * size + 2;
+    this.stride = size * size;
     this.base = new Region().reserve(8 * this.stride * (3 * bands + 2));
   }
 
@@ -66,7 +66,7 @@ export class BandPlanes {
     sersicPixelsPtr(form, grid, this.pix, scale, at);
   }
 
-  /** pix = a Sérsic source's pixels behind an SIE + shear (ray shooting fused); beta kept when asked. */
+  /** pix = a Sérsic source's pixels behind an SIE + shear (ray shooting in WebAssembly); beta kept when asked. */
   sersicLensed(
     form: SersicForm,
     lens: SieShearPass,

@@ -4,7 +4,6 @@
  * passes for Gaussians, FFT for other kernels; the kernel sums to 1 so flux that stays in the image is conserved.
  */
 import { fft2d, nextPow2 } from './math/fft.js';
-import { convolveSymmetric8, MAX_HALF } from './wasm/kernels.js';
 
 export const FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
 
@@ -145,8 +144,8 @@ export function convolveSeparable(
  * Separable "same" convolution into `out` with a caller-owned scratch `tmp` (both h * w; out may not alias image).
  * A symmetric kernel (a PSF) filters the rows into a scratch padded with zero rows above and below, then the
  * columns by adding whole shifted rows, so every read and write is sequential; taps t and -t share one
- * multiplication. Kernels of up to 17 taps (every survey preset's) run in WebAssembly with the same sums in the
- * same order. Other kernels filter rows twice through a transpose.
+ * multiplication. Other kernels filter rows twice through a transpose. (The renderer convolves its planes with a
+ * float32 WebAssembly version of the symmetric passes: band-planes.ts.)
  */
 export function convolveSeparableInto(
   image: ArrayLike<number>,
@@ -158,7 +157,6 @@ export function convolveSeparableInto(
 ): void {
   if (isSymmetric(k)) {
     const half = (k.length - 1) >> 1;
-    if (half <= MAX_HALF) return convolveSymmetric8(image, out, h, w, k);
     const rows = scratch((h + 2 * half) * w);
     rows.fill(0, 0, half * w);
     rows.fill(0, (h + half) * w, (h + 2 * half) * w);

@@ -115,7 +115,7 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
     let done = false;
     if (light.lensed) {
       if (!shot) {
-        // the first lensed Sérsic behind an SIE + shear: ray shooting fused into its evaluation
+        // the first lensed Sérsic behind an SIE + shear: ray shooting in the same kernel call
         const pass = sersic ? sieShearPass(scene.mass) : undefined;
         if (pass && sersic) {
           const more = scene.lights.some((l) => l.lensed && l !== light);

@@ -1,68 +1,67 @@
 // Separable symmetric "same" convolution, zero padding (src/sim/psf.ts calls it for kernels of up to 17 taps),
-// and the pixel-plane arithmetic of a cutout's bands.
+// summed on four float32 lanes, and the pixel-plane arithmetic of a cutout's bands.
 
 const PAD: i32 = 8; // taps either side of the unrolled passes: kernels up to 17 taps
 
-/** 2 outputs of one pass: k0 v[p] + k1 (v[p - d] + v[p + d]) + ... + k8 (v[p - 8d] + v[p + 8d]). */
+/** 4 outputs of one pass (float32): k0 v[p] + k1 (v[p - d] + v[p + d]) + ... + k8 (v[p - 8d] + v[p + 8d]). */
 // prettier-ignore
-@inline function taps2(p: usize, d: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128): v128 {
-  let s = f64x2.mul(k0, v128.load(p));
-  s = f64x2.add(s, f64x2.mul(k1, f64x2.add(v128.load(p - d), v128.load(p + d))));
-  s = f64x2.add(s, f64x2.mul(k2, f64x2.add(v128.load(p - 2 * d), v128.load(p + 2 * d))));
-  s = f64x2.add(s, f64x2.mul(k3, f64x2.add(v128.load(p - 3 * d), v128.load(p + 3 * d))));
-  s = f64x2.add(s, f64x2.mul(k4, f64x2.add(v128.load(p - 4 * d), v128.load(p + 4 * d))));
-  s = f64x2.add(s, f64x2.mul(k5, f64x2.add(v128.load(p - 5 * d), v128.load(p + 5 * d))));
-  s = f64x2.add(s, f64x2.mul(k6, f64x2.add(v128.load(p - 6 * d), v128.load(p + 6 * d))));
-  s = f64x2.add(s, f64x2.mul(k7, f64x2.add(v128.load(p - 7 * d), v128.load(p + 7 * d))));
-  s = f64x2.add(s, f64x2.mul(k8, f64x2.add(v128.load(p - 8 * d), v128.load(p + 8 * d))));
+@inline function taps4(p: usize, d: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128): v128 {
+  let s = f32x4.mul(k0, v128.load(p));
+  s = f32x4.add(s, f32x4.mul(k1, f32x4.add(v128.load(p - d), v128.load(p + d))));
+  s = f32x4.add(s, f32x4.mul(k2, f32x4.add(v128.load(p - 2 * d), v128.load(p + 2 * d))));
+  s = f32x4.add(s, f32x4.mul(k3, f32x4.add(v128.load(p - 3 * d), v128.load(p + 3 * d))));
+  s = f32x4.add(s, f32x4.mul(k4, f32x4.add(v128.load(p - 4 * d), v128.load(p + 4 * d))));
+  s = f32x4.add(s, f32x4.mul(k5, f32x4.add(v128.load(p - 5 * d), v128.load(p + 5 * d))));
+  s = f32x4.add(s, f32x4.mul(k6, f32x4.add(v128.load(p - 6 * d), v128.load(p + 6 * d))));
+  s = f32x4.add(s, f32x4.mul(k7, f32x4.add(v128.load(p - 7 * d), v128.load(p + 7 * d))));
+  s = f32x4.add(s, f32x4.mul(k8, f32x4.add(v128.load(p - 8 * d), v128.load(p + 8 * d))));
   return s;
 }
 
-/** One output of a pass, in the same order as taps2. */
-// prettier-ignore
-@inline function taps1(p: usize, d: usize, k0: f64, k1: f64, k2: f64, k3: f64, k4: f64, k5: f64, k6: f64, k7: f64, k8: f64): f64 {
-  return k0 * load<f64>(p) + k1 * (load<f64>(p - d) + load<f64>(p + d)) + k2 * (load<f64>(p - 2 * d) + load<f64>(p + 2 * d)) +
-    k3 * (load<f64>(p - 3 * d) + load<f64>(p + 3 * d)) + k4 * (load<f64>(p - 4 * d) + load<f64>(p + 4 * d)) +
-    k5 * (load<f64>(p - 5 * d) + load<f64>(p + 5 * d)) + k6 * (load<f64>(p - 6 * d) + load<f64>(p + 6 * d)) +
-    k7 * (load<f64>(p - 7 * d) + load<f64>(p + 7 * d)) + k8 * (load<f64>(p - 8 * d) + load<f64>(p + 8 * d));
+@inline function tap(k: usize, i: i32): v128 {
+  return f32x4.splat(<f32>load<f64>(k + (<usize>i << 3)));
 }
 
 /**
- * out (h x w) = inp convolved with the symmetric kernel whose taps 0..8 from the centre are at k (taps beyond the
- * kernel's half width are 0). Scratch: rows ((h + 16) x w), line (w + 16). Rows are filtered into `rows` between 8
- * zero rows above and below, then columns are filtered by adding whole shifted rows.
+ * out (h x w, float64) = inp (float64) convolved with the symmetric kernel whose taps 0..8 from the centre are at k
+ * (float64; taps beyond the kernel's half width are 0), in float32. Scratch (float32, rows of w4 = w rounded up to
+ * 4): rows ((h + 16) x w4), line (w4 + 16). Rows are filtered into `rows` between 8 zero rows above and below, then
+ * columns are filtered by adding whole shifted rows.
  */
 export function convolveSymmetric(inp: usize, out: usize, rows: usize, line: usize, k: usize, h: i32, w: i32): void {
-  const rowBytes = <usize>w << 3;
-  memory.fill(line, 0, <usize>(w + 2 * PAD) << 3);
+  const w4 = (w + 3) & ~3;
+  const rowBytes = <usize>w4 << 2;
+  memory.fill(line, 0, <usize>(w4 + 2 * PAD) << 2);
   memory.fill(rows, 0, <usize>PAD * rowBytes);
   memory.fill(rows + <usize>(h + PAD) * rowBytes, 0, <usize>PAD * rowBytes);
-  const s0 = load<f64>(k), s1 = load<f64>(k, 8), s2 = load<f64>(k, 16), s3 = load<f64>(k, 24), s4 = load<f64>(k, 32);
-  const s5 = load<f64>(k, 40), s6 = load<f64>(k, 48), s7 = load<f64>(k, 56), s8 = load<f64>(k, 64);
-  const k0 = f64x2.splat(s0), k1 = f64x2.splat(s1), k2 = f64x2.splat(s2), k3 = f64x2.splat(s3), k4 = f64x2.splat(s4);
-  const k5 = f64x2.splat(s5), k6 = f64x2.splat(s6), k7 = f64x2.splat(s7), k8 = f64x2.splat(s8);
-  const even = w & ~1;
-  const lineC = line + (<usize>PAD << 3);
+  const k0 = tap(k, 0), k1 = tap(k, 1), k2 = tap(k, 2), k3 = tap(k, 3), k4 = tap(k, 4);
+  const k5 = tap(k, 5), k6 = tap(k, 6), k7 = tap(k, 7), k8 = tap(k, 8);
+  const lineC = line + (<usize>PAD << 2);
   for (let r = 0; r < h; r++) {
-    memory.copy(lineC, inp + <usize>r * rowBytes, rowBytes);
+    // the row in float32 between zeros (the line's padding, and its tail beyond w, stay 0)
+    const src = inp + ((<usize>r * <usize>w) << 3);
+    for (let c = 0; c < w; c++) store<f32>(lineC + (<usize>c << 2), <f32>load<f64>(src + (<usize>c << 3)));
     const dst = rows + <usize>(r + PAD) * rowBytes;
-    for (let c = 0; c < even; c += 2) {
-      v128.store(dst + (<usize>c << 3), taps2(lineC + (<usize>c << 3), 8, k0, k1, k2, k3, k4, k5, k6, k7, k8));
-    }
-    if (even < w) {
-      const c = <usize>even << 3;
-      store<f64>(dst + c, taps1(lineC + c, 8, s0, s1, s2, s3, s4, s5, s6, s7, s8));
+    for (let c = 0; c < w4; c += 4) {
+      v128.store(dst + (<usize>c << 2), taps4(lineC + (<usize>c << 2), 4, k0, k1, k2, k3, k4, k5, k6, k7, k8));
     }
   }
+  const whole = w & ~3;
   for (let r = 0; r < h; r++) {
     const src = rows + <usize>(r + PAD) * rowBytes;
-    const dst = out + <usize>r * rowBytes;
-    for (let c = 0; c < even; c += 2) {
-      v128.store(dst + (<usize>c << 3), taps2(src + (<usize>c << 3), rowBytes, k0, k1, k2, k3, k4, k5, k6, k7, k8));
-    }
-    if (even < w) {
-      const c = <usize>even << 3;
-      store<f64>(dst + c, taps1(src + c, rowBytes, s0, s1, s2, s3, s4, s5, s6, s7, s8));
+    const dst = out + ((<usize>r * <usize>w) << 3);
+    for (let c = 0; c < w4; c += 4) {
+      const v = taps4(src + (<usize>c << 2), rowBytes, k0, k1, k2, k3, k4, k5, k6, k7, k8);
+      const o = dst + (<usize>c << 3);
+      if (c < whole) {
+        v128.store(o, f64x2.promote_low_f32x4(v));
+        v128.store(o, f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1)), 16);
+      } else {
+        // the row's last 1 to 3 values
+        store<f64>(o, <f64>f32x4.extract_lane(v, 0));
+        if (c + 1 < w) store<f64>(o, <f64>f32x4.extract_lane(v, 1), 8);
+        if (c + 2 < w) store<f64>(o, <f64>f32x4.extract_lane(v, 2), 16);
+      }
     }
   }
 }

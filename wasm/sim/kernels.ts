@@ -1,14 +1,15 @@
 /**
  * The simulator's hot loops in AssemblyScript, compiled to src/sim/wasm/sim-kernels.wasm by `npm run build:wasm`
  * (the .wasm is committed; test/sim/wasm-build.test.ts checks that it matches this source). The TypeScript glue is
- * src/sim/wasm/kernels.ts; the arithmetic is the same as the exact TypeScript paths it replaces, which the tests
- * compare against. WebAssembly has no fused multiply-add and evaluates in the order written, so the convolution's
- * sums equal TypeScript's bit for bit; the Sérsic table's exp/log come from AssemblyScript's libm (within an ulp of
- * V8's).
+ * src/sim/wasm/kernels.ts. The ray shooting (lens.ts) and the PSF convolution (convolve.ts) run on four float32
+ * lanes; the tests bound them against the exact float64 TypeScript functions. The Sérsic table (sersic.ts) and
+ * the noise (noise.ts) are float64 with the arithmetic of the TypeScript they replace (the noise draws equal
+ * Rng's bit for bit; the table's exp/log come from AssemblyScript's libm, within an ulp of V8's).
  */
 
 export * from './convolve';
 export * from './sersic';
+export * from './lens';
 export * from './noise';
 
 /** Memory for the glue's buffers (the stub runtime never frees; the glue keeps and grows a few). */

@@ -74,16 +74,14 @@ function sieTable(q: number): SieTable {
   return t;
 }
 
-const EMPTY = new Float64Array(0);
-
 /**
- * Constants of an SIE + external shear pair for a fused ray-shooting loop (see sersicPixelsLensed): the tabulated
- * SIE, or with cells = 0 its SIS limit of Einstein radius f.
+ * An SIE + external shear pair for the sample kernels (sersicPixelsLensed; wasm/sim/lens.ts): axis ratio q < 1
+ * with f = theta_E sqrt(q / (1 - q^2)) and the major axis at (cos, sin) = (c, s), or q = 1 and f = theta_E for its
+ * SIS limit. The kernels evaluate lenstronomy's SIE directly on four float32 lanes (atan and atanh polynomials):
+ * beta within 1e-6 arcsec of rayShoot()'s over a cutout of 13 arcsec (test/sim/fast-render.test.ts).
  */
 export interface SieShearPass {
-  cells: number;
-  G: Float64Array;
-  H: Float64Array;
+  q: number;
   f: number;
   c: number;
   s: number;
@@ -94,9 +92,8 @@ export interface SieShearPass {
 }
 
 /**
- * The tabulated form of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses
- * and for SIEs flatter than q = 0.1.
- * Its G and H tables are this thread's shared scratch: valid until the next SIE is tabulated.
+ * The pass of a lens made of one SIE (optionally followed by a SHEAR), or undefined for other lenses and for SIEs
+ * flatter than q = 0.1 (which take rayShootInto's direct formulas).
  */
 export function sieShearPass(components: readonly MassComponent[]): SieShearPass | undefined {
   const [sie, shear] = components;
@@ -108,21 +105,9 @@ export function sieShearPass(components: readonly MassComponent[]): SieShearPass
     g2 = shear ? shear.gamma2 : 0;
   const cx = sie.center_x ?? 0,
     cy = sie.center_y ?? 0;
-  // the SIS limit: no table (cells = 0), f = theta_E
-  if (q >= Q_ROUND) return { cells: 0, G: EMPTY, H: EMPTY, f: sie.theta_E, c: 1, s: 0, cx, cy, g1, g2 };
-  const { cells, g: G, h: H } = sieTable(q);
-  return {
-    cells,
-    G,
-    H,
-    f: (sie.theta_E * Math.sqrt(q)) / Math.sqrt(1 - q * q),
-    c: Math.cos(phi),
-    s: Math.sin(phi),
-    cx,
-    cy,
-    g1,
-    g2,
-  };
+  if (q >= Q_ROUND) return { q: 1, f: sie.theta_E, c: 1, s: 0, cx, cy, g1, g2 };
+  const f = (sie.theta_E * Math.sqrt(q)) / Math.sqrt(1 - q * q);
+  return { q, f, c: Math.cos(phi), s: Math.sin(phi), cx, cy, g1, g2 };
 }
 
 /** Subtracts the SIE deflection (and, fused into the same pass, an external shear g1, g2) from (bx, by). */

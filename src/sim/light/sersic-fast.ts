@@ -72,8 +72,8 @@ export function sersicPixelsFast(
 }
 
 /**
- * sersicPixelsFast of a lensed source with the ray shooting fused in: each sample's beta = theta - alpha(theta)
- * (SIE + shear, exactly the arithmetic of rayShootInto) is used at once instead of going through arrays. Also
+ * sersicPixelsFast of a lensed source, ray-shot in WebAssembly: beta = theta - alpha(theta) for an SIE + shear on
+ * four float32 lanes (accuracy in ray-shoot-fast.ts), then the profile at beta. Also
  * writes beta to `beta` (bx, by) for further lensed lights (clumps) when given.
  */
 export function sersicPixelsLensed(

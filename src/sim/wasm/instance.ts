@@ -27,35 +27,14 @@ export interface Exports {
   sersicShape(a: number, b: number, c: number, cx: number, cy: number, uMin: number, cut: number): void;
   sersicAdd(x: number, y: number, n: number, out: number, scale: number): void;
   sersicPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
-  sieShear(
-    g: number,
-    h: number,
-    cells: number,
-    f: number,
-    c: number,
-    s: number,
-    x: number,
-    y: number,
-    g1: number,
-    g2: number,
-  ): void;
+  sieShear(q: number, f: number, c: number, s: number, x: number, y: number, g1: number, g2: number): void;
+  raySamples(x: number, y: number, x64: number, y64: number, n4: number, bx: number, by: number): void;
   noiseTables(k: number, w: number, f: number): void;
   rngSet(a: number, b: number, c: number, d: number): void;
   rngWord(i: number): number;
   addNoise(inp: number, out: number, n: number, t: number, sky: number, rv: number, limit: number): void;
   axpy(dst: number, src: number, f: number, n: number): void;
   sum(src: number, n: number): number;
-  sersicPixelsLensed(
-    x: number,
-    y: number,
-    start: number,
-    npix: number,
-    out: number,
-    scale: number,
-    bx: number,
-    by: number,
-    keepBeta: number,
-  ): void;
 }
 
 export const wasm = new WebAssembly.Instance(
@@ -84,10 +63,19 @@ export class Region {
     const ptr = this.reserve(8 * n); // before reading memory.buffer: growing the memory detaches the old one
     return new Float64Array(wasm.memory.buffer, ptr, n);
   }
+  f32(n: number): Float32Array {
+    const ptr = this.reserve(4 * n);
+    return new Float32Array(wasm.memory.buffer, ptr, n);
+  }
   i32(n: number): Int32Array {
     const ptr = this.reserve(4 * n);
     return new Int32Array(wasm.memory.buffer, ptr, n);
   }
+}
+
+/** A transient view of n f32 at ptr (see f64View). */
+export function f32View(ptr: number, n: number): Float32Array {
+  return new Float32Array(wasm.memory.buffer, ptr, n);
 }
 
 /** A transient view of n f64 at ptr: valid until the next allocation (growing the memory detaches it). */

@@ -2,16 +2,23 @@
  * The simulator's hot loops (wasm/sim/*.ts, run by instance.ts). Each kernel has a pointer form, on planes that
  * live in the instance's memory (canvas.ts renders a cutout that way, without copies), and an array form that
  * copies its arrays in and out (tens of microseconds against milliseconds of work). The sample grid's coordinates
- * are immutable (raster.ts caches grids) and copied in once per grid.
+ * are immutable (raster.ts caches grids) and copied in once per grid, also as float32 for the ray shooting, which
+ * runs on four float32 lanes (ray-shoot-fast.ts states its accuracy).
  */
 import { ZIGGURAT, type Rng } from '../rng.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
 import { f64View, Region, wasm } from './instance.js';
 
 const scratch = { a: new Region(), b: new Region(), rows: new Region(), line: new Region(), taps: new Region() };
-const grid = { x: new Region(), y: new Region(), start: new Region(), of: undefined as object | undefined };
+const grid = {
+  x: new Region(),
+  y: new Region(),
+  x32: new Region(),
+  y32: new Region(),
+  start: new Region(),
+  of: undefined as object | undefined,
+};
 const beta = { x: new Region(), y: new Region() };
-const sie = { g: new Region(), h: new Region() };
 
 /** Runs `write` on scratch room for n values (and a pair's slack), then copies the n values to `out`. */
 function intoArray(out: Float64Array, n: number, write: (dst: number) => void): void {
@@ -26,6 +33,9 @@ function copyIn(region: Region, data: ArrayLike<number>): number {
   return region.ptr;
 }
 
+/** Room for n float32 values in whole groups of four (the kernels' lanes). */
+const lanes = (n: number) => 4 * Math.ceil(n / 4);
+
 // ---- convolution --------------------------------------------------------------------------------------------
 
 /** Taps either side of the centre that the WebAssembly convolution takes (kernels of up to 17 taps). */
@@ -33,14 +43,15 @@ export const MAX_HALF = 8;
 
 /**
  * dst (h x w, a pointer) = src (a pointer) convolved ("same", zero padding) with the symmetric odd kernel k of at
- * most 17 taps, rows then columns; each output is k0 v + k1 (v-1 + v+1) + ... in that order. dst must have room
- * for h * w + 2 values (the last pair may be written whole).
+ * most 17 taps, rows then columns, summed on four float32 lanes (within 1e-6 of the image's peak of psf.ts's
+ * float64 passes; test/sim/fast-render.test.ts).
  */
 export function convolvePtr(src: number, dst: number, h: number, w: number, k: Float64Array): void {
   const half = (k.length - 1) >> 1;
   if (half > MAX_HALF) throw new RangeError(`convolve: ${k.length} taps (at most ${2 * MAX_HALF + 1})`);
-  scratch.rows.reserve(8 * (h + 2 * MAX_HALF) * w);
-  scratch.line.reserve(8 * (w + 2 * MAX_HALF + 2));
+  const w4 = lanes(w); // float32 rows of whole groups of four
+  scratch.rows.reserve(4 * (h + 2 * MAX_HALF) * w4);
+  scratch.line.reserve(4 * (w4 + 2 * MAX_HALF));
   const taps = scratch.taps.f64(MAX_HALF + 1);
   taps.fill(0);
   for (let t = 0; t <= half; t++) taps[t] = k[half + t];
@@ -87,11 +98,13 @@ export interface Samples {
   start: Int32Array;
 }
 
-/** Copies a sample grid's coordinates into the instance once (grids are immutable). */
+/** Copies a sample grid's coordinates (and a float32 copy) into the instance once (grids are immutable). */
 function useGrid(g: Samples): void {
   if (grid.of === g) return;
-  grid.x.f64(g.x.length).set(g.x);
-  grid.y.f64(g.y.length).set(g.y);
+  grid.x.f64(lanes(g.x.length)).set(g.x);
+  grid.y.f64(lanes(g.y.length)).set(g.y);
+  grid.x32.f32(lanes(g.x.length)).set(g.x);
+  grid.y32.f32(lanes(g.y.length)).set(g.y);
   grid.start.i32(g.start.length).set(g.start);
   grid.of = g;
 }
@@ -143,8 +156,8 @@ export function sersicPixelsOn(
 }
 
 /**
- * sersicPixelsPtr of a source behind an SIE + shear, the ray shooting fused into the sample loop; the source-plane
- * positions are copied to `keep` (bx, by) when given.
+ * sersicPixelsPtr of a source behind an SIE + shear: the samples are ray-shot (float32) and the source evaluated
+ * at the source-plane positions, which are copied to `keep` (bx, by) when given.
  */
 export function sersicPixelsLensedPtr(
   s: SersicForm,
@@ -156,13 +169,13 @@ export function sersicPixelsLensedPtr(
 ): void {
   useGrid(g);
   const ns = g.x.length;
-  const gp = copyIn(sie.g, lens.G),
-    hp = copyIn(sie.h, lens.H);
-  wasm.sieShear(gp, hp, lens.cells, lens.f, lens.c, lens.s, lens.cx, lens.cy, lens.g1, lens.g2);
-  const bx = keep ? beta.x.reserve(8 * ns) : 0,
-    by = keep ? beta.y.reserve(8 * ns) : 0;
+  const bx = beta.x.reserve(8 * lanes(ns)),
+    by = beta.y.reserve(8 * lanes(ns));
+  wasm.sieShear(lens.q, lens.f, lens.c, lens.s, lens.cx, lens.cy, lens.g1, lens.g2);
+  const { x, y, x32, y32 } = grid;
+  wasm.raySamples(x32.ptr, y32.ptr, x.ptr, y.ptr, lanes(ns) / 4, bx, by);
   setProfile(s);
-  wasm.sersicPixelsLensed(grid.x.ptr, grid.y.ptr, grid.start.ptr, g.start.length - 1, dst, scale, bx, by, keep ? 1 : 0);
+  wasm.sersicPixels(bx, by, grid.start.ptr, g.start.length - 1, dst, scale);
   if (keep) {
     keep.bx.set(f64View(bx, ns));
     keep.by.set(f64View(by, ns));

@@ -1,0 +1,67 @@
+// Four-lane single-precision elementary functions for the ray shooting (lens.ts): Cephes' logf, atanf and the
+// series of atanhf (S. L. Moshier, Cephes Math Library 2.x, single precision), written branch-free on f32x4 so
+// that four samples go through one sequence of instructions. Their relative error is a few units in the last
+// place of a float; test/sim/fast-render.test.ts bounds the deflections they give.
+
+@inline function splat(v: f32): v128 {
+  return f32x4.splat(v);
+}
+
+/** Natural log of positive, normal lanes. */
+// prettier-ignore
+@inline export function log4(v: v128): v128 {
+  // v = m 2^e with m in [0.5, 1), then m in [sqrt(1/2), sqrt(2)) by one doubling
+  const bits = v;
+  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(126));
+  let m = v128.or(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const low = f32x4.lt(m, splat(0.707106781186547524)); // all ones where m < sqrt(1/2)
+  e = i32x4.add(e, low); // e - 1 there
+  m = f32x4.add(m, v128.and(m, low)); // 2m there
+  const x = f32x4.sub(m, splat(1));
+  const fe = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(x, x);
+  let y = splat(7.0376836292e-2);
+  y = f32x4.add(f32x4.mul(y, x), splat(-1.1514610310e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(1.1676998740e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(-1.2420140846e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(1.4249322787e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(-1.6668057665e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(2.0000714765e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(-2.4999993993e-1));
+  y = f32x4.add(f32x4.mul(y, x), splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, x), z);
+  y = f32x4.add(y, f32x4.mul(fe, splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, splat(0.5)));
+  return f32x4.add(f32x4.add(x, y), f32x4.mul(fe, splat(0.693359375)));
+}
+
+/** atan of non-negative lanes. */
+// prettier-ignore
+@inline export function atan4(v: v128): v128 {
+  // range reduction: x > tan(3 pi / 8): pi/2 + atan(-1 / x); x > tan(pi / 8): pi/4 + atan((x - 1) / (x + 1))
+  const big = f32x4.gt(v, splat(2.414213562373095));
+  const mid = v128.andnot(f32x4.gt(v, splat(0.4142135623730950)), big);
+  const num = v128.bitselect(splat(-1), v128.bitselect(f32x4.sub(v, splat(1)), v, mid), big);
+  const den = v128.bitselect(v, v128.bitselect(f32x4.add(v, splat(1)), splat(1), mid), big);
+  const x = f32x4.div(num, den);
+  const y0 = v128.or(v128.and(big, splat(1.5707963267948966)), v128.and(mid, splat(0.7853981633974483)));
+  const z = f32x4.mul(x, x);
+  let y = splat(8.05374449538e-2);
+  y = f32x4.add(f32x4.mul(y, z), splat(-1.38776856032e-1));
+  y = f32x4.add(f32x4.mul(y, z), splat(1.99777106478e-1));
+  y = f32x4.add(f32x4.mul(y, z), splat(-3.33329491539e-1));
+  y = f32x4.add(f32x4.mul(f32x4.mul(y, z), x), x);
+  return f32x4.add(y, y0);
+}
+
+/** atanh of lanes in [0, 1/2] (the odd series; lens.ts takes larger arguments through log4). */
+// prettier-ignore
+@inline export function atanhSmall4(v: v128): v128 {
+  const z = f32x4.mul(v, v);
+  let y = splat(1.81740078349e-1);
+  y = f32x4.add(f32x4.mul(y, z), splat(8.24370301058e-2));
+  y = f32x4.add(f32x4.mul(y, z), splat(1.46691431730e-1));
+  y = f32x4.add(f32x4.mul(y, z), splat(1.99782164500e-1));
+  y = f32x4.add(f32x4.mul(y, z), splat(3.33337300303e-1));
+  return f32x4.add(f32x4.mul(f32x4.mul(y, z), v), v);
+}
