@@ -17,7 +17,7 @@ const TARGET_PER_CORE = 700;
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '6000' } } });
 const n = Number(values.n);
-const SHARD = 64;
+const SHARD = 256; // the writer's default shard size (src/sim/config.ts)
 
 const cfg = loadSimulateConfig({
   flags: {

@@ -9,8 +9,10 @@ import { noiseForm, type NoiseModel } from './noise.js';
 import { convolve, isSymmetric, type Kernel } from './psf.js';
 import type { Rng } from './rng.js';
 import { f64View, Region, wasm } from './wasm/instance.js';
+import { varianceForm } from './arc-snr.js';
 import {
   addNoisePtr,
+  arcSnrPtr,
   convolvePtr,
   MAX_HALF,
   sersicPixelsLensedPtr,
@@ -101,6 +103,11 @@ export class BandPlanes {
       const out = convolve(this.view(src), size, size, kernel);
       this.view(dst).set(out);
     }
+  }
+
+  /** The arc signal-to-noise (arc-snr.ts) of the lensed light `arc` in the image `total` (planes). */
+  arcSnr(arc: number, total: number, model: NoiseModel): number {
+    return arcSnrPtr(arc, total, this.size * this.size, varianceForm(model));
   }
 
   /** out = plane src with survey noise (noise.ts addNoiseInto). */

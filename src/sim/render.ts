@@ -211,7 +211,7 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
         planes.convolve(arc, planes.arcPsf, kernels[b]);
         arc = planes.arcPsf;
       }
-      snr = Math.max(snr, arcSnr(planes.view(arc), planes.view(image(b)), models[b]));
+      snr = Math.max(snr, planes.arcSnr(arc, image(b), models[b]));
     }
     if (!needCut || (snr >= det.min_arc_snr && magnification >= det.min_magnification)) break;
   }

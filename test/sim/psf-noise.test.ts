@@ -76,3 +76,16 @@ test('noise: the pixel variance matches the expected (S + B) T + N_exp RN^2 over
   assert.ok(Math.abs(mean - S) < 5 * Math.sqrt(expected / N), `mean ${mean}`);
   assert.ok(Math.abs(v / expected - 1) < 0.015, `variance ${v} vs ${expected}`);
 });
+
+test('arc SNR: summed arc over its noise where the arc exceeds 1 sigma, else the best pixel', () => {
+  // T = 100 s, sky 1 e-/s, read variance 100 e-^2: a pixel of signal S has variance (S + 2) / 100
+  const model = { exposureTotal: 100, skyPerPixel: 1, readVariance: 100 };
+  const total = [2, 7, 0, 48]; // variances 0.04, 0.09, 0.02, 0.5
+  assert.ok(Math.abs(sim.pixelVariance(model, 48) - 0.5) < 1e-15);
+  // pixels 0 (1 > 0.2) and 3 (2 > 0.707) count; 0.1 < 0.3 and the negative pixel do not
+  assert.ok(Math.abs(sim.arcSnr([1, 0.1, -1, 2], total, model) - 3 / Math.sqrt(0.54)) < 1e-12);
+  // no pixel above 1 sigma: the best single pixel, 0.5 / sqrt(0.5)
+  assert.ok(Math.abs(sim.arcSnr([0.1, 0.2, -1, 0.5], total, model) - Math.SQRT1_2) < 1e-12);
+  assert.equal(sim.arcSnr([0, 0, 0, 0], total, model), 0);
+  assert.throws(() => sim.arcSnr([1, 2], total, model), /arcSnr: 2 arc pixels, 4 total/);
+});

@@ -119,18 +119,50 @@ function poisson(lambda: f64): f64 {
 /**
  * out[i] = inp[i] (e-/s) with survey noise, as noise.ts addNoiseInto: lambda = max(v, 0) t + sky electrons, from
  * the normal limit with the read noise merged above `limit`, else Poisson plus Gaussian read noise; sky subtracted,
- * times 1 / t.
+ * times 1 / t. `out` is float32 when `single` is set, else float64.
  */
-export function addNoise(inp: usize, out: usize, n: i32, t: f64, sky: f64, rv: f64, limit: f64): void {
+export function addNoise(inp: usize, out: usize, n: i32, t: f64, sky: f64, rv: f64, limit: f64, single: bool): void {
   const invT = 1 / t;
   const rsd = Math.sqrt(rv);
   for (let i = 0; i < n; i++) {
-    const o = <usize>i << 3;
-    const v = load<f64>(inp + o);
+    const v = load<f64>(inp + (<usize>i << 3));
     const lambda = (v > 0 ? v : 0) * t + sky;
     let electrons: f64;
     if (lambda >= limit) electrons = lambda + Math.sqrt(lambda + rv) * gaussZig();
     else electrons = poisson(lambda) + (rsd > 0 ? rsd * gaussZig() : 0);
-    store<f64>(out + o, (electrons - sky) * invT);
+    const value = (electrons - sky) * invT;
+    if (single) store<f32>(out + (<usize>i << 2), <f32>value);
+    else store<f64>(out + (<usize>i << 3), value);
   }
+}
+
+/** The expected variance of a pixel of noiseless signal v e-/s (noise.ts pixelVariance). */
+@inline function variance(v: f64, t: f64, skyPerPixel: f64, rv: f64): f64 {
+  return (((v > 0 ? v : 0) + skyPerPixel) * t + rv) / (t * t);
+}
+
+/**
+ * Arc signal-to-noise (src/sim/arc-snr.ts): the sum of the lensed light `arc` over the pixels where it exceeds the
+ * noise sigma of the whole image `total` there, over the square root of those pixels' summed variance; if no pixel
+ * does, the best single pixel's arc / sigma.
+ */
+export function arcSnr(arc: usize, total: usize, n: i32, t: f64, skyPerPixel: f64, rv: f64): f64 {
+  let s: f64 = 0,
+    v: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = load<f64>(arc + (<usize>i << 3));
+    const varp = variance(load<f64>(total + (<usize>i << 3)), t, skyPerPixel, rv);
+    // a > sigma, i.e. a > 0 and a^2 > variance: no square root per pixel
+    if (a > 0 && a * a > varp) {
+      s += a;
+      v += varp;
+    }
+  }
+  if (v > 0) return s / Math.sqrt(v);
+  let best: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    best = Math.max(best, load<f64>(arc + o) / Math.sqrt(variance(load<f64>(total + o), t, skyPerPixel, rv)));
+  }
+  return best;
 }

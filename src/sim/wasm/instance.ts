@@ -32,7 +32,17 @@ export interface Exports {
   noiseTables(k: number, w: number, f: number): void;
   rngSet(a: number, b: number, c: number, d: number): void;
   rngWord(i: number): number;
-  addNoise(inp: number, out: number, n: number, t: number, sky: number, rv: number, limit: number): void;
+  addNoise(
+    inp: number,
+    out: number,
+    n: number,
+    t: number,
+    sky: number,
+    rv: number,
+    limit: number,
+    single: number,
+  ): void;
+  arcSnr(arc: number, total: number, n: number, t: number, skyPerPixel: number, rv: number): number;
   axpy(dst: number, src: number, f: number, n: number): void;
   sum(src: number, n: number): number;
 }

@@ -7,7 +7,7 @@
  */
 import { ZIGGURAT, type Rng } from '../rng.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
-import { f64View, Region, wasm } from './instance.js';
+import { f32View, f64View, Region, wasm } from './instance.js';
 
 const scratch = { a: new Region(), b: new Region(), rows: new Region(), line: new Region(), taps: new Region() };
 const grid = {
@@ -220,12 +220,13 @@ export interface NoiseForm {
  */
 export function addNoisePtr(src: number, out: Float32Array | Float64Array, f: NoiseForm, rng: Rng): void {
   const n = out.length;
-  const dst = noise.out.reserve(8 * n);
+  const single = out instanceof Float32Array;
+  const dst = noise.out.reserve(out.BYTES_PER_ELEMENT * n);
   const [a, b, c, d] = rng.getState();
   wasm.rngSet(a, b, c, d);
-  wasm.addNoise(src, dst, n, f.t, f.sky, f.readVariance, f.limit);
+  wasm.addNoise(src, dst, n, f.t, f.sky, f.readVariance, f.limit, single ? 1 : 0);
   rng.setState([wasm.rngWord(0), wasm.rngWord(1), wasm.rngWord(2), wasm.rngWord(3)]);
-  out.set(f64View(dst, n));
+  out.set(single ? f32View(dst, n) : f64View(dst, n));
 }
 
 /** addNoisePtr from an array. */
@@ -237,4 +238,24 @@ export function addNoiseWith(
 ): void {
   if (image.length !== out.length) throw new RangeError(`addNoise: ${image.length} values into ${out.length}`);
   addNoisePtr(copyIn(scratch.a, image), out, f, rng);
+}
+
+// ---- arc signal-to-noise --------------------------------------------------------------------------------------
+
+/** The noise model's terms of a pixel's variance: total exposure t (s), sky (e-/s per pixel), read variance (e-^2). */
+export interface VarianceForm {
+  t: number;
+  skyPerPixel: number;
+  readVariance: number;
+}
+
+/** Arc SNR (arc-snr.ts) of the planes `arc` and `total` (pointers, n pixels). */
+export function arcSnrPtr(arc: number, total: number, n: number, f: VarianceForm): number {
+  return wasm.arcSnr(arc, total, n, f.t, f.skyPerPixel, f.readVariance);
+}
+
+/** arcSnrPtr of arrays. */
+export function arcSnrOf(arc: ArrayLike<number>, total: ArrayLike<number>, f: VarianceForm): number {
+  if (arc.length !== total.length) throw new RangeError(`arcSnr: ${arc.length} arc pixels, ${total.length} total`);
+  return arcSnrPtr(copyIn(scratch.a, arc), copyIn(scratch.b, total), arc.length, f);
 }
