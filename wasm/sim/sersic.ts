@@ -1,18 +1,23 @@
-// The tabulated Sérsic profile (src/sim/light/sersic-fast.ts describes the scheme and its accuracy), and its
-// evaluation on sample grids, plain or behind an SIE + external shear (src/sim/lens/ray-shoot-fast.ts).
+// The tabulated Sérsic profile (src/sim/light/sersic-fast.ts describes the scheme and its accuracy) and its
+// evaluation on sample grids, four samples at a time: the squared radius u in float32, its cell found from u's
+// bits, the cell's four float32 cubic coefficients loaded per lane and transposed into lanes.
 
 const CELL_BITS: i32 = 5;
 const PER_OCTAVE: i32 = 1 << CELL_BITS;
-const OCTAVES: i32 = 160; // u in [2^-100, 2^60); outside: direct evaluation
+const OCTAVES: i32 = 160; // u in [2^-100, 2^60); profiles whose floor or cut fall outside: direct evaluation
 const MIN_OCTAVE: i32 = -100;
 const NCELLS: i32 = OCTAVES * PER_OCTAVE;
-const BASE: i32 = (1023 + MIN_OCTAVE) << CELL_BITS;
-const CELL_SHIFT: u64 = <u64>(52 - CELL_BITS); // u's bits >> CELL_SHIFT: exponent and top mantissa bits
-const TAU_MASK: u64 = (<u64>1 << CELL_SHIFT) - 1;
-const TAU_SCALE: f64 = 1.0 / <f64>(<u64>1 << CELL_SHIFT);
+const BASE: i32 = (127 + MIN_OCTAVE) << CELL_BITS;
+const CELL_SHIFT: i32 = 23 - CELL_BITS; // u's float32 bits >> CELL_SHIFT: exponent and top mantissa bits
+const TAU_MASK: i32 = (1 << CELL_SHIFT) - 1;
+const TAU_SCALE: f32 = 1.0 / <f32>(1 << CELL_SHIFT);
+const TABLE_MIN: f64 = 7.888609052210118e-31; // 2^-100
+const TABLE_MAX: f64 = 1.152921504606847e18; // 2^60
 
-const coef = new StaticArray<f64>(NCELLS * 4);
-const built = new StaticArray<u8>(NCELLS);
+// cell j's coefficients c0..c3 (float32) at 16 j; c0 is NaN until the cell is built
+const coef = new StaticArray<f32>(NCELLS * 4);
+const builtCells = new StaticArray<i32>(NCELLS);
+let builtCount: i32 = 0;
 const nodeF = new StaticArray<f64>(NCELLS + 1);
 const nodeG = new StaticArray<f64>(NCELLS + 1);
 const nodeDone = new StaticArray<u8>(NCELLS + 1);
@@ -33,6 +38,7 @@ function initTables(): void {
     unchecked((nodeU[j] = u));
     unchecked((lnNodeU[j] = Math.log(u)));
   }
+  for (let j = 0; j < NCELLS; j++) unchecked((coef[j << 2] = NaN));
   tablesReady = true;
 }
 
@@ -55,22 +61,16 @@ function buildCell(j: i32): void {
   const m0 = (unchecked(nodeG[j]) * du) / u0,
     m1 = (unchecked(nodeG[j + 1]) * du) / (u0 + du);
   const k = j << 2;
-  unchecked((coef[k] = f0));
-  unchecked((coef[k + 1] = m0));
-  unchecked((coef[k + 2] = 3 * (f1 - f0) - 2 * m0 - m1));
-  unchecked((coef[k + 3] = 2 * (f0 - f1) + m0 + m1));
-  unchecked((built[j] = 1));
+  unchecked((coef[k + 1] = <f32>m0));
+  unchecked((coef[k + 2] = <f32>(3 * (f1 - f0) - 2 * m0 - m1)));
+  unchecked((coef[k + 3] = <f32>(2 * (f0 - f1) + m0 + m1)));
+  unchecked((coef[k] = <f32>f0));
+  unchecked((builtCells[builtCount++] = j));
 }
 
-/** The current profile at squared radius u from the table, building its cell on first use. */
-@inline function profileAt(u: f64): f64 {
-  const bits = reinterpret<u64>(u);
-  const j = <i32>(bits >> CELL_SHIFT) - BASE;
-  if (<u32>j >= <u32>NCELLS) return curA * Math.exp(-curBn * Math.exp(curHalf * Math.log(u)));
-  if (unchecked(built[j]) == 0) buildCell(j);
-  const tau = <f64>(bits & TAU_MASK) * TAU_SCALE;
-  const k = j << 2;
-  return unchecked(coef[k]) + tau * (unchecked(coef[k + 1]) + tau * (unchecked(coef[k + 2]) + tau * unchecked(coef[k + 3])));
+/** The current profile, directly (float64): for u outside the table. */
+@inline function profileDirect(u: f64): f64 {
+  return curA * Math.exp(-curBn * Math.exp(curHalf * Math.log(u)));
 }
 
 /** Starts a profile F(u) = a exp(-bn u^half) (a new, empty table). */
@@ -79,55 +79,140 @@ export function sersicProfile(a: f64, bn: f64, half: f64): void {
   curA = a;
   curBn = bn;
   curHalf = half;
-  memory.fill(changetype<usize>(built), 0, <usize>NCELLS);
+  for (let i = 0; i < builtCount; i++) unchecked((coef[unchecked(builtCells[i]) << 2] = NaN));
+  builtCount = 0;
   memory.fill(changetype<usize>(nodeDone), 0, <usize>(NCELLS + 1));
 }
 
 // The ellipse and cut of the current profile: u = qa dx^2 + qb dx dy + qc dy^2 about (cx, cy), floored at uMin;
-// samples with u > cut are skipped.
-let qa: f64 = 0;
-let qb: f64 = 0;
-let qc: f64 = 0;
+// samples with u > cut are 0. `tabled`: floor and cut fall inside the table.
+let qa: v128 = f32x4.splat(0);
+let qb: v128 = f32x4.splat(0);
+let qc: v128 = f32x4.splat(0);
 let cx: f64 = 0;
 let cy: f64 = 0;
-let uMin: f64 = 0;
-let cut: f64 = 0;
+let uMin: v128 = f32x4.splat(0);
+let cut: v128 = f32x4.splat(0);
+let tabled = false;
 
 export function sersicShape(a: f64, b: f64, c: f64, centerX: f64, centerY: f64, floor: f64, limit: f64): void {
-  qa = a;
-  qb = b;
-  qc = c;
+  qa = f32x4.splat(<f32>a);
+  qb = f32x4.splat(<f32>b);
+  qc = f32x4.splat(<f32>c);
   cx = centerX;
   cy = centerY;
-  uMin = floor;
-  cut = limit;
+  uMin = f32x4.splat(<f32>floor);
+  cut = f32x4.splat(<f32>limit);
+  tabled = floor >= TABLE_MIN && limit < TABLE_MAX;
 }
 
-@inline function brightness(x: f64, y: f64): f64 {
+/** Four float64 values at p, minus c, as four float32 lanes. */
+@inline function offset4(p: usize, c: v128): v128 {
+  const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), c));
+  const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), c));
+  return f32x4.shuffle(lo, hi, 0, 1, 4, 5);
+}
+
+/** Builds cell j unless it is built (its first coefficient is a number). */
+function ensureCell(j: i32): void {
+  const c0 = unchecked(coef[j << 2]);
+  if (c0 != c0) buildCell(j);
+}
+
+/** Builds the cells of the four lanes of j that are not built yet. */
+function buildLanes(j: v128): void {
+  ensureCell(i32x4.extract_lane(j, 0));
+  ensureCell(i32x4.extract_lane(j, 1));
+  ensureCell(i32x4.extract_lane(j, 2));
+  ensureCell(i32x4.extract_lane(j, 3));
+}
+
+/** The cubics of the four lanes' cells j at tau: NaN in the lanes whose cell is not built. */
+// prettier-ignore
+@inline function cells4(j: v128, tau: v128): v128 {
+  const table = changetype<usize>(coef);
+  // the four lanes' rows (c0..c3), transposed into c0 of every lane, c1 of every lane, ...
+  const r0 = v128.load(table + (<usize>i32x4.extract_lane(j, 0) << 4)),
+    r1 = v128.load(table + (<usize>i32x4.extract_lane(j, 1) << 4)),
+    r2 = v128.load(table + (<usize>i32x4.extract_lane(j, 2) << 4)),
+    r3 = v128.load(table + (<usize>i32x4.extract_lane(j, 3) << 4));
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5),
+    t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5),
+    t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7),
+    t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const c0 = f32x4.shuffle(t0, t1, 0, 1, 4, 5),
+    c1 = f32x4.shuffle(t0, t1, 2, 3, 6, 7),
+    c2 = f32x4.shuffle(t2, t3, 0, 1, 4, 5),
+    c3 = f32x4.shuffle(t2, t3, 2, 3, 6, 7);
+  return f32x4.add(c0, f32x4.mul(tau, f32x4.add(c1, f32x4.mul(tau, f32x4.add(c2, f32x4.mul(tau, c3))))));
+}
+
+/**
+ * I at the four samples (x, y) (float64 at px, py), as float32 lanes. Lanes beyond the cut are evaluated at the
+ * floor, then zeroed; so with `tabled` every lane's u lies in the table.
+ */
+// prettier-ignore
+@inline function brightness4(px: usize, py: usize): v128 {
+  const dx = offset4(px, f64x2.splat(cx)),
+    dy = offset4(py, f64x2.splat(cy));
+  const u = f32x4.add(f32x4.add(f32x4.mul(qa, f32x4.mul(dx, dx)), f32x4.mul(qb, f32x4.mul(dx, dy))),
+    f32x4.mul(qc, f32x4.mul(dy, dy)));
+  const inside = f32x4.le(u, cut);
+  const uu = v128.bitselect(f32x4.pmax(u, uMin), uMin, inside);
+  const j = i32x4.sub(i32x4.shr_u(uu, CELL_SHIFT), i32x4.splat(BASE));
+  const tau = f32x4.mul(f32x4.convert_i32x4_s(v128.and(uu, i32x4.splat(TAU_MASK))), f32x4.splat(TAU_SCALE));
+  let v = cells4(j, tau);
+  if (!i32x4.all_true(f32x4.eq(v, v))) {
+    buildLanes(j); // a cell's first use
+    v = cells4(j, tau);
+  }
+  return v128.and(v, inside);
+}
+
+/** I at the sample (x, y) in float64, directly (profiles whose floor or cut fall outside the table). */
+function brightnessDirect(x: f64, y: f64): f64 {
   const dx = x - cx,
     dy = y - cy;
-  const u = qa * dx * dx + qb * dx * dy + qc * dy * dy;
-  return u > cut ? 0 : profileAt(u < uMin ? uMin : u);
+  const u = <f64>f32x4.extract_lane(qa, 0) * dx * dx + <f64>f32x4.extract_lane(qb, 0) * dx * dy +
+    <f64>f32x4.extract_lane(qc, 0) * dy * dy;
+  if (u > <f64>f32x4.extract_lane(cut, 0)) return 0;
+  const floor = <f64>f32x4.extract_lane(uMin, 0);
+  return profileDirect(u < floor ? floor : u);
 }
 
-/** out[i] += scale * I(x[i], y[i]) for i < n. */
-export function sersicAdd(x: usize, y: usize, n: i32, out: usize, scale: f64): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 3;
-    store<f64>(out + o, load<f64>(out + o) + scale * brightness(load<f64>(x + o), load<f64>(y + o)));
+/** out[i] = I(x[i], y[i]) (float32) for i < 4 n4 (x, y float64). */
+export function sersicSamples(x: usize, y: usize, n4: i32, out: usize): void {
+  for (let i = 0; i < n4; i++) {
+    const o = <usize>i << 5;
+    if (tabled) v128.store(out + (<usize>i << 4), brightness4(x + o, y + o));
+    else
+      for (let l = 0; l < 4; l++) {
+        const k = <usize>(4 * i + l);
+        store<f32>(out + (k << 2), <f32>brightnessDirect(load<f64>(x + (k << 3)), load<f64>(y + (k << 3))));
+      }
   }
 }
 
-/** out[p] = scale * mean of I over pixel p's samples start[p] .. start[p + 1] - 1. */
+/**
+ * out[p] = scale * mean of I over pixel p's samples start[p] .. start[p + 1] - 1, taken four at a time from the
+ * pixel's first sample (lanes past its last sample are masked; x and y have room for them).
+ */
 export function sersicPixels(x: usize, y: usize, start: usize, npix: i32, out: usize, scale: f64): void {
+  const lane = i32x4(0, 1, 2, 3);
   for (let p = 0; p < npix; p++) {
     const k0 = load<i32>(start + (<usize>p << 2)),
       k1 = load<i32>(start + (<usize>p << 2), 4);
     let sum: f64 = 0;
-    for (let i = k0; i < k1; i++) {
-      const o = <usize>i << 3;
-      sum += brightness(load<f64>(x + o), load<f64>(y + o));
-    }
+    if (tabled) {
+      let acc = f32x4.splat(0);
+      for (let k = k0; k < k1; k += 4) {
+        let v = brightness4(x + (<usize>k << 3), y + (<usize>k << 3));
+        if (k + 4 > k1) v = v128.and(v, i32x4.lt_s(lane, i32x4.splat(k1 - k)));
+        acc = f32x4.add(acc, v);
+      }
+      const wide = f64x2.add(f64x2.promote_low_f32x4(acc), f64x2.promote_low_f32x4(f32x4.shuffle(acc, acc, 2, 3, 0, 1)));
+      sum = f64x2.extract_lane(wide, 0) + f64x2.extract_lane(wide, 1);
+    } else for (let k = k0; k < k1; k++) sum += brightnessDirect(load<f64>(x + (<usize>k << 3)), load<f64>(y + (<usize>k << 3)));
     store<f64>(out + (<usize>p << 3), (sum * scale) / <f64>(k1 - k0));
   }
 }

@@ -1,14 +1,16 @@
 /**
  * Fast elliptical Sérsic evaluation for rendering: the same profile as sersicAdd (sersic.ts), I = I0
  * exp(-b_n (R / R_sersic)^(1/n)), with the radial function tabulated per call on the squared radius u = R^2 /
- * R_sersic^2 instead of two exp and one log per sample. The loops run in WebAssembly (wasm/sim/kernels.ts).
+ * R_sersic^2 instead of two exp and one log per sample. The loops run in WebAssembly (wasm/sim/sersic.ts), four
+ * samples at a time in float32.
  *
- * The table is indexed by u's IEEE-754 bits: the exponent (octave) and the top 5 mantissa bits give 32 cells per
- * octave, and the remaining 47 bits the position tau in the cell. Each cell holds a cubic Hermite interpolant of
+ * The table is indexed by u's float32 bits: the exponent (octave) and the top 5 mantissa bits give 32 cells per
+ * octave, and the remaining 18 bits the position tau in the cell. Each cell holds a cubic Hermite interpolant of
  * F(u) built from exact F and dF/dln(u) at its two ends (nodes shared with the neighbour cells), so the fit is C1
- * across octaves. Cells are built lazily, only where samples fall (a few hundred per profile). The relative error
- * is < 1e-5 where I > 1e-4 I0 and < 1e-7 where I > 0.05 I0 (test/sim/fast-render.test.ts checks it against
- * sersicAdd); the tail beyond the cut of sersicAdd is skipped the same way.
+ * across octaves; its coefficients are stored as float32. Cells are built lazily, only where samples fall (a few
+ * hundred per profile). The relative error is < 1e-5 where I > 1e-4 I0, and every sample is within 5e-7 I0
+ * (test/sim/fast-render.test.ts checks it against sersicAdd); the tail beyond the cut of sersicAdd is skipped the
+ * same way.
  */
 import { ellipticityToPhiQ } from '../ellipticity.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';

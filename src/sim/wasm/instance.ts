@@ -25,7 +25,7 @@ export interface Exports {
   ): void;
   sersicProfile(a: number, bn: number, half: number): void;
   sersicShape(a: number, b: number, c: number, cx: number, cy: number, uMin: number, cut: number): void;
-  sersicAdd(x: number, y: number, n: number, out: number, scale: number): void;
+  sersicSamples(x: number, y: number, n4: number, out: number): void;
   sersicPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
   sieShear(q: number, f: number, c: number, s: number, x: number, y: number, g1: number, g2: number): void;
   raySamples(x: number, y: number, x64: number, y64: number, n4: number, bx: number, by: number): void;

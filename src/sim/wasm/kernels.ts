@@ -36,6 +36,17 @@ function copyIn(region: Region, data: ArrayLike<number>): number {
 /** Room for n float32 values in whole groups of four (the kernels' lanes). */
 const lanes = (n: number) => 4 * Math.ceil(n / 4);
 
+/**
+ * Copies sample coordinates into `region` with zeros after them, four more than whole groups of four: the Sérsic
+ * kernel reads a pixel's samples four at a time from its first (lanes past its last are masked).
+ */
+function samplesIn(region: Region, data: ArrayLike<number>): number {
+  const all = region.f64(lanes(data.length) + 4);
+  all.fill(0, data.length);
+  all.set(data instanceof Float64Array ? data : Float64Array.from(data));
+  return region.ptr;
+}
+
 // ---- convolution --------------------------------------------------------------------------------------------
 
 /** Taps either side of the centre that the WebAssembly convolution takes (kernels of up to 17 taps). */
@@ -101,8 +112,8 @@ export interface Samples {
 /** Copies a sample grid's coordinates (and a float32 copy) into the instance once (grids are immutable). */
 function useGrid(g: Samples): void {
   if (grid.of === g) return;
-  grid.x.f64(lanes(g.x.length)).set(g.x);
-  grid.y.f64(lanes(g.y.length)).set(g.y);
+  samplesIn(grid.x, g.x);
+  samplesIn(grid.y, g.y);
   grid.x32.f32(lanes(g.x.length)).set(g.x);
   grid.y32.f32(lanes(g.y.length)).set(g.y);
   grid.start.i32(g.start.length).set(g.start);
@@ -118,12 +129,13 @@ export function sersicAddAt(
   scale: number,
 ): void {
   const n = out.length;
-  const xp = copyIn(beta.x, x),
-    yp = copyIn(beta.y, y),
-    op = copyIn(scratch.b, out);
+  const xp = samplesIn(beta.x, x),
+    yp = samplesIn(beta.y, y),
+    vp = scratch.b.reserve(4 * lanes(n));
   setProfile(s);
-  wasm.sersicAdd(xp, yp, n, op, scale);
-  out.set(f64View(op, n));
+  wasm.sersicSamples(xp, yp, lanes(n) / 4, vp);
+  const v = f32View(vp, n);
+  for (let i = 0; i < n; i++) out[i] += scale * v[i];
 }
 
 /**
@@ -138,8 +150,8 @@ export function sersicPixelsPtr(
   at?: { x: Float64Array; y: Float64Array },
 ): void {
   useGrid(g);
-  const x = at ? copyIn(beta.x, at.x) : grid.x.ptr,
-    y = at ? copyIn(beta.y, at.y) : grid.y.ptr;
+  const x = at ? samplesIn(beta.x, at.x) : grid.x.ptr,
+    y = at ? samplesIn(beta.y, at.y) : grid.y.ptr;
   setProfile(s);
   wasm.sersicPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
 }
@@ -169,8 +181,11 @@ export function sersicPixelsLensedPtr(
 ): void {
   useGrid(g);
   const ns = g.x.length;
-  const bx = beta.x.reserve(8 * lanes(ns)),
-    by = beta.y.reserve(8 * lanes(ns));
+  // raySamples writes whole groups of four; the four values after them stay 0 (see samplesIn)
+  beta.x.f64(lanes(ns) + 4).fill(0, lanes(ns));
+  beta.y.f64(lanes(ns) + 4).fill(0, lanes(ns));
+  const bx = beta.x.ptr,
+    by = beta.y.ptr;
   wasm.sieShear(lens.q, lens.f, lens.c, lens.s, lens.cx, lens.cy, lens.g1, lens.g2);
   const { x, y, x32, y32 } = grid;
   wasm.raySamples(x32.ptr, y32.ptr, x.ptr, y.ptr, lanes(ns) / 4, bx, by);
