@@ -7,10 +7,10 @@
  * Rng's bit for bit; the table's exp/log come from AssemblyScript's libm, within an ulp of V8's).
  */
 
-export * from './convolve';
-export * from './sersic';
-export * from './lens';
-export * from './noise';
+export { axpy, convolveSymmetric, sum } from './convolve';
+export { sersicPixels, sersicProfile, sersicSamples, sersicShape } from './sersic';
+export { raySamples, sieShear } from './lens';
+export { addNoise, arcSnr, noiseTables, rngSet, rngWord } from './noise';
 
 /** Memory for the glue's buffers (the stub runtime never frees; the glue keeps and grows a few). */
 export function alloc(bytes: i32): usize {

@@ -14,7 +14,7 @@ let lG1: v128 = f32x4.splat(0);
 let lG2: v128 = f32x4.splat(0);
 
 /**
- * The lens of the next raySamples: an SIE of axis ratio q < 1 (f = theta_E sqrt(q / (1 - q^2)), major axis at
+ * The lens of the next shoot4: an SIE of axis ratio q < 1 (f = theta_E sqrt(q / (1 - q^2)), major axis at
  * angle phi with cos c, sin s) or with q = 1 an SIS of Einstein radius f, centred on (x, y); external shear g1, g2.
  */
 export function sieShear(q: f64, f: f64, c: f64, s: f64, x: f64, y: f64, g1: f64, g2: f64): void {
@@ -30,19 +30,12 @@ export function sieShear(q: f64, f: f64, c: f64, s: f64, x: f64, y: f64, g1: f64
   lG2 = f32x4.splat(<f32>g2);
 }
 
-/** (b[o], b[o + 1], b[o + 2], b[o + 3]) = theta (float64) - alpha (four float32 lanes, promoted). */
-@inline function subtract4(theta: usize, alpha: v128, beta: usize): void {
-  v128.store(beta, f64x2.sub(v128.load(theta), f64x2.promote_low_f32x4(alpha)));
-  v128.store(beta, f64x2.sub(v128.load(theta, 16), f64x2.promote_low_f32x4(f32x4.shuffle(alpha, alpha, 2, 3, 0, 1))), 16);
-}
-
 /**
- * (bx, by) = beta = theta - alpha(theta) at the samples, i < 4 n4, for the lens of sieShear: alpha from the
- * float32 coordinates (x, y), beta in float64 from the float64 ones (x64, y64). In the SIE's
- * frame (x', y'), psi = sqrt(q^2 x'^2 + y'^2): alpha_x' = f atan(sqrt(1 - q^2) x' / psi), alpha_y' = f atanh(
- * sqrt(1 - q^2) y' / psi) (lenstronomy's SIE); the deflection is 0 within 1e-12 arcsec of the centre.
+ * (bx, by) = beta = theta - alpha(theta) at the samples (x, y), i < 4 n4 (float32), for the lens of sieShear. In
+ * the SIE's frame (x', y'), psi = sqrt(q^2 x'^2 + y'^2): alpha_x' = f atan(sqrt(1 - q^2) x' / psi), alpha_y' =
+ * f atanh(sqrt(1 - q^2) y' / psi) (lenstronomy's SIE); the deflection is 0 within 1e-12 arcsec of the centre.
  */
-export function raySamples(x: usize, y: usize, x64: usize, y64: usize, n4: i32, bx: usize, by: usize): void {
+export function raySamples(x: usize, y: usize, n4: i32, bx: usize, by: usize): void {
   const f = lF, q2 = lQ2, sq = lSq, c = lC, s = lS, lx = lX, ly = lY, g1 = lG1, g2 = lG2, sis = lensSis;
   const tiny = f32x4.splat(1e-12),
     half = f32x4.splat(0.5);
@@ -89,8 +82,7 @@ export function raySamples(x: usize, y: usize, x64: usize, y64: usize, n4: i32, 
     }
     ax = f32x4.add(ax, v128.and(dax, ok));
     ay = f32x4.add(ay, v128.and(day, ok));
-    subtract4(x64 + (o << 1), ax, bx + (o << 1));
-    subtract4(y64 + (o << 1), ay, by + (o << 1));
+    v128.store(bx + o, f32x4.sub(xi, ax));
+    v128.store(by + o, f32x4.sub(yi, ay));
   }
 }
-

@@ -89,8 +89,8 @@ export function sersicProfile(a: f64, bn: f64, half: f64): void {
 let qa: v128 = f32x4.splat(0);
 let qb: v128 = f32x4.splat(0);
 let qc: v128 = f32x4.splat(0);
-let cx: f64 = 0;
-let cy: f64 = 0;
+let cx: v128 = f32x4.splat(0);
+let cy: v128 = f32x4.splat(0);
 let uMin: v128 = f32x4.splat(0);
 let cut: v128 = f32x4.splat(0);
 let tabled = false;
@@ -99,18 +99,11 @@ export function sersicShape(a: f64, b: f64, c: f64, centerX: f64, centerY: f64, 
   qa = f32x4.splat(<f32>a);
   qb = f32x4.splat(<f32>b);
   qc = f32x4.splat(<f32>c);
-  cx = centerX;
-  cy = centerY;
+  cx = f32x4.splat(<f32>centerX);
+  cy = f32x4.splat(<f32>centerY);
   uMin = f32x4.splat(<f32>floor);
   cut = f32x4.splat(<f32>limit);
   tabled = floor >= TABLE_MIN && limit < TABLE_MAX;
-}
-
-/** Four float64 values at p, minus c, as four float32 lanes. */
-@inline function offset4(p: usize, c: v128): v128 {
-  const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p), c));
-  const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(p, 16), c));
-  return f32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
 /** Builds cell j unless it is built (its first coefficient is a number). */
@@ -148,13 +141,13 @@ function buildLanes(j: v128): void {
 }
 
 /**
- * I at the four samples (x, y) (float64 at px, py), as float32 lanes. Lanes beyond the cut are evaluated at the
- * floor, then zeroed; so with `tabled` every lane's u lies in the table.
+ * I at four samples (x, y) (float32 lanes). Lanes beyond the cut are evaluated at the floor, then zeroed; so with
+ * `tabled` every lane's u lies in the table.
  */
 // prettier-ignore
-@inline function brightness4(px: usize, py: usize): v128 {
-  const dx = offset4(px, f64x2.splat(cx)),
-    dy = offset4(py, f64x2.splat(cy));
+@inline export function brightness4(x: v128, y: v128): v128 {
+  const dx = f32x4.sub(x, cx),
+    dy = f32x4.sub(y, cy);
   const u = f32x4.add(f32x4.add(f32x4.mul(qa, f32x4.mul(dx, dx)), f32x4.mul(qb, f32x4.mul(dx, dy))),
     f32x4.mul(qc, f32x4.mul(dy, dy)));
   const inside = f32x4.le(u, cut);
@@ -169,50 +162,59 @@ function buildLanes(j: v128): void {
   return v128.and(v, inside);
 }
 
-/** I at the sample (x, y) in float64, directly (profiles whose floor or cut fall outside the table). */
-function brightnessDirect(x: f64, y: f64): f64 {
-  const dx = x - cx,
-    dy = y - cy;
-  const u = <f64>f32x4.extract_lane(qa, 0) * dx * dx + <f64>f32x4.extract_lane(qb, 0) * dx * dy +
-    <f64>f32x4.extract_lane(qc, 0) * dy * dy;
-  if (u > <f64>f32x4.extract_lane(cut, 0)) return 0;
-  const floor = <f64>f32x4.extract_lane(uMin, 0);
-  return profileDirect(u < floor ? floor : u);
+const direct = new StaticArray<f32>(12);
+
+/** I at four samples, one at a time in float64 from the formula (profiles whose floor or cut leave the table). */
+function brightnessDirect4(x: v128, y: v128): v128 {
+  const p = changetype<usize>(direct);
+  v128.store(p, f32x4.sub(x, cx));
+  v128.store(p, f32x4.sub(y, cy), 16);
+  const floor = <f64>f32x4.extract_lane(uMin, 0),
+    limit = <f64>f32x4.extract_lane(cut, 0);
+  const a = <f64>f32x4.extract_lane(qa, 0),
+    b = <f64>f32x4.extract_lane(qb, 0),
+    c = <f64>f32x4.extract_lane(qc, 0);
+  for (let l = 0; l < 4; l++) {
+    const o = <usize>l << 2;
+    const dx = <f64>load<f32>(p + o),
+      dy = <f64>load<f32>(p + o, 16);
+    const u = a * dx * dx + b * dx * dy + c * dy * dy;
+    store<f32>(p + o, <f32>(u > limit ? 0 : profileDirect(u < floor ? floor : u)), 32);
+  }
+  return v128.load(p, 32);
 }
 
-/** out[i] = I(x[i], y[i]) (float32) for i < 4 n4 (x, y float64). */
-export function sersicSamples(x: usize, y: usize, n4: i32, out: usize): void {
-  for (let i = 0; i < n4; i++) {
-    const o = <usize>i << 5;
-    if (tabled) v128.store(out + (<usize>i << 4), brightness4(x + o, y + o));
-    else
-      for (let l = 0; l < 4; l++) {
-        const k = <usize>(4 * i + l);
-        store<f32>(out + (k << 2), <f32>brightnessDirect(load<f64>(x + (k << 3)), load<f64>(y + (k << 3))));
-      }
-  }
+/** I at four samples (x, y). */
+@inline function sample4(x: v128, y: v128): v128 {
+  return tabled ? brightness4(x, y) : brightnessDirect4(x, y);
 }
 
 /**
- * out[p] = scale * mean of I over pixel p's samples start[p] .. start[p + 1] - 1, taken four at a time from the
- * pixel's first sample (lanes past its last sample are masked; x and y have room for them).
+ * out[p] = scale * mean of I over pixel p's samples start[p] .. start[p + 1] - 1 (coordinates x, y: float32),
+ * taken four at a time from the pixel's first (lanes past its last are masked; x and y have room for them).
  */
 export function sersicPixels(x: usize, y: usize, start: usize, npix: i32, out: usize, scale: f64): void {
   const lane = i32x4(0, 1, 2, 3);
   for (let p = 0; p < npix; p++) {
     const k0 = load<i32>(start + (<usize>p << 2)),
       k1 = load<i32>(start + (<usize>p << 2), 4);
-    let sum: f64 = 0;
-    if (tabled) {
-      let acc = f32x4.splat(0);
-      for (let k = k0; k < k1; k += 4) {
-        let v = brightness4(x + (<usize>k << 3), y + (<usize>k << 3));
-        if (k + 4 > k1) v = v128.and(v, i32x4.lt_s(lane, i32x4.splat(k1 - k)));
-        acc = f32x4.add(acc, v);
-      }
-      const wide = f64x2.add(f64x2.promote_low_f32x4(acc), f64x2.promote_low_f32x4(f32x4.shuffle(acc, acc, 2, 3, 0, 1)));
-      sum = f64x2.extract_lane(wide, 0) + f64x2.extract_lane(wide, 1);
-    } else for (let k = k0; k < k1; k++) sum += brightnessDirect(load<f64>(x + (<usize>k << 3)), load<f64>(y + (<usize>k << 3)));
+    let acc = f32x4.splat(0);
+    for (let k = k0; k < k1; k += 4) {
+      const o = <usize>k;
+      let v = sample4(v128.load(x + (o << 2)), v128.load(y + (o << 2)));
+      if (k + 4 > k1) v = v128.and(v, i32x4.lt_s(lane, i32x4.splat(k1 - k)));
+      acc = f32x4.add(acc, v);
+    }
+    const wide = f64x2.add(f64x2.promote_low_f32x4(acc), f64x2.promote_low_f32x4(f32x4.shuffle(acc, acc, 2, 3, 0, 1)));
+    const sum = f64x2.extract_lane(wide, 0) + f64x2.extract_lane(wide, 1);
     store<f64>(out + (<usize>p << 3), (sum * scale) / <f64>(k1 - k0));
+  }
+}
+
+/** out[i] = I(x[i], y[i]) (float32) for i < 4 n4 (x, y float32). */
+export function sersicSamples(x: usize, y: usize, n4: i32, out: usize): void {
+  for (let i = 0; i < n4; i++) {
+    const o = <usize>i << 4;
+    v128.store(out + o, sample4(v128.load(x + o), v128.load(y + o)));
   }
 }

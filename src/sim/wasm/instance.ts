@@ -28,7 +28,7 @@ export interface Exports {
   sersicSamples(x: number, y: number, n4: number, out: number): void;
   sersicPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
   sieShear(q: number, f: number, c: number, s: number, x: number, y: number, g1: number, g2: number): void;
-  raySamples(x: number, y: number, x64: number, y64: number, n4: number, bx: number, by: number): void;
+  raySamples(x: number, y: number, n4: number, bx: number, by: number): void;
   noiseTables(k: number, w: number, f: number): void;
   rngSet(a: number, b: number, c: number, d: number): void;
   rngWord(i: number): number;

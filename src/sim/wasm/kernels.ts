@@ -1,23 +1,17 @@
 /**
  * The simulator's hot loops (wasm/sim/*.ts, run by instance.ts). Each kernel has a pointer form, on planes that
- * live in the instance's memory (canvas.ts renders a cutout that way, without copies), and an array form that
+ * live in the instance's memory (band-planes.ts renders a cutout that way, without copies), and an array form that
  * copies its arrays in and out (tens of microseconds against milliseconds of work). The sample grid's coordinates
- * are immutable (raster.ts caches grids) and copied in once per grid, also as float32 for the ray shooting, which
- * runs on four float32 lanes (ray-shoot-fast.ts states its accuracy).
+ * are immutable (raster.ts caches grids) and copied in once per grid, as float32: the Sérsic light and the ray
+ * shooting run on four float32 lanes (sersic-fast.ts and ray-shoot-fast.ts state their accuracy).
  */
 import { ZIGGURAT, type Rng } from '../rng.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
 import { f32View, f64View, Region, wasm } from './instance.js';
 
 const scratch = { a: new Region(), b: new Region(), rows: new Region(), line: new Region(), taps: new Region() };
-const grid = {
-  x: new Region(),
-  y: new Region(),
-  x32: new Region(),
-  y32: new Region(),
-  start: new Region(),
-  of: undefined as object | undefined,
-};
+const grid = { x: new Region(), y: new Region(), start: new Region(), of: undefined as object | undefined };
+const points = { x: new Region(), y: new Region() };
 const beta = { x: new Region(), y: new Region() };
 
 /** Runs `write` on scratch room for n values (and a pair's slack), then copies the n values to `out`. */
@@ -37,13 +31,13 @@ function copyIn(region: Region, data: ArrayLike<number>): number {
 const lanes = (n: number) => 4 * Math.ceil(n / 4);
 
 /**
- * Copies sample coordinates into `region` with zeros after them, four more than whole groups of four: the Sérsic
- * kernel reads a pixel's samples four at a time from its first (lanes past its last are masked).
+ * Copies sample coordinates into `region` as float32, with zeros after them up to four past whole groups of four:
+ * the Sérsic kernel reads a pixel's samples four at a time from its first (lanes past its last are masked).
  */
 function samplesIn(region: Region, data: ArrayLike<number>): number {
-  const all = region.f64(lanes(data.length) + 4);
+  const all = region.f32(lanes(data.length) + 4);
   all.fill(0, data.length);
-  all.set(data instanceof Float64Array ? data : Float64Array.from(data));
+  all.set(data);
   return region.ptr;
 }
 
@@ -109,13 +103,11 @@ export interface Samples {
   start: Int32Array;
 }
 
-/** Copies a sample grid's coordinates (and a float32 copy) into the instance once (grids are immutable). */
+/** Copies a sample grid's coordinates into the instance once (grids are immutable). */
 function useGrid(g: Samples): void {
   if (grid.of === g) return;
   samplesIn(grid.x, g.x);
   samplesIn(grid.y, g.y);
-  grid.x32.f32(lanes(g.x.length)).set(g.x);
-  grid.y32.f32(lanes(g.y.length)).set(g.y);
   grid.start.i32(g.start.length).set(g.start);
   grid.of = g;
 }
@@ -129,8 +121,8 @@ export function sersicAddAt(
   scale: number,
 ): void {
   const n = out.length;
-  const xp = samplesIn(beta.x, x),
-    yp = samplesIn(beta.y, y),
+  const xp = samplesIn(points.x, x),
+    yp = samplesIn(points.y, y),
     vp = scratch.b.reserve(4 * lanes(n));
   setProfile(s);
   wasm.sersicSamples(xp, yp, lanes(n) / 4, vp);
@@ -150,8 +142,8 @@ export function sersicPixelsPtr(
   at?: { x: Float64Array; y: Float64Array },
 ): void {
   useGrid(g);
-  const x = at ? samplesIn(beta.x, at.x) : grid.x.ptr,
-    y = at ? samplesIn(beta.y, at.y) : grid.y.ptr;
+  const x = at ? samplesIn(points.x, at.x) : grid.x.ptr,
+    y = at ? samplesIn(points.y, at.y) : grid.y.ptr;
   setProfile(s);
   wasm.sersicPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
 }
@@ -168,8 +160,8 @@ export function sersicPixelsOn(
 }
 
 /**
- * sersicPixelsPtr of a source behind an SIE + shear: the samples are ray-shot (float32) and the source evaluated
- * at the source-plane positions, which are copied to `keep` (bx, by) when given.
+ * sersicPixelsPtr of a source behind an SIE + shear: each sample is ray-shot (float32) and the source evaluated at
+ * its source-plane position, which is copied to `keep` (bx, by) when given.
  */
 export function sersicPixelsLensedPtr(
   s: SersicForm,
@@ -181,19 +173,16 @@ export function sersicPixelsLensedPtr(
 ): void {
   useGrid(g);
   const ns = g.x.length;
-  // raySamples writes whole groups of four; the four values after them stay 0 (see samplesIn)
-  beta.x.f64(lanes(ns) + 4).fill(0, lanes(ns));
-  beta.y.f64(lanes(ns) + 4).fill(0, lanes(ns));
-  const bx = beta.x.ptr,
-    by = beta.y.ptr;
+  const n4 = lanes(ns) / 4;
+  const bx = beta.x.f32(4 * n4 + 4).fill(0, 4 * n4) && beta.x.ptr,
+    by = beta.y.f32(4 * n4 + 4).fill(0, 4 * n4) && beta.y.ptr;
   wasm.sieShear(lens.q, lens.f, lens.c, lens.s, lens.cx, lens.cy, lens.g1, lens.g2);
-  const { x, y, x32, y32 } = grid;
-  wasm.raySamples(x32.ptr, y32.ptr, x.ptr, y.ptr, lanes(ns) / 4, bx, by);
+  wasm.raySamples(grid.x.ptr, grid.y.ptr, n4, bx, by);
   setProfile(s);
   wasm.sersicPixels(bx, by, grid.start.ptr, g.start.length - 1, dst, scale);
   if (keep) {
-    keep.bx.set(f64View(bx, ns));
-    keep.by.set(f64View(by, ns));
+    keep.bx.set(f32View(bx, ns));
+    keep.by.set(f32View(by, ns));
   }
 }
 
