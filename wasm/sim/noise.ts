@@ -47,10 +47,21 @@ export function rngWord(i: i32): u32 {
   return <f64>nextU32() * U32_TO_UNIT;
 }
 
-/** Rng.gaussZig: Marsaglia & Tsang's ziggurat, low 7 bits the layer, the upper 25 the signed position. */
-function gaussZig(): f64 {
+/**
+ * Rng.gaussZig: Marsaglia & Tsang's ziggurat, low 7 bits the layer, the upper 25 the signed position. The common
+ * case (inside the layer's rectangle, ~99%) is inlined; gaussZigFrom takes the rest from the same draw.
+ */
+@inline function gaussZig(): f64 {
+  const u = nextU32();
+  const i = <usize>(u & 127);
+  const hz = <f64>(<i32>(u & ~127));
+  if (Math.abs(hz) < load<f64>(zigK + (i << 3))) return hz * load<f64>(zigW + (i << 3));
+  return gaussZigFrom(u);
+}
+
+function gaussZigFrom(first: u32): f64 {
+  let u = first;
   while (true) {
-    const u = nextU32();
     const i = <usize>(u & 127);
     const hz = <f64>(<i32>(u & ~127));
     const x = hz * load<f64>(zigW + (i << 3));
@@ -65,6 +76,7 @@ function gaussZig(): f64 {
     }
     const fi = load<f64>(zigF + (i << 3));
     if (fi + next32() * (load<f64>(zigF + ((i - 1) << 3)) - fi) < Math.exp(-0.5 * x * x)) return x;
+    u = nextU32();
   }
 }
 
@@ -136,9 +148,9 @@ export function addNoise(inp: usize, out: usize, n: i32, t: f64, sky: f64, rv: f
   }
 }
 
-/** The expected variance of a pixel of noiseless signal v e-/s (noise.ts pixelVariance). */
-@inline function variance(v: f64, t: f64, skyPerPixel: f64, rv: f64): f64 {
-  return (((v > 0 ? v : 0) + skyPerPixel) * t + rv) / (t * t);
+/** The expected variance of a pixel of noiseless signal v e-/s, times t^2 (noise.ts pixelVariance). */
+@inline function varianceT2(v: f64, t: f64, skyPerPixel: f64, rv: f64): f64 {
+  return ((v > 0 ? v : 0) + skyPerPixel) * t + rv;
 }
 
 /**
@@ -147,22 +159,22 @@ export function addNoise(inp: usize, out: usize, n: i32, t: f64, sky: f64, rv: f
  * does, the best single pixel's arc / sigma.
  */
 export function arcSnr(arc: usize, total: usize, n: i32, t: f64, skyPerPixel: f64, rv: f64): f64 {
+  // in units of variance t^2, branch-free: a pixel counts when a > 0 and (a t)^2 > variance t^2 (no square root)
+  const t2 = t * t;
   let s: f64 = 0,
     v: f64 = 0;
   for (let i = 0; i < n; i++) {
     const a = load<f64>(arc + (<usize>i << 3));
-    const varp = variance(load<f64>(total + (<usize>i << 3)), t, skyPerPixel, rv);
-    // a > sigma, i.e. a > 0 and a^2 > variance: no square root per pixel
-    if (a > 0 && a * a > varp) {
-      s += a;
-      v += varp;
-    }
+    const w = varianceT2(load<f64>(total + (<usize>i << 3)), t, skyPerPixel, rv);
+    const counts = a > 0 && a * a * t2 > w;
+    s += select<f64>(a, 0, counts);
+    v += select<f64>(w, 0, counts);
   }
-  if (v > 0) return s / Math.sqrt(v);
+  if (v > 0) return (s * t) / Math.sqrt(v);
   let best: f64 = 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 3;
-    best = Math.max(best, load<f64>(arc + o) / Math.sqrt(variance(load<f64>(total + o), t, skyPerPixel, rv)));
+    best = Math.max(best, (load<f64>(arc + o) * t) / Math.sqrt(varianceT2(load<f64>(total + o), t, skyPerPixel, rv)));
   }
   return best;
 }
