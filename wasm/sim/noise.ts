@@ -166,7 +166,7 @@ export function arcSnr(arc: usize, total: usize, n: i32, t: f64, skyPerPixel: f6
   for (let i = 0; i < n; i++) {
     const a = load<f64>(arc + (<usize>i << 3));
     const w = varianceT2(load<f64>(total + (<usize>i << 3)), t, skyPerPixel, rv);
-    const counts = a > 0 && a * a * t2 > w;
+    const counts = <bool>(<i32>(a > 0) & <i32>(a * a * t2 > w)); // & rather than &&: no branch
     s += select<f64>(a, 0, counts);
     v += select<f64>(w, 0, counts);
   }
