@@ -22,7 +22,6 @@ const nodeF = new StaticArray<f64>(NCELLS + 1);
 const nodeG = new StaticArray<f64>(NCELLS + 1);
 const nodeDone = new StaticArray<u8>(NCELLS + 1);
 const nodeU = new StaticArray<f64>(NCELLS + 1);
-const lnNodeU = new StaticArray<f64>(NCELLS + 1);
 let tablesReady = false;
 
 // the profile of the current call: F(u) = curA exp(-curBn u^curHalf)
@@ -36,14 +35,23 @@ function initTables(): void {
     const u = reinterpret<f64>(<u64>((j >> CELL_BITS) + MIN_OCTAVE + 1023) << 52) *
       (1 + <f64>(j & (PER_OCTAVE - 1)) / <f64>PER_OCTAVE);
     unchecked((nodeU[j] = u));
-    unchecked((lnNodeU[j] = Math.log(u)));
   }
   for (let j = 0; j < NCELLS; j++) unchecked((coef[j << 2] = NaN));
   tablesReady = true;
 }
 
+// u^half at the nodes as (2^octave)^half (1 + m / 32)^half: the octaves' factors on first use, the 32 steps' per profile
+const octavePow = new StaticArray<f64>(OCTAVES + 1);
+const stepPow = new StaticArray<f64>(PER_OCTAVE);
+
 function computeNode(j: i32): void {
-  const p = curBn * Math.exp(curHalf * unchecked(lnNodeU[j])); // b_n (R / R_sersic)^(1/n)
+  const octave = j >> CELL_BITS;
+  let op = unchecked(octavePow[octave]);
+  if (op == 0) {
+    op = Math.exp(curHalf * <f64>(octave + MIN_OCTAVE) * Math.LN2);
+    unchecked((octavePow[octave] = op));
+  }
+  const p = curBn * op * unchecked(stepPow[j & (PER_OCTAVE - 1)]); // b_n (R / R_sersic)^(1/n)
   const f = curA * Math.exp(-p);
   unchecked((nodeF[j] = f));
   unchecked((nodeG[j] = -f * p * curHalf)); // dF / d ln u
@@ -82,6 +90,8 @@ export function sersicProfile(a: f64, bn: f64, half: f64): void {
   for (let i = 0; i < builtCount; i++) unchecked((coef[unchecked(builtCells[i]) << 2] = NaN));
   builtCount = 0;
   memory.fill(changetype<usize>(nodeDone), 0, <usize>(NCELLS + 1));
+  memory.fill(changetype<usize>(octavePow), 0, <usize>(OCTAVES + 1) << 3);
+  for (let m = 0; m < PER_OCTAVE; m++) unchecked((stepPow[m] = Math.pow(1 + <f64>m / <f64>PER_OCTAVE, half)));
 }
 
 // The ellipse and cut of the current profile: u = qa dx^2 + qb dx dy + qc dy^2 about (cx, cy), floored at uMin;

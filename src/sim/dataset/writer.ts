@@ -106,12 +106,20 @@ function removeStaleTemporaries(out: string): void {
   }
 }
 
-/** Reads one cutout back from a written dataset (for previews). */
-function readItemImage(out: string, row: ManifestRow): Float32Array {
+/** An image file read back: its data and shape. */
+type Read = { data: Float32Array; shape: readonly number[] };
+
+/** Reads one cutout back from a written dataset (for previews); `files` keeps the files read (a shard once). */
+function readItemImage(out: string, row: ManifestRow, files: Map<string, Read>): Float32Array {
   const [file, at] = String(row.path).split('#');
   const full = path.join(out, file);
-  const arr = file.endsWith('.fits') ? readFitsImage(full) : readNpy(full);
-  const data = arr.data as Float32Array;
+  let arr = files.get(full);
+  if (!arr) {
+    const read = file.endsWith('.fits') ? readFitsImage(full) : readNpy(full);
+    arr = { data: read.data as Float32Array, shape: read.shape }; // the writer's float32 cutouts
+    files.set(full, arr);
+  }
+  const data = arr.data;
   if (at === undefined) return data;
   const per = arr.shape.slice(1).reduce((a, b) => a * b, 1);
   return data.subarray(Number(at) * per, (Number(at) + 1) * per);
@@ -206,9 +214,11 @@ export async function simulateDataset(cfg: SimulateConfig, opts: SimulateOptions
 
   const rows = shards.flatMap((s) => readShardRows(out, s.shard));
   writeCsv(path.join(out, 'manifest.csv'), rows, manifestColumns(rows));
+  const read = new Map<string, Read>();
   for (let i = 0; i < previewCount; i++) {
     const file = path.join(out, previewFiles[i]);
-    if (!existsSync(file)) await writePreview(file, readItemImage(out, rows[i]), renderer.bands.length, size);
+    if (!existsSync(file))
+      await writePreview(file, readItemImage(out, rows[i], read), renderer.bands.length, size);
   }
   say(
     `wrote ${summary.images} cutouts in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s); manifest ${path.join(out, 'manifest.csv')}`,
