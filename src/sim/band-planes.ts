@@ -15,10 +15,10 @@ import {
   arcSnrPtr,
   convolvePtr,
   MAX_HALF,
-  sersicPixelsLensedPtr,
-  sersicPixelsPtr,
+  lensedPixelsPtr,
+  lightPixelsPtr,
   type Samples,
-  type SersicForm,
+  type LightForm,
 } from './wasm/kernels.js';
 
 export class BandPlanes {
@@ -63,20 +63,20 @@ export class BandPlanes {
     f64View(this.base, 2 * this.bands * this.stride).fill(0);
   }
 
-  /** pix = a Sérsic light's pixels (scale: flux per pixel), at the grid's coordinates or at `at`. */
-  sersic(form: SersicForm, grid: Samples, scale: number, at?: { x: Float64Array; y: Float64Array }): void {
-    sersicPixelsPtr(form, grid, this.pix, scale, at);
+  /** pix = a light's pixels (scale: flux per pixel), at the grid's coordinates or at `at`. */
+  light(form: LightForm, grid: Samples, scale: number, at?: { x: Float64Array; y: Float64Array }): void {
+    lightPixelsPtr(form, grid, this.pix, scale, at);
   }
 
-  /** pix = a Sérsic source's pixels behind an SIE + shear (ray shooting in WebAssembly); beta kept when asked. */
-  sersicLensed(
-    form: SersicForm,
+  /** pix = a source's pixels behind an SIE + shear (ray shooting in WebAssembly); beta kept when asked. */
+  lensed(
+    form: LightForm,
     lens: SieShearPass,
     grid: Samples,
     scale: number,
     keep?: { bx: Float64Array; by: Float64Array },
   ): void {
-    sersicPixelsLensedPtr(form, lens, grid, this.pix, scale, keep);
+    lensedPixelsPtr(form, lens, grid, this.pix, scale, keep);
   }
 
   /** pix = pixels computed elsewhere. */

@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { rayShootInto, sieShearPass } from './lens/ray-shoot-fast.js';
 import { addLight } from './light/index.js';
 import { sersicForm } from './light/sersic-fast.js';
+import { shapeForm } from './light/shapes.js';
 import { arcSnr } from './arc-snr.js';
 import { BandPlanes } from './band-planes.js';
 import { noiseModel } from './noise.js';
@@ -111,21 +112,17 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
     let xs = grid.x,
       ys = grid.y;
     const shape = light.shape;
-    const sersic = shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC';
+    // the kernels' form of the light (Sérsic, spiral, ring); undefined: the TypeScript path
+    const form =
+      shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC' ? sersicForm(shape) : shapeForm(shape);
     let done = false;
     if (light.lensed) {
       if (!shot) {
-        // the first lensed Sérsic behind an SIE + shear: ray shooting in the same kernel call
-        const pass = sersic ? sieShearPass(scene.mass) : undefined;
-        if (pass && sersic) {
+        // the first lensed light behind an SIE + shear: ray shooting in the same kernel call
+        const pass = form ? sieShearPass(scene.mass) : undefined;
+        if (pass && form) {
           const more = scene.lights.some((l) => l.lensed && l !== light);
-          planes.sersicLensed(
-            sersicForm(shape),
-            pass,
-            grid,
-            area,
-            more ? { bx: ws.bx, by: ws.by } : undefined,
-          );
+          planes.lensed(form, pass, grid, area, more ? { bx: ws.bx, by: ws.by } : undefined);
           done = true;
         } else rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
         shot = true;
@@ -135,8 +132,7 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
     }
     if (done) {
       // pixels already in place
-    } else if (sersic)
-      planes.sersic(sersicForm(shape), grid, area, light.lensed ? { x: xs, y: ys } : undefined);
+    } else if (form) planes.light(form, grid, area, light.lensed ? { x: xs, y: ys } : undefined);
     else {
       ws.samples.fill(0);
       addLight(shape, xs, ys, ws.samples);

@@ -8,7 +8,9 @@
  */
 
 export { axpy, convolveSymmetric, sum } from './convolve';
-export { sersicPixels, sersicProfile, sersicSamples, sersicShape } from './sersic';
+export { sersicProfile, sersicShape } from './sersic';
+export { ringForm, spiralForm } from './shapes';
+export { lightKind, lightPixels, lightSamples } from './light';
 export { raySamples, sieShear } from './lens';
 export { addNoise, arcSnr, noiseTables, rngSet, rngWord } from './noise';
 

@@ -155,7 +155,7 @@ function buildLanes(j: v128): void {
  * `tabled` every lane's u lies in the table.
  */
 // prettier-ignore
-@inline export function brightness4(x: v128, y: v128): v128 {
+@inline function brightness4(x: v128, y: v128): v128 {
   const dx = f32x4.sub(x, cx),
     dy = f32x4.sub(y, cy);
   const u = f32x4.add(f32x4.add(f32x4.mul(qa, f32x4.mul(dx, dx)), f32x4.mul(qb, f32x4.mul(dx, dy))),
@@ -194,37 +194,7 @@ function brightnessDirect4(x: v128, y: v128): v128 {
   return v128.load(p, 32);
 }
 
-/** I at four samples (x, y). */
-@inline function sample4(x: v128, y: v128): v128 {
+/** The current Sérsic profile at four samples (x, y). */
+@inline export function sersic4(x: v128, y: v128): v128 {
   return tabled ? brightness4(x, y) : brightnessDirect4(x, y);
-}
-
-/**
- * out[p] = scale * mean of I over pixel p's samples start[p] .. start[p + 1] - 1 (coordinates x, y: float32),
- * taken four at a time from the pixel's first (lanes past its last are masked; x and y have room for them).
- */
-export function sersicPixels(x: usize, y: usize, start: usize, npix: i32, out: usize, scale: f64): void {
-  const lane = i32x4(0, 1, 2, 3);
-  for (let p = 0; p < npix; p++) {
-    const k0 = load<i32>(start + (<usize>p << 2)),
-      k1 = load<i32>(start + (<usize>p << 2), 4);
-    let acc = f32x4.splat(0);
-    for (let k = k0; k < k1; k += 4) {
-      const o = <usize>k;
-      let v = sample4(v128.load(x + (o << 2)), v128.load(y + (o << 2)));
-      if (k + 4 > k1) v = v128.and(v, i32x4.lt_s(lane, i32x4.splat(k1 - k)));
-      acc = f32x4.add(acc, v);
-    }
-    const wide = f64x2.add(f64x2.promote_low_f32x4(acc), f64x2.promote_low_f32x4(f32x4.shuffle(acc, acc, 2, 3, 0, 1)));
-    const sum = f64x2.extract_lane(wide, 0) + f64x2.extract_lane(wide, 1);
-    store<f64>(out + (<usize>p << 3), (sum * scale) / <f64>(k1 - k0));
-  }
-}
-
-/** out[i] = I(x[i], y[i]) (float32) for i < 4 n4 (x, y float32). */
-export function sersicSamples(x: usize, y: usize, n4: i32, out: usize): void {
-  for (let i = 0; i < n4; i++) {
-    const o = <usize>i << 4;
-    v128.store(out + o, sample4(v128.load(x + o), v128.load(y + o)));
-  }
 }

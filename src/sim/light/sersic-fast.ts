@@ -14,7 +14,7 @@
  */
 import { ellipticityToPhiQ } from '../ellipticity.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
-import { sersicAddAt, sersicPixelsLensedOn, sersicPixelsOn, type SersicForm } from '../wasm/kernels.js';
+import { lensedPixelsOn, lightAddAt, lightPixelsOn, type SersicForm } from '../wasm/kernels.js';
 import { sersicBn, type SersicEllipseParams, type SersicParams } from './sersic.js';
 
 const R_SMOOTH2 = 1e-10; // sersic.ts: R floor 1e-5 arcsec, squared
@@ -28,6 +28,7 @@ export function sersicForm(p: SersicEllipseParams | SersicParams): SersicForm {
     s = Math.sin(phi);
   const bn = sersicBn(p.n_sersic);
   return {
+    shape: 'sersic',
     a: p.amp * Math.exp(bn),
     bn,
     half: 0.5 / p.n_sersic,
@@ -49,7 +50,7 @@ export function sersicAddFast(
   out: Float64Array,
   scale = 1,
 ): void {
-  sersicAddAt(sersicForm(p), x, y, out, scale);
+  lightAddAt(sersicForm(p), x, y, out, scale);
 }
 
 /** A sample grid (raster.ts SampleGrid): immutable coordinates and each pixel's first sample. */
@@ -70,7 +71,7 @@ export function sersicPixelsFast(
   scale = 1,
   at?: { x: Float64Array; y: Float64Array },
 ): void {
-  sersicPixelsOn(sersicForm(p), grid, out, scale, at);
+  lightPixelsOn(sersicForm(p), grid, out, scale, at);
 }
 
 /**
@@ -86,5 +87,5 @@ export function sersicPixelsLensed(
   scale = 1,
   beta?: { bx: Float64Array; by: Float64Array },
 ): void {
-  sersicPixelsLensedOn(sersicForm(p), lens, grid, out, scale, beta);
+  lensedPixelsOn(sersicForm(p), lens, grid, out, scale, beta);
 }

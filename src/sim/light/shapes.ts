@@ -4,6 +4,7 @@
  */
 import { ellipticityToPhiQ } from '../ellipticity.js';
 import { erf } from '../psf.js';
+import type { RingForm, SpiralForm } from '../wasm/kernels.js';
 
 /** A Gaussian ring (ring galaxies): I ∝ exp(-(R - R_ring)^2 / (2 width^2)). */
 export interface RingParams {
@@ -97,4 +98,26 @@ export function spiralAdd(
     const arm = 1 + p.amplitude * Math.cos(p.arms * (theta - wind * Math.log(R / p.h)) + p.phase);
     out[i] += a * Math.exp(-R / p.h) * arm;
   }
+}
+
+/**
+ * The form of a ring or spiral for the renderer's kernels (wasm/sim/shapes.ts: the formulas of ringAdd and
+ * spiralAdd in float32), or undefined for spirals whose number of arms is not a whole number from 1 to 16.
+ */
+export function shapeForm(p: RingParams | SpiralParams): RingForm | SpiralForm | undefined {
+  const { c, s, sq } = frame(p.e1, p.e2);
+  const at = { cx: p.center_x ?? 0, cy: p.center_y ?? 0, c, s, sq };
+  if (p.type === 'RING')
+    return { shape: 'ring', a: p.flux / ringTotal(p.R_ring, p.width), ...at, ring: p.R_ring, width: p.width };
+  if (!Number.isInteger(p.arms) || p.arms < 1 || p.arms > 16) return undefined;
+  return {
+    shape: 'spiral',
+    a: p.flux / (2 * Math.PI * p.h * p.h),
+    ...at,
+    h: p.h,
+    arms: p.arms,
+    pitch: p.pitch,
+    amplitude: p.amplitude,
+    phase: p.phase,
+  };
 }

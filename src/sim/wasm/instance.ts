@@ -25,8 +25,23 @@ export interface Exports {
   ): void;
   sersicProfile(a: number, bn: number, half: number): void;
   sersicShape(a: number, b: number, c: number, cx: number, cy: number, uMin: number, cut: number): void;
-  sersicSamples(x: number, y: number, n4: number, out: number): void;
-  sersicPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
+  lightSamples(x: number, y: number, n4: number, out: number): void;
+  lightKind(kind: number): void;
+  spiralForm(
+    a: number,
+    cx: number,
+    cy: number,
+    c: number,
+    s: number,
+    sq: number,
+    h: number,
+    arms: number,
+    pitch: number,
+    amplitude: number,
+    phase: number,
+  ): void;
+  ringForm(a: number, cx: number, cy: number, c: number, s: number, sq: number, ring: number, width: number): void;
+  lightPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
   sieShear(q: number, f: number, c: number, s: number, x: number, y: number, g1: number, g2: number): void;
   raySamples(x: number, y: number, n4: number, bx: number, by: number): void;
   noiseTables(k: number, w: number, f: number): void;

@@ -75,10 +75,11 @@ export function convolveSymmetric8(
   intoArray(out, h * w, (dst) => convolvePtr(src, dst, h, w, k));
 }
 
-// ---- Sérsic light, plain and lensed ---------------------------------------------------------------------------
+// ---- light, plain and lensed -----------------------------------------------------------------------------------
 
-/** The profile F(u) = a exp(-bn u^half) and its ellipse u = A dx^2 + B dx dy + C dy^2 about (cx, cy). */
+/** A Sérsic profile F(u) = a exp(-bn u^half) and its ellipse u = A dx^2 + B dx dy + C dy^2 about (cx, cy). */
 export interface SersicForm {
+  shape: 'sersic';
   a: number;
   bn: number;
   half: number;
@@ -91,9 +92,46 @@ export interface SersicForm {
   cut: number;
 }
 
-function setProfile(s: SersicForm): void {
-  wasm.sersicProfile(s.a, s.bn, s.half);
-  wasm.sersicShape(s.A, s.B, s.C, s.cx, s.cy, s.uMin, s.cut);
+/** The frame of an elliptical shape: amplitude, centre, cos and sin of its angle, sqrt(q). */
+interface ShapeFrame {
+  a: number;
+  cx: number;
+  cy: number;
+  c: number;
+  s: number;
+  sq: number;
+}
+
+/** A spiral (light/shapes.ts spiralAdd) with an integer number of arms. */
+export interface SpiralForm extends ShapeFrame {
+  shape: 'spiral';
+  h: number;
+  arms: number;
+  pitch: number;
+  amplitude: number;
+  phase: number;
+}
+
+/** A Gaussian ring (light/shapes.ts ringAdd). */
+export interface RingForm extends ShapeFrame {
+  shape: 'ring';
+  ring: number;
+  width: number;
+}
+
+/** A light the kernels evaluate (wasm/sim/light.ts). */
+export type LightForm = SersicForm | SpiralForm | RingForm;
+
+const LIGHT_KIND = { sersic: 0, spiral: 1, ring: 2 } as const;
+
+function useLight(f: LightForm): void {
+  if (f.shape === 'sersic') {
+    wasm.sersicProfile(f.a, f.bn, f.half);
+    wasm.sersicShape(f.A, f.B, f.C, f.cx, f.cy, f.uMin, f.cut);
+  } else if (f.shape === 'spiral')
+    wasm.spiralForm(f.a, f.cx, f.cy, f.c, f.s, f.sq, f.h, f.arms, f.pitch, f.amplitude, f.phase);
+  else wasm.ringForm(f.a, f.cx, f.cy, f.c, f.s, f.sq, f.ring, f.width);
+  wasm.lightKind(LIGHT_KIND[f.shape]);
 }
 
 /** A sample grid: coordinates (arcsec) and each pixel's first sample (start[npix] = number of samples). */
@@ -113,8 +151,8 @@ function useGrid(g: Samples): void {
 }
 
 /** out[i] += scale * I(x[i], y[i]). */
-export function sersicAddAt(
-  s: SersicForm,
+export function lightAddAt(
+  f: LightForm,
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   out: Float64Array,
@@ -124,8 +162,8 @@ export function sersicAddAt(
   const xp = samplesIn(points.x, x),
     yp = samplesIn(points.y, y),
     vp = scratch.b.reserve(4 * lanes(n));
-  setProfile(s);
-  wasm.sersicSamples(xp, yp, lanes(n) / 4, vp);
+  useLight(f);
+  wasm.lightSamples(xp, yp, lanes(n) / 4, vp);
   const v = f32View(vp, n);
   for (let i = 0; i < n; i++) out[i] += scale * v[i];
 }
@@ -134,8 +172,8 @@ export function sersicAddAt(
  * dst[p] (a pointer) = scale * mean of I over pixel p's samples. `g` is an immutable sample grid (copied once);
  * `at` gives other coordinates in the same layout (e.g. ray-traced ones), copied on every call.
  */
-export function sersicPixelsPtr(
-  s: SersicForm,
+export function lightPixelsPtr(
+  f: LightForm,
   g: Samples,
   dst: number,
   scale: number,
@@ -144,27 +182,27 @@ export function sersicPixelsPtr(
   useGrid(g);
   const x = at ? samplesIn(points.x, at.x) : grid.x.ptr,
     y = at ? samplesIn(points.y, at.y) : grid.y.ptr;
-  setProfile(s);
-  wasm.sersicPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
+  useLight(f);
+  wasm.lightPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
 }
 
-/** sersicPixelsPtr into an array. */
-export function sersicPixelsOn(
-  s: SersicForm,
+/** lightPixelsPtr into an array. */
+export function lightPixelsOn(
+  f: LightForm,
   g: Samples,
   out: Float64Array,
   scale: number,
   at?: { x: Float64Array; y: Float64Array },
 ): void {
-  intoArray(out, g.start.length - 1, (dst) => sersicPixelsPtr(s, g, dst, scale, at));
+  intoArray(out, g.start.length - 1, (dst) => lightPixelsPtr(f, g, dst, scale, at));
 }
 
 /**
- * sersicPixelsPtr of a source behind an SIE + shear: each sample is ray-shot (float32) and the source evaluated at
- * its source-plane position, which is copied to `keep` (bx, by) when given.
+ * lightPixelsPtr of a light behind an SIE + shear: the samples are ray-shot (float32) and the light evaluated at
+ * their source-plane positions, which are copied to `keep` (bx, by) when given.
  */
-export function sersicPixelsLensedPtr(
-  s: SersicForm,
+export function lensedPixelsPtr(
+  f: LightForm,
   lens: SieShearPass,
   g: Samples,
   dst: number,
@@ -174,28 +212,31 @@ export function sersicPixelsLensedPtr(
   useGrid(g);
   const ns = g.x.length;
   const n4 = lanes(ns) / 4;
-  const bx = beta.x.f32(4 * n4 + 4).fill(0, 4 * n4) && beta.x.ptr,
-    by = beta.y.f32(4 * n4 + 4).fill(0, 4 * n4) && beta.y.ptr;
+  // whole groups of four from the ray shooting, then four zeros (see samplesIn)
+  beta.x.f32(4 * n4 + 4).fill(0, 4 * n4);
+  beta.y.f32(4 * n4 + 4).fill(0, 4 * n4);
+  const bx = beta.x.ptr,
+    by = beta.y.ptr;
   wasm.sieShear(lens.q, lens.f, lens.c, lens.s, lens.cx, lens.cy, lens.g1, lens.g2);
   wasm.raySamples(grid.x.ptr, grid.y.ptr, n4, bx, by);
-  setProfile(s);
-  wasm.sersicPixels(bx, by, grid.start.ptr, g.start.length - 1, dst, scale);
+  useLight(f);
+  wasm.lightPixels(bx, by, grid.start.ptr, g.start.length - 1, dst, scale);
   if (keep) {
     keep.bx.set(f32View(bx, ns));
     keep.by.set(f32View(by, ns));
   }
 }
 
-/** sersicPixelsLensedPtr into an array. */
-export function sersicPixelsLensedOn(
-  s: SersicForm,
+/** lensedPixelsPtr into an array. */
+export function lensedPixelsOn(
+  f: LightForm,
   lens: SieShearPass,
   g: Samples,
   out: Float64Array,
   scale: number,
   keep?: { bx: Float64Array; by: Float64Array },
 ): void {
-  intoArray(out, g.start.length - 1, (dst) => sersicPixelsLensedPtr(s, lens, g, dst, scale, keep));
+  intoArray(out, g.start.length - 1, (dst) => lensedPixelsPtr(f, lens, g, dst, scale, keep));
 }
 
 // ---- noise ----------------------------------------------------------------------------------------------------
