@@ -19,6 +19,7 @@ import {
   lightPixelsPtr,
   type Samples,
   type LightForm,
+  type SamplesAt,
 } from './wasm/kernels.js';
 
 export class BandPlanes {
@@ -63,8 +64,8 @@ export class BandPlanes {
     f64View(this.base, 2 * this.bands * this.stride).fill(0);
   }
 
-  /** pix = a light's pixels (scale: flux per pixel), at the grid's coordinates or at `at`. */
-  light(form: LightForm, grid: Samples, scale: number, at?: { x: Float64Array; y: Float64Array }): void {
+  /** pix = a light's pixels (scale: flux per pixel), at the grid's coordinates or at `at` (kernels.ts). */
+  light(form: LightForm, grid: Samples, scale: number, at?: SamplesAt): void {
     lightPixelsPtr(form, grid, this.pix, scale, at);
   }
 

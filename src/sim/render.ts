@@ -106,36 +106,42 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
   const planes = ws.planes;
   const area = grid.pixelScale * grid.pixelScale;
   planes.clear();
-  let shot = false;
+  // the kernels' form of each light (Sérsic, spiral, ring); undefined: the TypeScript path
+  const forms = scene.lights.map(({ shape }) =>
+    shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC' ? sersicForm(shape) : shapeForm(shape),
+  );
+  // where the lensed lights' source-plane positions are: not yet, in the kernels' memory, or in ws.bx, ws.by
+  let rays: 'none' | 'kernel' | 'arrays' = 'none';
   let magnification = NaN;
-  for (const light of scene.lights) {
-    let xs = grid.x,
-      ys = grid.y;
-    const shape = light.shape;
-    // the kernels' form of the light (Sérsic, spiral, ring); undefined: the TypeScript path
-    const form =
-      shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC' ? sersicForm(shape) : shapeForm(shape);
+  for (let i = 0; i < scene.lights.length; i++) {
+    const light = scene.lights[i],
+      form = forms[i];
     let done = false;
-    if (light.lensed) {
-      if (!shot) {
-        // the first lensed light behind an SIE + shear: ray shooting in the same kernel call
-        const pass = form ? sieShearPass(scene.mass) : undefined;
-        if (pass && form) {
-          const more = scene.lights.some((l) => l.lensed && l !== light);
-          planes.lensed(form, pass, grid, area, more ? { bx: ws.bx, by: ws.by } : undefined);
-          done = true;
-        } else rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
-        shot = true;
+    if (light.lensed && rays === 'none') {
+      // the first lensed light behind an SIE + shear: ray shooting in the same kernel call
+      const pass = form ? sieShearPass(scene.mass) : undefined;
+      if (pass && form) {
+        // the positions as arrays too if a later lensed light takes the TypeScript path
+        const arrays = scene.lights.some((l, j) => j > i && l.lensed && !forms[j]);
+        planes.lensed(form, pass, grid, area, arrays ? { bx: ws.bx, by: ws.by } : undefined);
+        rays = arrays ? 'arrays' : 'kernel';
+        done = true;
+      } else {
+        rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
+        rays = 'arrays';
       }
-      xs = ws.bx;
-      ys = ws.by;
     }
+    const xs = light.lensed ? ws.bx : grid.x,
+      ys = light.lensed ? ws.by : grid.y;
     if (done) {
       // pixels already in place
-    } else if (form) planes.light(form, grid, area, light.lensed ? { x: xs, y: ys } : undefined);
-    else {
+    } else if (form) {
+      // lensed: at the last ray shooting's positions, which the kernels kept
+      const at = !light.lensed ? undefined : rays === 'arrays' ? { x: xs, y: ys } : 'rays';
+      planes.light(form, grid, area, at);
+    } else {
       ws.samples.fill(0);
-      addLight(shape, xs, ys, ws.samples);
+      addLight(light.shape, xs, ys, ws.samples);
       downsampleInto(grid, ws.samples, ws.pix, area);
       planes.setPix(ws.pix);
     }

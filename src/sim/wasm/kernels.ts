@@ -169,19 +169,19 @@ export function lightAddAt(
 }
 
 /**
- * dst[p] (a pointer) = scale * mean of I over pixel p's samples. `g` is an immutable sample grid (copied once);
- * `at` gives other coordinates in the same layout (e.g. ray-traced ones), copied on every call.
+ * Other coordinates in a grid's layout: arrays (e.g. ray-traced positions, copied on every call), or 'rays': the
+ * source-plane positions of the last lensedPixelsPtr, which stay in the instance.
  */
-export function lightPixelsPtr(
-  f: LightForm,
-  g: Samples,
-  dst: number,
-  scale: number,
-  at?: { x: Float64Array; y: Float64Array },
-): void {
+export type SamplesAt = { x: Float64Array; y: Float64Array } | 'rays';
+
+/**
+ * dst[p] (a pointer) = scale * mean of I over pixel p's samples. `g` is an immutable sample grid (copied once);
+ * `at` gives other coordinates in the same layout.
+ */
+export function lightPixelsPtr(f: LightForm, g: Samples, dst: number, scale: number, at?: SamplesAt): void {
   useGrid(g);
-  const x = at ? samplesIn(points.x, at.x) : grid.x.ptr,
-    y = at ? samplesIn(points.y, at.y) : grid.y.ptr;
+  const x = at === 'rays' ? beta.x.ptr : at ? samplesIn(points.x, at.x) : grid.x.ptr,
+    y = at === 'rays' ? beta.y.ptr : at ? samplesIn(points.y, at.y) : grid.y.ptr;
   useLight(f);
   wasm.lightPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
 }
