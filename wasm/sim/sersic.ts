@@ -161,6 +161,7 @@ function buildLanes(j: v128): void {
   const u = f32x4.add(f32x4.add(f32x4.mul(qa, f32x4.mul(dx, dx)), f32x4.mul(qb, f32x4.mul(dx, dy))),
     f32x4.mul(qc, f32x4.mul(dy, dy)));
   const inside = f32x4.le(u, cut);
+  if (!v128.any_true(inside)) return f32x4.splat(0); // compact lights (clumps, companions) are 0 at most samples
   const uu = v128.bitselect(f32x4.pmax(u, uMin), uMin, inside);
   const j = i32x4.sub(i32x4.shr_u(uu, CELL_SHIFT), i32x4.splat(BASE));
   const tau = f32x4.mul(f32x4.convert_i32x4_s(v128.and(uu, i32x4.splat(TAU_MASK))), f32x4.splat(TAU_SCALE));
