@@ -8,6 +8,11 @@
   return f32x4.splat(v);
 }
 
+/** One step of a polynomial by Horner's rule: y x + c. */
+@inline function horner(y: v128, x: v128, c: f32): v128 {
+  return f32x4.add(f32x4.mul(y, x), f32x4.splat(c));
+}
+
 /** Natural log of positive, normal lanes. */
 // prettier-ignore
 @inline export function log4(v: v128): v128 {
@@ -22,14 +27,14 @@
   const fe = f32x4.convert_i32x4_s(e);
   const z = f32x4.mul(x, x);
   let y = splat(7.0376836292e-2);
-  y = f32x4.add(f32x4.mul(y, x), splat(-1.1514610310e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(1.1676998740e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(-1.2420140846e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(1.4249322787e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(-1.6668057665e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(2.0000714765e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(-2.4999993993e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(3.3333331174e-1));
+  y = horner(y, x, -1.1514610310e-1);
+  y = horner(y, x, 1.1676998740e-1);
+  y = horner(y, x, -1.2420140846e-1);
+  y = horner(y, x, 1.4249322787e-1);
+  y = horner(y, x, -1.6668057665e-1);
+  y = horner(y, x, 2.0000714765e-1);
+  y = horner(y, x, -2.4999993993e-1);
+  y = horner(y, x, 3.3333331174e-1);
   y = f32x4.mul(f32x4.mul(y, x), z);
   y = f32x4.add(y, f32x4.mul(fe, splat(-2.12194440e-4)));
   y = f32x4.sub(y, f32x4.mul(z, splat(0.5)));
@@ -44,11 +49,11 @@
   x = f32x4.sub(x, f32x4.mul(fx, splat(-2.12194440e-4)));
   const z = f32x4.mul(x, x);
   let y = splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, x), splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, x), splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, x), splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, x), splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, x), splat(5.0000001201e-1));
+  y = horner(y, x, 1.3981999507e-3);
+  y = horner(y, x, 8.3334519073e-3);
+  y = horner(y, x, 4.1665795894e-2);
+  y = horner(y, x, 1.6666665459e-1);
+  y = horner(y, x, 5.0000001201e-1);
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), splat(1));
   // times 2^fx, built in the exponent bits
   return f32x4.mul(y, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23));
@@ -76,12 +81,12 @@ export let cos4: v128 = f32x4.splat(0);
   const poly = i32x4.eq(v128.and(j, i32x4.splat(2)), i32x4.splat(0)); // sin from the sine polynomial here
   const z = f32x4.mul(x, x);
   let c = splat(2.443315711809948e-5);
-  c = f32x4.add(f32x4.mul(c, z), splat(-1.388731625493765e-3));
-  c = f32x4.add(f32x4.mul(c, z), splat(4.166664568298827e-2));
+  c = horner(c, z, -1.388731625493765e-3);
+  c = horner(c, z, 4.166664568298827e-2);
   c = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(c, z), z), f32x4.mul(z, splat(0.5))), splat(1));
   let s = splat(-1.9515295891e-4);
-  s = f32x4.add(f32x4.mul(s, z), splat(8.3321608736e-3));
-  s = f32x4.add(f32x4.mul(s, z), splat(-1.6666654611e-1));
+  s = horner(s, z, 8.3321608736e-3);
+  s = horner(s, z, -1.6666654611e-1);
   s = f32x4.add(f32x4.mul(f32x4.mul(s, z), x), x);
   sin4 = v128.xor(v128.bitselect(s, c, poly), signSin);
   cos4 = v128.xor(v128.bitselect(c, s, poly), signCos);
@@ -99,9 +104,9 @@ export let cos4: v128 = f32x4.splat(0);
   const y0 = v128.or(v128.and(big, splat(1.5707963267948966)), v128.and(mid, splat(0.7853981633974483)));
   const z = f32x4.mul(x, x);
   let y = splat(8.05374449538e-2);
-  y = f32x4.add(f32x4.mul(y, z), splat(-1.38776856032e-1));
-  y = f32x4.add(f32x4.mul(y, z), splat(1.99777106478e-1));
-  y = f32x4.add(f32x4.mul(y, z), splat(-3.33329491539e-1));
+  y = horner(y, z, -1.38776856032e-1);
+  y = horner(y, z, 1.99777106478e-1);
+  y = horner(y, z, -3.33329491539e-1);
   y = f32x4.add(f32x4.mul(f32x4.mul(y, z), x), x);
   return f32x4.add(y, y0);
 }
@@ -111,9 +116,9 @@ export let cos4: v128 = f32x4.splat(0);
 @inline export function atanhSmall4(v: v128): v128 {
   const z = f32x4.mul(v, v);
   let y = splat(1.81740078349e-1);
-  y = f32x4.add(f32x4.mul(y, z), splat(8.24370301058e-2));
-  y = f32x4.add(f32x4.mul(y, z), splat(1.46691431730e-1));
-  y = f32x4.add(f32x4.mul(y, z), splat(1.99782164500e-1));
-  y = f32x4.add(f32x4.mul(y, z), splat(3.33337300303e-1));
+  y = horner(y, z, 8.24370301058e-2);
+  y = horner(y, z, 1.46691431730e-1);
+  y = horner(y, z, 1.99782164500e-1);
+  y = horner(y, z, 3.33337300303e-1);
   return f32x4.add(f32x4.mul(f32x4.mul(y, z), v), v);
 }
