@@ -75,7 +75,7 @@ function sieTable(q: number): SieTable {
 }
 
 /**
- * An SIE + external shear pair for the sample kernels (sersicPixelsLensed; wasm/sim/lens.ts): axis ratio q < 1
+ * An SIE + external shear pair for the sample kernels (lensedPixelsPtr; wasm/sim/lens.ts): axis ratio q < 1
  * with f = theta_E sqrt(q / (1 - q^2)) and the major axis at (cos, sin) = (c, s), or q = 1 and f = theta_E for its
  * SIS limit. The kernels evaluate lenstronomy's SIE directly on four float32 lanes (atan and atanh polynomials):
  * beta within 1e-6 arcsec of rayShoot()'s over a cutout of 13 arcsec (test/sim/fast-render.test.ts).

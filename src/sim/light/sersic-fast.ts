@@ -14,7 +14,7 @@
  */
 import { ellipticityToPhiQ } from '../ellipticity.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
-import { lensedPixelsOn, lightAddAt, lightPixelsOn, type SersicForm } from '../wasm/kernels.js';
+import { lensedPixelsOn, lightAddAt, type SersicForm } from '../wasm/kernels.js';
 import { sersicBn, type SersicEllipseParams, type SersicParams } from './sersic.js';
 
 const R_SMOOTH2 = 1e-10; // sersic.ts: R floor 1e-5 arcsec, squared
@@ -61,23 +61,9 @@ export interface SampleLayout {
 }
 
 /**
- * Pixel values straight from the samples: out[p] = scale * mean of I over pixel p's samples (k in start[p] ..
- * start[p + 1]), at the grid's coordinates, or at `at` (other coordinates in the grid's layout, e.g. ray-traced).
- */
-export function sersicPixelsFast(
-  p: SersicEllipseParams | SersicParams,
-  grid: SampleLayout,
-  out: Float64Array,
-  scale = 1,
-  at?: { x: Float64Array; y: Float64Array },
-): void {
-  lightPixelsOn(sersicForm(p), grid, out, scale, at);
-}
-
-/**
- * sersicPixelsFast of a lensed source, ray-shot in WebAssembly: beta = theta - alpha(theta) for an SIE + shear on
- * four float32 lanes (accuracy in ray-shoot-fast.ts), then the profile at beta. Also
- * writes beta to `beta` (bx, by) for further lensed lights (clumps) when given.
+ * Pixel values of a lensed Sérsic source straight from the samples: out[p] = scale * mean of I(beta) over pixel p's
+ * samples (k in start[p] .. start[p + 1]), beta = theta - alpha(theta) for an SIE + shear on four float32 lanes
+ * (accuracy in ray-shoot-fast.ts). Also writes beta to `beta` (bx, by) when given.
  */
 export function sersicPixelsLensed(
   p: SersicEllipseParams | SersicParams,

@@ -186,17 +186,6 @@ export function lightPixelsPtr(f: LightForm, g: Samples, dst: number, scale: num
   wasm.lightPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
 }
 
-/** lightPixelsPtr into an array. */
-export function lightPixelsOn(
-  f: LightForm,
-  g: Samples,
-  out: Float64Array,
-  scale: number,
-  at?: { x: Float64Array; y: Float64Array },
-): void {
-  intoArray(out, g.start.length - 1, (dst) => lightPixelsPtr(f, g, dst, scale, at));
-}
-
 /**
  * lightPixelsPtr of a light behind an SIE + shear: the samples are ray-shot (float32) and the light evaluated at
  * their source-plane positions, which are copied to `keep` (bx, by) when given.
