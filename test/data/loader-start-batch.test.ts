@@ -1,47 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import {
-  BatchLoader,
-  epochOrder,
-  fitNormalization,
-  openDataset,
-  splitIndices,
-  type Batch,
-  type EpochOptions,
-  type SkippedItem,
-} from '../../src/data/index.js';
-
-const root = path.join(import.meta.dirname, '../fixtures/data');
-const aug = { flip: true, rot90: true, rotate: 15, shift: 0.5, noise: 0.05, brightness: 0.1 };
+import { epochOrder, type Batch, type EpochOptions, type SkippedItem } from '../../src/data/index.js';
+import { fixtureEpoch } from '../helpers/fixture-epoch.js';
 
 /** Every batch of one training epoch from `startBatch` on, and the files skipped on the way. */
 async function collect(
   workers: number,
   o: Pick<EpochOptions, 'batchSize' | 'dropLast' | 'startBatch'>,
 ): Promise<{ batches: Batch[]; skipped: SkippedItem[]; order: number[] }> {
-  // validate: false so the bad items reach the loader: batch numbering must count them too.
-  const ds = await openDataset(path.join(root, 'lensfind'), { validate: false, valFraction: 0 });
-  const train = splitIndices(ds.items, 'train');
-  const normalization = await fitNormalization(ds, train, { kind: 'dataset' });
-  const skipped: SkippedItem[] = [];
-  const loader = new BatchLoader(ds, {
-    normalization,
-    augmentation: aug,
-    seed: 7,
+  // the bad items reach the loader: batch numbering must count them too
+  const { batches, skipped, ds, train } = await fixtureEpoch(
     workers,
-    prefetch: 1,
-    onSkip: (s) => skipped.push(s),
-  });
-  try {
-    const batches: Batch[] = [];
-    for await (const b of loader.epoch(train, { epoch: 3, sampler: 'shuffle', augment: true, ...o }))
-      batches.push(b);
-    const labels = train.map((i) => ds.items[i].label);
-    return { batches, skipped, order: epochOrder(train, labels, { kind: 'shuffle', seed: 7, epoch: 3 }) };
-  } finally {
-    await loader.close();
-  }
+    { seed: 7, prefetch: 1 },
+    { epoch: 3, ...o },
+  );
+  const labels = train.map((i) => ds.items[i].label);
+  return { batches, skipped, order: epochOrder(train, labels, { kind: 'shuffle', seed: 7, epoch: 3 }) };
 }
 
 for (const workers of [0, 1]) {

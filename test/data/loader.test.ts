@@ -5,39 +5,24 @@ import {
   BatchLoader,
   fitNormalization,
   openDataset,
-  splitIndices,
   type Batch,
   type SkippedItem,
 } from '../../src/data/index.js';
+import { fixtureEpoch } from '../helpers/fixture-epoch.js';
 
 const root = path.join(import.meta.dirname, '../fixtures/data');
-const aug = { flip: true, rot90: true, rotate: 15, shift: 0.5, noise: 0.05, brightness: 0.1 };
 
 async function collect(
   workers: number,
   epoch: number,
 ): Promise<{ batches: Batch[]; skipped: SkippedItem[] }> {
-  // validate: false so the NaN item reaches the loader, which must skip it.
-  const ds = await openDataset(path.join(root, 'lensfind'), { validate: false, valFraction: 0 });
-  const train = splitIndices(ds.items, 'train');
-  const normalization = await fitNormalization(ds, train, { kind: 'dataset' }); // skips the bad files
-  const skipped: SkippedItem[] = [];
-  const loader = new BatchLoader(ds, {
-    normalization,
-    augmentation: aug,
-    seed: 42,
+  // the NaN item reaches the loader, which must skip it
+  const { batches, skipped } = await fixtureEpoch(
     workers,
-    prefetch: 2,
-    onSkip: (s) => skipped.push(s),
-  });
-  try {
-    const batches: Batch[] = [];
-    for await (const b of loader.epoch(train, { epoch, batchSize: 3, sampler: 'shuffle', augment: true }))
-      batches.push(b);
-    return { batches, skipped };
-  } finally {
-    await loader.close();
-  }
+    { seed: 42, prefetch: 2 },
+    { epoch, batchSize: 3 },
+  );
+  return { batches, skipped };
 }
 
 test('batches are identical with 0, 1 and 2 workers; bad files are skipped and reported', async () => {

@@ -54,6 +54,16 @@ export function ringTotal(R0: number, w: number): number {
   );
 }
 
+/** The ring's surface brightness on its ridge (R = R_ring): flux over the profile's integral. */
+function ringPeak(p: RingParams): number {
+  return p.flux / ringTotal(p.R_ring, p.width);
+}
+
+/** The spiral disk's central surface brightness I0 = flux / (2 pi h^2). */
+function spiralCentre(p: SpiralParams): number {
+  return p.flux / (2 * Math.PI * p.h * p.h);
+}
+
 export function ringAdd(
   p: RingParams,
   x: ArrayLike<number>,
@@ -64,7 +74,7 @@ export function ringAdd(
   const { c, s, sq } = frame(p.e1, p.e2);
   const cx = p.center_x ?? 0,
     cy = p.center_y ?? 0;
-  const a = (scale * p.flux) / ringTotal(p.R_ring, p.width);
+  const a = scale * ringPeak(p);
   const inv = 1 / (2 * p.width * p.width);
   for (let i = 0; i < x.length; i++) {
     const dx = x[i] - cx,
@@ -86,7 +96,7 @@ export function spiralAdd(
   const { c, s, sq } = frame(p.e1, p.e2);
   const cx = p.center_x ?? 0,
     cy = p.center_y ?? 0;
-  const a = (scale * p.flux) / (2 * Math.PI * p.h * p.h);
+  const a = scale * spiralCentre(p);
   const wind = 1 / Math.tan(p.pitch);
   for (let i = 0; i < x.length; i++) {
     const dx = x[i] - cx,
@@ -107,12 +117,11 @@ export function spiralAdd(
 export function shapeForm(p: RingParams | SpiralParams): RingForm | SpiralForm | undefined {
   const { c, s, sq } = frame(p.e1, p.e2);
   const at = { cx: p.center_x ?? 0, cy: p.center_y ?? 0, c, s, sq };
-  if (p.type === 'RING')
-    return { shape: 'ring', a: p.flux / ringTotal(p.R_ring, p.width), ...at, ring: p.R_ring, width: p.width };
+  if (p.type === 'RING') return { shape: 'ring', a: ringPeak(p), ...at, ring: p.R_ring, width: p.width };
   if (!Number.isInteger(p.arms) || p.arms < 1 || p.arms > 16) return undefined;
   return {
     shape: 'spiral',
-    a: p.flux / (2 * Math.PI * p.h * p.h),
+    a: spiralCentre(p),
     ...at,
     h: p.h,
     arms: p.arms,
