@@ -16,7 +16,9 @@ import {
   convolvePtr,
   MAX_HALF,
   lensedPixelsPtr,
+  lightPixelsBoxPtr,
   lightPixelsPtr,
+  type PixelBox,
   type Samples,
   type LightForm,
   type SamplesAt,
@@ -78,6 +80,38 @@ export class BandPlanes {
     keep?: { bx: Float64Array; by: Float64Array },
   ): void {
     lensedPixelsPtr(form, lens, grid, this.pix, scale, keep);
+  }
+
+  /** Adds a light's pixels inside `box` (scale: flux per pixel) times each band's flux into the bands' totals. */
+  addInBox(form: LightForm, grid: Samples, scale: number, flux: ArrayLike<number>, box: PixelBox): void {
+    lightPixelsBoxPtr(form, grid, this.size, this.pix, scale, box);
+    const w = box.c1 - box.c0 + 1;
+    for (let r = box.r0; r <= box.r1; r++) {
+      const o = 8 * (r * this.size + box.c0);
+      for (let b = 0; b < this.bands; b++) wasm.axpy(this.total(b) + o, this.pix + o, flux[b], w);
+    }
+  }
+
+  /**
+   * Adds a point source of `flux` (per band) at fractional pixel (row v, column u) into the totals, shared among
+   * the four nearest pixels by bilinear weights (the PSF then spreads it; the sharing widens a 0.7" PSF by ~3%).
+   */
+  addPoint(v: number, u: number, flux: ArrayLike<number>): void {
+    const r0 = Math.floor(v),
+      c0 = Math.floor(u);
+    const fv = v - r0,
+      fu = u - c0;
+    for (let b = 0; b < this.bands; b++) {
+      const t = this.view(this.total(b));
+      for (const [r, c, w] of [
+        [r0, c0, (1 - fv) * (1 - fu)],
+        [r0, c0 + 1, (1 - fv) * fu],
+        [r0 + 1, c0, fv * (1 - fu)],
+        [r0 + 1, c0 + 1, fv * fu],
+      ]) {
+        if (r >= 0 && r < this.size && c >= 0 && c < this.size) t[r * this.size + c] += flux[b] * w;
+      }
+    }
   }
 
   /** pix = pixels computed elsewhere. */

@@ -14,9 +14,11 @@ import { noiseModel } from './noise.js';
 import { psfKernel, type Kernel } from './psf.js';
 import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { Rng } from './rng.js';
-import { SceneDrawer, type Scene } from './scene/draw.js';
+import { drawConditions } from './conditions.js';
+import { addTruncated, lightTruncation, renderField, type LightTruncation } from './render-field.js';
+import { isResolved, SceneDrawer, type Scene } from './scene/draw.js';
 import { sceneSchema, type SceneConfig } from './scene/schema.js';
-import { loadSurvey, surveyBand, type Survey } from './survey.js';
+import { loadSurvey, type Band, type Survey } from './survey.js';
 
 export { sceneSchema, loadSurvey, arcSnr };
 export type { SceneConfig, Survey };
@@ -38,21 +40,26 @@ export interface Cutout {
   size: number;
   /**
    * label (0/1), negative_kind ('none' for lenses), theta_E (0 for non-lenses), q (mass axis ratio for lenses,
-   * central galaxy light q otherwise), gamma (external shear), source_mag (unlensed, reference band),
-   * source_x/source_y/source_offset (offset in theta_E units), deflector_mag, n_clumps, magnification (lensed
-   * source flux inside the cutout / intrinsic flux), arc_snr (best band), attempts, seed, index.
-   * Quantities that do not apply to non-lenses are NaN (source_*, magnification) or 0 (theta_E, gamma, arc_snr).
+   * central galaxy light q otherwise), gamma (external shear), sigma_v (km/s), z_lens, z_source, source_mag
+   * (unlensed, reference filter), source_R, source_x/source_y/source_offset (offset in theta_E units),
+   * deflector_mag, deflector_R, n_clumps, magnification (lensed source flux inside the cutout / intrinsic flux),
+   * arc_snr (best band), attempts; the field (n_field, n_satellites, n_stars, n_neighbours: objects centred in the
+   * cutout) and the observing conditions (exposure_scale, seeing_<band>, sky_<band>, depth_<band>: 5σ point-source
+   * magnitude); seed, index. Quantities that do not apply are NaN (source_*, magnification, z_source, sigma_v of
+   * non-lenses; z_* and sigma_v under the uniform population) or 0 (theta_E, gamma, arc_snr).
    */
   meta: Record<string, number | string>;
 }
 
-// Sub-stream ids of an image's generator: scene draws use attempt + 1, noise uses NOISE_STREAM.
+// Sub-stream ids of an image's generator: scene draws use attempt + 1, noise NOISE_STREAM, the observing
+// conditions CONDITIONS_STREAM and the field FIELD_STREAM (so neither depends on the number of attempts).
 const NOISE_STREAM = 0x7fffffff;
+const CONDITIONS_STREAM = 0x7ffffffe;
+const FIELD_STREAM = 0x7ffffffd;
 
 const kernels = new Map<string, Kernel>();
-function bandKernel(survey: Survey, band: string, size: number): Kernel {
-  const b = surveyBand(survey, band);
-  const key = `${survey.name}|${survey.pixel_scale}|${band}|${b.psf}|${b.seeing}|${b.moffat_beta}|${size}`;
+function bandKernel(survey: Survey, b: Band, size: number): Kernel {
+  const key = `${survey.pixel_scale}|${b.psf}|${b.seeing}|${b.moffat_beta}|${size}`;
   let k = kernels.get(key);
   if (!k) {
     k = psfKernel(
@@ -60,7 +67,7 @@ function bandKernel(survey: Survey, band: string, size: number): Kernel {
       survey.pixel_scale,
       size % 2 ? size : size - 1,
     );
-    if (kernels.size > 64) kernels.clear();
+    if (kernels.size > 512) kernels.clear();
     kernels.set(key, k);
   }
   return k;
@@ -102,20 +109,25 @@ function workspace(grid: SampleGrid, nb: number): Workspace {
  * on the sample grid (ray-traced once for all lensed lights) and scaled per band by its flux, since bands differ
  * only in amplitude. Returns the source's magnification.
  */
-function shade(scene: Scene, grid: SampleGrid, ws: Workspace): number {
+function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?: LightTruncation): number {
   const planes = ws.planes;
   const area = grid.pixelScale * grid.pixelScale;
   planes.clear();
+  let magnification = NaN;
   // the kernels' form of each light (Sérsic, spiral, ring); undefined: the TypeScript path
   const forms = scene.lights.map(({ shape }) =>
     shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC' ? sersicForm(shape) : shapeForm(shape),
   );
   // where the lensed lights' source-plane positions are: not yet, in the kernels' memory, or in ws.bx, ws.by
   let rays: 'none' | 'kernel' | 'arrays' = 'none';
-  let magnification = NaN;
   for (let i = 0; i < scene.lights.length; i++) {
     const light = scene.lights[i],
       form = forms[i];
+    // unlensed Sérsic light: only where it is visible (render-field.ts)
+    if (truncation && !light.lensed && form?.shape === 'sersic') {
+      addTruncated(light, form, grid, planes, truncation);
+      continue;
+    }
     let done = false;
     if (light.lensed && rays === 'none') {
       // the first lensed light behind an SIE + shear: ray shooting in the same kernel call
@@ -175,7 +187,6 @@ function checkOptions(opts: RenderOptions): void {
 export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOptions): Cutout {
   checkOptions(opts);
   const bands = opts.bands ?? survey.default_bands;
-  const bandCfg = bands.map((b) => surveyBand(survey, b));
   const nb = bands.length;
   const size = opts.size;
   const ss = scene.supersampling;
@@ -184,30 +195,45 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     centralFactor: ss.central_factor,
     centralRadius: ss.central_radius,
   });
-  const models = bandCfg.map((b) => noiseModel(b, survey.pixel_scale, survey.read_noise));
-  const drawer = new SceneDrawer(scene, survey, bands);
+  const conditions = drawConditions(survey, bands, Rng.forItem(opts.seed, opts.index, CONDITIONS_STREAM));
+  const models = conditions.bands.map((b) => noiseModel(b, survey.pixel_scale, survey.read_noise));
+  const truncation = lightTruncation(models);
+  const drawer = drawerFor(scene, survey, bands);
   const det = scene.detectability;
-  const needCut = opts.label === 1 && (det.min_arc_snr > 0 || det.min_magnification > 0);
+  const needCut = opts.label === 1 && (det.min_arc_snr > 0 || det.min_magnification > 0 || det.resolved);
   const tries = needCut ? det.max_tries : 1;
+  const sharpest = Math.min(...conditions.bands.map((b) => b.seeing));
 
   const ws = workspace(grid, nb);
   const planes = ws.planes;
-  const kernels = scene.psf ? bands.map((b) => bandKernel(survey, b, size)) : [];
+  const kernels = scene.psf ? conditions.bands.map((b) => bandKernel(survey, b, size)) : [];
   // the planes the noise is added to: all light, through the PSF when there is one
   const image = (b: number) => (scene.psf ? planes.psf(b) : planes.total(b));
+  const convolveTotals = () => {
+    if (scene.psf) for (let b = 0; b < nb; b++) planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
+  };
   let drawn!: Scene;
   let snr = 0,
     magnification = NaN,
     attempt = 0;
   for (attempt = 0; attempt < tries; attempt++) {
     const rng = Rng.forItem(opts.seed, opts.index, attempt + 1);
-    drawn = opts.label === 1 ? drawer.lens(rng) : drawer.nonLens(rng);
-    magnification = shade(drawn, grid, ws);
-    // a draw failing the magnification cut is re-drawn without its PSF and SNR (except the last, which is kept)
-    if (needCut && magnification < det.min_magnification && attempt < tries - 1) continue;
-    if (scene.psf) for (let b = 0; b < nb; b++) planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
+    drawn = opts.label === 1 ? drawer.lens(rng) : drawer.nonLens(rng, det.resolved ? sharpest : undefined);
+    const last = attempt === tries - 1;
+    // a draw failing the cheap cuts is re-drawn without its PSF and SNR (except the last, which is kept)
+    if (
+      needCut &&
+      !last &&
+      det.resolved &&
+      !isResolved(Number(drawn.meta.theta_E), Number(drawn.meta.source_R), sharpest)
+    )
+      continue;
+    magnification = shade(drawn, grid, ws, truncation);
+    if (needCut && magnification < det.min_magnification && !last) continue;
+    if (opts.label !== 1) break;
+    convolveTotals();
     snr = 0;
-    for (let b = 0; opts.label === 1 && b < nb; b++) {
+    for (let b = 0; b < nb; b++) {
       let arc = planes.arc(b);
       if (scene.psf) {
         planes.convolve(arc, planes.arcPsf, kernels[b]);
@@ -218,6 +244,14 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     if (!needCut || (snr >= det.min_arc_snr && magnification >= det.min_magnification)) break;
   }
   attempt = Math.min(attempt, tries - 1);
+  // the field, drawn from its own stream, after the lens is chosen (its detectability is the lens's own)
+  const field = drawer.field(
+    drawn,
+    size * survey.pixel_scale,
+    Rng.forItem(opts.seed, opts.index, FIELD_STREAM),
+  );
+  renderField(field, grid, planes, truncation);
+  convolveTotals();
 
   const npix = size * size;
   const out = new Float32Array(nb * npix);
@@ -236,10 +270,25 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       magnification: opts.label === 1 ? magnification : NaN,
       arc_snr: snr,
       attempts: attempt + 1,
+      ...field.meta,
+      ...conditions.meta,
       seed: opts.seed,
       index: opts.index,
     },
   };
+}
+
+// one drawer per (scene, survey, bands): building the populations' tables takes milliseconds
+const drawers = new WeakMap<SceneConfig, WeakMap<Survey, Map<string, SceneDrawer>>>();
+function drawerFor(scene: SceneConfig, survey: Survey, bands: readonly string[]): SceneDrawer {
+  let bySurvey = drawers.get(scene);
+  if (!bySurvey) drawers.set(scene, (bySurvey = new WeakMap()));
+  let byBands = bySurvey.get(survey);
+  if (!byBands) bySurvey.set(survey, (byBands = new Map()));
+  const key = bands.join('|');
+  let d = byBands.get(key);
+  if (!d) byBands.set(key, (d = new SceneDrawer(scene, survey, bands)));
+  return d;
 }
 
 /** Parses a scene config (defaults filled, unknown keys rejected) with errors naming the field. */

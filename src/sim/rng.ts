@@ -147,6 +147,28 @@ export class Rng {
     }
   }
 
+  /**
+   * Gamma(shape, 1) deviate by Marsaglia & Tsang (2000, ACM TOMS 26, 363); shape < 1 through Gamma(shape + 1)
+   * U^(1/shape).
+   */
+  gamma(shape: number): number {
+    if (!(shape > 0)) throw new RangeError(`Rng.gamma: shape must be > 0, got ${shape}`);
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next(), 1 / shape);
+    const d = shape - 1 / 3,
+      c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number, v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.next();
+      if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
   /** exp(N(mu, sigma)): mu and sigma are of the logarithm. */
   logNormal(mu = 0, sigma = 1): number {
     return Math.exp(this.normal(mu, sigma));

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { readYamlFile, resolveConfig } from '../config/load.js';
+import { distributionSchema } from './rng.js';
 
 export const bandSchema = z.strictObject({
   /** Seconds per exposure. */
@@ -20,8 +21,28 @@ export const bandSchema = z.strictObject({
   psf: z.enum(['gaussian', 'moffat']).default('gaussian'),
   /** Moffat power-law index (used when psf is moffat). */
   moffat_beta: z.number().gt(1).default(3.5),
+  /** The band's filter in the spectral table (src/sim/population/sed.ts FILTERS); default `<survey name>-<band>`. */
+  filter: z.string().optional(),
 });
 export type Band = z.infer<typeof bandSchema>;
+
+/**
+ * How observing conditions vary from cutout to cutout (one draw per cutout, recorded in the manifest): the depth as
+ * a factor on every band's number of exposures, the seeing as a factor on every band's FWHM (one draw for all
+ * bands, as the bands of a coadd share their nights) times a small independent factor per band, and an offset of the
+ * sky brightness. The defaults keep every cutout at the survey's nominal values.
+ */
+export const conditionsSchema = z
+  .strictObject({
+    exposure_scale: distributionSchema.default(1),
+    seeing_scale: distributionSchema.default(1),
+    /** Standard deviation of ln(FWHM) added independently per band. */
+    seeing_band_scatter: z.number().nonnegative().default(0),
+    /** mag / arcsec^2 added to every band's sky brightness. */
+    sky_offset: distributionSchema.default(0),
+  })
+  .prefault({});
+export type Conditions = z.output<typeof conditionsSchema>;
 
 export const surveySchema = z.strictObject({
   name: z.string().min(1),
@@ -37,6 +58,7 @@ export const surveySchema = z.strictObject({
   bands: z
     .record(z.string(), bandSchema)
     .refine((b) => Object.keys(b).length > 0, { message: 'at least one band' }),
+  conditions: conditionsSchema,
 });
 export type Survey = z.infer<typeof surveySchema>;
 
@@ -89,4 +111,9 @@ export function surveyBand(survey: Survey, band: string): Band {
     );
   }
   return b;
+}
+
+/** The band's filter name in the spectral table. */
+export function bandFilter(survey: Survey, band: string): string {
+  return surveyBand(survey, band).filter ?? `${survey.name}-${band}`;
 }

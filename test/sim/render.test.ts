@@ -5,6 +5,14 @@ import { ConfigError } from '../../src/errors.js';
 
 const lsst = sim.loadSurvey('lsst');
 const scene = sim.parseScene({});
+// the configured ranges (scene.deflector, scene.lens, scene.source) without the field: exact expectations
+const uniform = (over: object = {}) =>
+  sim.parseScene({
+    population: { model: 'uniform' },
+    field: { enabled: false },
+    stars: { enabled: false },
+    ...over,
+  });
 
 test('survey presets load and validate; unknown surveys and bands are named', () => {
   for (const name of ['lsst', 'des', 'hsc', 'euclid']) {
@@ -48,7 +56,7 @@ test('renderCutout is deterministic: same (scene, survey, seed, index, label) gi
 
 test('lens cutouts: shape, finite values, sane metadata', () => {
   for (let i = 0; i < 6; i++) {
-    const c = sim.renderCutout(scene, lsst, { seed: 3, index: i, label: 1, size: 64 });
+    const c = sim.renderCutout(uniform(), lsst, { seed: 3, index: i, label: 1, size: 64 });
     assert.equal(c.image.length, 3 * 64 * 64);
     assert.deepEqual(c.bands, ['g', 'r', 'i']);
     assert.ok(c.image.every(Number.isFinite));
@@ -89,9 +97,9 @@ test('every negative kind renders, with label 0 and no lensing metadata', () => 
 });
 
 test('noiseless, PSF-free lens: the lensed source flux equals magnification x intrinsic flux', () => {
-  const clean = sim.parseScene({ psf: false, noise: false, source: { clumps: { probability: 0 } } });
+  const clean = uniform({ psf: false, noise: false, source: { clumps: { probability: 0 } } });
   const c = sim.renderCutout(clean, lsst, { seed: 2, index: 1, label: 1, size: 64, bands: ['i'] });
-  const noLensLight = sim.parseScene({
+  const noLensLight = uniform({
     psf: false,
     noise: false,
     deflector: { mag: 40 },
@@ -105,7 +113,7 @@ test('noiseless, PSF-free lens: the lensed source flux equals magnification x in
 });
 
 test('detectability cuts re-draw lenses until the arc is bright enough', () => {
-  const cut = sim.parseScene({ detectability: { min_arc_snr: 400, min_magnification: 3, max_tries: 200 } });
+  const cut = uniform({ detectability: { min_arc_snr: 400, min_magnification: 3, max_tries: 200 } });
   let redrawn = 0;
   for (let i = 0; i < 6; i++) {
     const c = sim.renderCutout(cut, lsst, { seed: 4, index: i, label: 1, size: 32 });
@@ -145,13 +153,17 @@ test('a survey YAML by path, with a Moffat PSF (FFT convolution), renders and va
   writeFileSync(
     file,
     'name: mine\npixel_scale: 0.25\nread_noise: 5\ndefault_bands: [i]\nbands:\n' +
-      '  i: { exposure_time: 60, num_exposures: 3, sky_brightness: 20.5, zero_point: 27.5, seeing: 0.9, psf: moffat, moffat_beta: 2.5 }\n',
+      '  i: { exposure_time: 60, num_exposures: 3, sky_brightness: 20.5, zero_point: 27.5, seeing: 0.9, psf: moffat, moffat_beta: 2.5, filter: lsst-i }\n',
   );
   const s = sim.loadSurvey(file);
-  const clean = sim.parseScene({ noise: false, source: { clumps: { probability: 0 } } });
+  const clean = uniform({ noise: false, source: { clumps: { probability: 0 } } });
   const c = sim.renderCutout(clean, s, { seed: 1, index: 0, label: 0, size: 48 });
+  // the survey's band names a filter of the spectral table, so the default scene (literature, field) renders too
+  assert.ok(
+    sim.renderCutout(scene, s, { seed: 1, index: 0, label: 1, size: 48 }).image.every(Number.isFinite),
+  );
   const raw = sim.renderCutout(
-    sim.parseScene({ noise: false, psf: false, source: { clumps: { probability: 0 } } }),
+    uniform({ noise: false, psf: false, source: { clumps: { probability: 0 } } }),
     s,
     {
       seed: 1,

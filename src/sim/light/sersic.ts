@@ -43,10 +43,19 @@ export function sersicBn(n: number): number {
   return b;
 }
 
+const fluxCache = new Map<number, number>();
+
 /** Total flux of the profile for amp (any units per arcsec^2 times arcsec^2). */
 export function sersicTotalFlux(amp: number, R_sersic: number, n: number): number {
-  const b = sersicBn(n);
-  return 2 * Math.PI * n * R_sersic * R_sersic * amp * Math.exp(b - 2 * n * Math.log(b) + logGamma(2 * n));
+  // the n-dependent factor 2 pi n exp(b) b^(-2n) Gamma(2n), cached per n like b_n
+  let f = fluxCache.get(n);
+  if (f === undefined) {
+    const b = sersicBn(n);
+    f = 2 * Math.PI * n * Math.exp(b - 2 * n * Math.log(b) + logGamma(2 * n));
+    if (fluxCache.size > 10000) fluxCache.clear();
+    fluxCache.set(n, f);
+  }
+  return R_sersic * R_sersic * amp * f;
 }
 
 /** amp giving total flux `flux`. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { distributionSchema } from '../rng.js';
+import { fieldSchema, populationSchema, starsSchema } from '../population/schema.js';
 
 const dist = distributionSchema;
 const colors = (d: Record<string, number>) => z.record(z.string(), dist).default(d);
@@ -28,7 +29,17 @@ const galaxy = (mag: number[], R: number[], n: number[], q: number[], col: Recor
     .prefault({});
 
 export const sceneSchema = z.strictObject({
+  /** Band of the magnitudes of scene.deflector, scene.source (population model `uniform`). */
   reference_band: z.string().default('i'),
+  /**
+   * Where deflectors, sources and Einstein radii come from (src/sim/population): `literature` (the default) or the
+   * `uniform` ranges of scene.deflector, scene.lens.theta_E and scene.source.
+   */
+  population: populationSchema,
+  /** Line-of-sight galaxies and satellites of the central galaxy, in every cutout (lens or not). */
+  field: fieldSchema,
+  /** Foreground stars from star counts, in every cutout. */
+  stars: starsSchema,
   supersampling: z
     .strictObject({
       factor: z.number().int().min(1).max(16).default(2),
@@ -74,16 +85,23 @@ export const sceneSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  /** Relative frequencies of the non-lens kinds. */
+  /**
+   * Relative frequencies of the non-lens kinds: the central galaxy alone (with its field), and the contaminants
+   * lens searches report (blue companions where arcs would be, mergers and tidal features, spiral arms, rings,
+   * edge-on discs, clumpy star-forming galaxies, star-galaxy blends, compact groups).
+   */
   negatives: z
     .strictObject({
       deflector_only: z.number().nonnegative().default(0.2),
-      companion: z.number().nonnegative().default(0.2),
-      merger: z.number().nonnegative().default(0.15),
-      spiral: z.number().nonnegative().default(0.15),
-      ring: z.number().nonnegative().default(0.1),
-      edge_on: z.number().nonnegative().default(0.1),
-      clumpy: z.number().nonnegative().default(0.1),
+      companion: z.number().nonnegative().default(0.15),
+      merger: z.number().nonnegative().default(0.08),
+      tidal: z.number().nonnegative().default(0.07),
+      spiral: z.number().nonnegative().default(0.1),
+      ring: z.number().nonnegative().default(0.08),
+      edge_on: z.number().nonnegative().default(0.08),
+      clumpy: z.number().nonnegative().default(0.08),
+      star_blend: z.number().nonnegative().default(0.08),
+      group: z.number().nonnegative().default(0.08),
     })
     .refine((n) => Object.values(n).some((v) => v > 0), {
       message: 'at least one negative kind needs a positive fraction',
@@ -94,6 +112,11 @@ export const sceneSchema = z.strictObject({
     .strictObject({
       min_arc_snr: z.number().nonnegative().default(0),
       min_magnification: z.number().nonnegative().default(0),
+      /**
+       * Require the arcs to be resolved: theta_E^2 > R_source^2 + (FWHM / 2)^2 in the sharpest band (Collett 2015,
+       * ApJ 811, 20, eq. 2).
+       */
+      resolved: z.boolean().default(false),
       max_tries: z.number().int().min(1).max(1000).default(20),
     })
     .prefault({}),
@@ -105,9 +128,12 @@ export const NEGATIVE_KINDS = [
   'deflector_only',
   'companion',
   'merger',
+  'tidal',
   'spiral',
   'ring',
   'edge_on',
   'clumpy',
+  'star_blend',
+  'group',
 ] as const;
 export type NegativeKind = (typeof NEGATIVE_KINDS)[number];

@@ -186,6 +186,29 @@ export function lightPixelsPtr(f: LightForm, g: Samples, dst: number, scale: num
   wasm.lightPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
 }
 
+/** Pixels rows r0..r1 and columns c0..c1 (inclusive) of a size x size cutout. */
+export interface PixelBox {
+  r0: number;
+  r1: number;
+  c0: number;
+  c1: number;
+}
+
+/**
+ * lightPixelsPtr on the pixels of `box` only (the rest of dst is left as it is): one call per row, each on the
+ * row's contiguous run of pixels and samples. For compact unlensed lights (field galaxies), whose light outside
+ * the box is far below the noise.
+ */
+export function lightPixelsBoxPtr(f: LightForm, g: Samples, size: number, dst: number, scale: number, box: PixelBox): void {
+  useGrid(g);
+  useLight(f);
+  const w = box.c1 - box.c0 + 1;
+  for (let r = box.r0; r <= box.r1; r++) {
+    const p = r * size + box.c0;
+    wasm.lightPixels(grid.x.ptr, grid.y.ptr, grid.start.ptr + 4 * p, w, dst + 8 * p, scale);
+  }
+}
+
 /**
  * lightPixelsPtr of a light behind an SIE + shear: the samples are ray-shot (float32) and the light evaluated at
  * their source-plane positions, which are copied to `keep` (bx, by) when given.

@@ -1,0 +1,88 @@
+/**
+ * npm run bench:transfer -- --xsim DIR: does a model trained on lensfind's own simulations find lenses in images
+ * lensfind did not render? Simulates the recommended training set (configs/sim/lsst.yaml), trains the recommended
+ * recipe on it (the quick preset unless --preset), evaluates it on its own test split and on DIR (any dataset
+ * --data reads, e.g. the lenstronomy-rendered DeepLense folder ../shared/xsim/lsst-lenstronomy), and prints ROC AUC,
+ * TPR0, TPR10 and TPR at FPR 1e-2 for both, the per-bin metrics of its own test split, and the training time.
+ * Nothing of DIR is used for training or for choosing anything; it is read only to be scored.
+ *
+ *   npm run bench:transfer -- --xsim ../shared/xsim/lsst-lenstronomy [--n 25000] [--epochs N] [--preset quick]
+ *     [--out bench-transfer] [--seed 1] [--set key=value ...]
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { evaluateRun, sim, train as training } from '../src/index.js';
+import type { EvaluateResult } from '../src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    xsim: { type: 'string' },
+    n: { type: 'string', default: '25000' },
+    epochs: { type: 'string' },
+    preset: { type: 'string', default: 'quick' },
+    out: { type: 'string', default: 'bench-transfer' },
+    seed: { type: 'string', default: '1' },
+    set: { type: 'string', multiple: true, default: [] },
+    workers: { type: 'string', default: '2' },
+  },
+});
+if (!values.xsim || !existsSync(values.xsim)) {
+  console.error(
+    'bench:transfer needs --xsim DIR, a dataset lensfind did not render (e.g. ../shared/xsim/lsst-lenstronomy)',
+  );
+  process.exit(2);
+}
+const out = path.resolve(values.out);
+const dataDir = path.join(out, 'data');
+const seed = Number(values.seed);
+const t0 = performance.now();
+const minutes = (t: number) => ((performance.now() - t) / 60000).toFixed(1);
+
+console.log(`[1/4] simulating ${values.n} cutouts (configs/sim/lsst.yaml, seed ${seed}) into ${dataDir}`);
+const simConfig = sim.dataset.loadSimulateConfig({
+  preset: 'lsst',
+  flags: { n: Number(values.n), seed, workers: Number(values.workers), output: { previews: 16 } },
+});
+await sim.dataset.simulateDataset(simConfig, { out: dataDir });
+
+console.log(`[2/4] training the ${values.preset} preset (${minutes(t0)} min so far)`);
+const { config } = training.loadTrainConfig({
+  preset: values.preset,
+  flags: {
+    data: { path: dataDir },
+    seed,
+    run: { dir: path.join(out, 'runs') },
+    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+  },
+  overrides: values.set,
+});
+const tTrain = performance.now();
+const run = await training.train(config, { overridden: {}, handleSignals: true });
+const trainMinutes = minutes(tTrain);
+if (run.interrupted) process.exit(130);
+
+console.log(`[3/4] evaluating on the own test split (${minutes(t0)} min so far)`);
+const own = await evaluateRun({ run: run.runDir, data: dataDir, split: 'test' });
+console.log(`[4/4] evaluating on ${values.xsim} (${minutes(t0)} min so far)`);
+const other = await evaluateRun({ run: run.runDir, data: values.xsim, split: 'all' });
+
+const f = (x: number | null | undefined, d = 4) => (x === null || x === undefined ? '-' : x.toFixed(d));
+const row = (name: string, r: EvaluateResult) =>
+  `${name.padEnd(34)} ${f(r.summary.rocAuc)}  ${f(r.summary.tpr0, 3)}  ${f(r.summary.tpr10, 3)}  ` +
+  `${f(r.summary.tprAtFpr['0.01'], 3)}   ${r.summary.positives}/${r.summary.negatives}`;
+console.log(
+  `\nlensfind bench:transfer  (run ${run.runDir}; training ${trainMinutes} min, total ${minutes(t0)} min)`,
+);
+console.log(`${'evaluated on'.padEnd(34)} ROC AUC  TPR0   TPR10  TPR@1e-2  lenses/non-lenses`);
+console.log(row('own test split (lensfind)', own));
+console.log(row(path.basename(path.resolve(values.xsim)), other));
+console.log('\nper bin, own test split (TPR at the 0.5 threshold; AUC within the bin):');
+for (const [column, bins] of Object.entries(own.byBin)) {
+  const cells = bins.map((b) => `${b.bin} n=${b.count} tpr=${f(b.tpr, 2)} fpr=${f(b.fpr, 2)}`);
+  console.log(`  ${column}: ${cells.join(' | ')}`);
+}
+for (const [column, bins] of Object.entries(other.byBin)) {
+  const cells = bins.map((b) => `${b.bin} n=${b.count} tpr=${f(b.tpr, 2)} fpr=${f(b.fpr, 2)}`);
+  console.log(`  (${path.basename(values.xsim)}) ${column}: ${cells.join(' | ')}`);
+}

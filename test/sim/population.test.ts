@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sim } from '../../src/index.js';
+
+const { population } = sim;
+const lsst = sim.loadSurvey('lsst');
+const cosmo = sim.flatLambdaCDM({ H0: 70, Om0: 0.3 });
+const pop = population.populationSchema.parse({});
+const galaxies = new population.GalaxyModel(pop, cosmo, ['lsst-g', 'lsst-r', 'lsst-i']);
+
+test('templates: a red galaxy at z = 0 has the colours of local ellipticals, and reddens with redshift', () => {
+  const red = population.meanCoefficients(population.RED_SED, 0);
+  const gr = population.mixMag(red, 'sdss-g', 0) - population.mixMag(red, 'sdss-r', 0);
+  const ri = population.mixMag(red, 'sdss-r', 0) - population.mixMag(red, 'sdss-i', 0);
+  // SDSS early types at z ~ 0: g - r ≈ 0.75, r - i ≈ 0.4 (Fukugita et al. 1995; Blanton et al. 2003)
+  assert.ok(Math.abs(gr - 0.75) < 0.1, `g - r = ${gr}`);
+  assert.ok(Math.abs(ri - 0.38) < 0.1, `r - i = ${ri}`);
+  const at = (z: number) =>
+    population.mixMag(population.meanCoefficients(population.RED_SED, z), 'lsst-r', z) -
+    population.mixMag(population.meanCoefficients(population.RED_SED, z), 'lsst-i', z);
+  // the 4000 Å break moves from g into r between z = 0.3 and 0.7: r - i grows
+  assert.ok(at(0.7) > at(0.4) + 0.2 && at(0.4) > at(0.1), `r - i: ${at(0.1)} ${at(0.4)} ${at(0.7)}`);
+  // blue star-forming galaxies are bluer than red ones at the same redshift
+  const blue = population.meanCoefficients(population.BLUE_SED, 0.5);
+  const red5 = population.meanCoefficients(population.RED_SED, 0.5);
+  const gi = (c: Float64Array) => population.mixMag(c, 'lsst-g', 0.5) - population.mixMag(c, 'lsst-i', 0.5);
+  assert.ok(gi(blue) < gi(red5) - 0.5, `g - i blue ${gi(blue)} red ${gi(red5)}`);
+});
+
+test("templates: a single template's magnitude at a table node is the table's value; galaxyMags keeps the reference", () => {
+  const one = new Float64Array([0, 0, 0, 1, 0]);
+  const m = population.templateMags('lsst-i', 0.5);
+  assert.ok(Math.abs(population.mixMag(one, 'lsst-i', 0.5) - m[3]) < 1e-12);
+  const mags = population.galaxyMags(one, 0.5, 'lsst-i', 22, ['lsst-g', 'lsst-i']);
+  assert.ok(Math.abs(mags[1] - 22) < 1e-12);
+  assert.ok(Math.abs(mags[0] - 22 - (population.templateMags('lsst-g', 0.5)[3] - m[3])) < 1e-12);
+  assert.throws(() => population.mixMag(one, 'lsst-q', 0.5), /no spectral table for filter 'lsst-q'.*lsst-g/);
+});
+
+test('counts: magnitudes follow N(<m) = 46 x 10^(0.31 (m - 25)) per arcmin^2 (LSST Science Book eq. 3.7)', () => {
+  assert.ok(Math.abs(population.cumulativeCounts(pop.counts, 25) - 46) < 1e-12);
+  assert.ok(Math.abs(galaxies.density(20, 25) - 46 * (1 - 10 ** (0.31 * -5))) < 1e-9);
+  const rng = new sim.Rng(3);
+  const n = 40000;
+  let brighter = 0;
+  for (let i = 0; i < n; i++) if (galaxies.drawMag(20, 26, rng) < 25) brighter++;
+  const expected = (10 ** (0.31 * 5) - 1) / (10 ** (0.31 * 6) - 1);
+  const sd = Math.sqrt((expected * (1 - expected)) / n);
+  assert.ok(Math.abs(brighter / n - expected) < 4 * sd, `${brighter / n} vs ${expected}`);
+});
+
+test('redshifts: p(z|m) ∝ z² exp(-z/z0) has mean 3 z0, z0 = 0.0417 m - 0.744', () => {
+  const rng = new sim.Rng(4);
+  const n = 20000;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += galaxies.drawRedshift(24, rng);
+  const z0 = 0.0417 * 24 - 0.744;
+  // sd of the mean: sqrt(3) z0 / sqrt(n)
+  assert.ok(Math.abs(s / n - 3 * z0) < (4 * Math.sqrt(3) * z0) / Math.sqrt(n), `${s / n} vs ${3 * z0}`);
+});
+
+test('sizes: Shen et al. (2003) medians at their characteristic magnitude', () => {
+  // late types at M0 = -20.52: log R = -0.4 α M0 + (β - α) log 2 + γ
+  const late = population.shenSize(-20.52, false);
+  assert.ok(Math.abs(Math.log10(late.median) - (0.4 * 0.21 * 20.52 + 0.32 * Math.log10(2) - 1.31)) < 1e-12);
+  assert.ok(Math.abs(late.sigmaLn - (0.25 + 0.23 / 2)) < 1e-12);
+  const early = population.shenSize(-22, true);
+  assert.ok(Math.abs(Math.log10(early.median) - (0.6 * 0.4 * 22 - 4.63)) < 1e-12);
+});
+
+test('lenses: σ follows φ(σ)σ⁴ (Choi et al. 2007), θ_E = 4π(σ/c)² D_ls/D_s, sources behind the deflector', () => {
+  const lenses = new population.LensPopulation(pop, cosmo, galaxies);
+  const rng = new sim.Rng(5);
+  const n = 4000;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    const p = lenses.drawPair(rng);
+    assert.ok(p.source.z >= p.deflector.z + pop.source.min_dz - 1e-12);
+    const t = cosmo.einsteinRadius(p.deflector.sigma, p.deflector.z, p.source.z);
+    assert.ok(Math.abs(p.thetaE - t) < 1e-12);
+    mean += p.deflector.sigma / n;
+  }
+  // the mean of σ under φ(σ)σ⁴ truncated to [100, 400], by quadrature
+  const { sigma_star: s0, alpha, beta } = pop.deflector;
+  let num = 0,
+    den = 0;
+  for (let s = 100; s <= 400; s += 0.05) {
+    const w = (Math.pow(s / s0, alpha + 4) * Math.exp(-Math.pow(s / s0, beta))) / s;
+    num += s * w;
+    den += w;
+  }
+  const sd = 45 / Math.sqrt(n); // σ's spread is ~45 km/s
+  assert.ok(Math.abs(mean - num / den) < 4 * sd, `mean σ ${mean} vs ${num / den}`);
+});
+
+const sceneWith = (over: object) => sim.parseScene({ detectability: { min_arc_snr: 0 }, ...over });
+
+test('fields: neighbours are drawn the same way for lenses and non-lenses (their counts agree)', () => {
+  const scene = sceneWith({});
+  const counts = { 0: [] as number[], 1: [] as number[] };
+  for (const label of [0, 1] as const)
+    for (let i = 0; i < 300; i++)
+      counts[label].push(
+        Number(sim.renderCutout(scene, lsst, { seed: 11, index: i, label, size: 48 }).meta.n_neighbours),
+      );
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const sd = (a: number[]) => Math.sqrt(mean(a.map((v) => (v - mean(a)) ** 2)));
+  // Welch's difference of means within 4 standard errors, and equal spreads within 25%
+  const se = Math.sqrt(sd(counts[0]) ** 2 / 300 + sd(counts[1]) ** 2 / 300);
+  assert.ok(Math.abs(mean(counts[0]) - mean(counts[1])) < 4 * se, `${mean(counts[0])} vs ${mean(counts[1])}`);
+  assert.ok(Math.abs(sd(counts[0]) / sd(counts[1]) - 1) < 0.25);
+  // and the field is there: 9.6" cutouts hold ~0.026 arcmin^2 x ~190 galaxies to i = 27, plus satellites
+  const expected = (galaxies.density(16, 27) * 9.6 * 9.6) / 3600;
+  assert.ok(
+    mean(counts[0]) > 0.7 * expected,
+    `${mean(counts[0])} neighbours, ${expected} field galaxies expected`,
+  );
+});
+
+test('conditions: depth, seeing and sky drawn per cutout from the survey, recorded, and deterministic', () => {
+  const scene = sceneWith({ field: { enabled: false }, stars: { enabled: false } });
+  const seen = new Set<number>();
+  for (let i = 0; i < 40; i++) {
+    const m = sim.renderCutout(scene, lsst, { seed: 2, index: i, label: 0, size: 32 }).meta;
+    const e = Number(m.exposure_scale);
+    assert.ok(
+      [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].some((v) => Math.abs(v - e) < 1e-12),
+      `${e}`,
+    );
+    seen.add(e);
+    const fwhm = Number(m.seeing_i);
+    assert.ok(fwhm >= 0.71 * 0.75 * 0.8 && fwhm <= 0.71 * 1.6 * 1.25, `seeing_i ${fwhm}`);
+    // deeper data, fainter 5σ depth: depth_i grows by 1.25 log10(exposure_scale ratio) in the sky-limited regime
+    const again = sim.renderCutout(scene, lsst, { seed: 2, index: i, label: 0, size: 32 }).meta;
+    assert.deepEqual(again, m);
+  }
+  assert.ok(seen.size >= 6, `${seen.size} distinct depths in 40 cutouts`);
+  const band = { ...lsst.bands.i };
+  const d10 = sim.pointSourceDepth(band, 0.2, lsst.read_noise);
+  const d1 = sim.pointSourceDepth({ ...band, num_exposures: band.num_exposures / 10 }, 0.2, lsst.read_noise);
+  // 10-year i-band depth ~26.8-27 (Ivezic et al. 2019, Table 1: 26.8); 10x shallower is ~1.25 mag brighter
+  assert.ok(d10 > 26.7 && d10 < 27.2, `${d10}`);
+  assert.ok(Math.abs(d10 - d1 - 1.25) < 0.05, `${d10 - d1}`);
+});
