@@ -6,6 +6,17 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   valueName?: string;
 };
 
+/** Exit codes (README, "The command line"). */
+export const EXIT = {
+  OK: 0,
+  /** A bug: the message and a stack trace. */
+  INTERNAL: 1,
+  /** Bad usage, configuration, data or weights, a locked run, a diverging loss: one line saying what to fix. */
+  USER_ERROR: 2,
+  /** Stopped by SIGINT/SIGTERM after saving checkpoints/last: `--resume` continues. */
+  INTERRUPTED: 130,
+} as const;
+
 /** A CLI command: a typed option table, a one-line summary, and a `run` that calls the library. */
 export interface Command {
   name: string;
@@ -35,10 +46,7 @@ export function parseCommandArgs(cmd: Command, argv: readonly string[]): ParsedA
       tokens: true,
     });
   } catch (err) {
-    throw new LensfindError(
-      'E_USAGE',
-      `lensfind ${cmd.name}: ${(err as Error).message}\n\n${formatHelp(cmd)}`,
-    );
+    throw new LensfindError('E_USAGE', `${(err as Error).message}\n\n${formatHelp(cmd)}`);
   }
   refuseRepeats(cmd, parsed.tokens);
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };

@@ -14,7 +14,7 @@ export function watchStopSignals(enabled: boolean, logger: Logger, beforeExit?: 
     if (requested) {
       logger.warn(`${sig} again: exiting now`);
       beforeExit?.();
-      process.exit(130);
+      process.exit(130); // the CLI's code for an interrupted run (src/cli/command.ts EXIT)
     }
     requested = true;
     logger.warn(

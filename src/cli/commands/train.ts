@@ -1,4 +1,4 @@
-import { configOptions, type Command } from '../command.js';
+import { configOptions, EXIT, type Command } from '../command.js';
 import { intFlag, numberFlag } from '../flags.js';
 import { flagLayer } from '../../config/load.js';
 
@@ -52,7 +52,7 @@ export const trainCommand: Command = {
         handleSignals: true,
         console: !values.quiet,
       });
-      return result.interrupted ? 130 : 0;
+      return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
     }
     // One layer per flag, named as typed: errors and conflicts with --set name the flag (`--epochs 1`).
     const flags = [
@@ -77,6 +77,6 @@ export const trainCommand: Command = {
     });
     const result = await train(config, { overridden, handleSignals: true, console: !values.quiet });
     console.log(`run: ${result.runDir}`);
-    return result.interrupted ? 130 : 0;
+    return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
   },
 };
