@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LockInfo } from '../../src/train/run-lock.js';
 import { writeToyDeepLense } from '../train/toy-data.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -100,3 +101,14 @@ export const listDir = (dir: string): string[] => readdirSync(dir).sort();
 
 export const readJson = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+/** The text of a run lock held by this (live) test process, with `info` changed. */
+export const lockOf = (info: Partial<LockInfo> = {}): string =>
+  JSON.stringify({
+    pid: process.pid,
+    hostname: hostname(),
+    started: '2026-01-01T00:00:00.000Z',
+    boot_id: null,
+    proc_start: null,
+    ...info,
+  } satisfies LockInfo);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { LensfindError } from '../../src/errors.js';
 import { acquireRunLock, LOCK_FILE, type LockInfo } from '../../src/train/run-lock.js';
 import { RunSession } from '../../src/train/run-session.js';
-import { listDir, readJson } from './cli.js';
+import { listDir, lockOf, readJson } from './cli.js';
 
 const folder = () => mkdtempSync(path.join(tmpdir(), 'lensfind-lock-'));
 
@@ -17,16 +17,6 @@ function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
   return Number(r.stdout.trim());
 }
-
-const lockOf = (info: Partial<LockInfo>) =>
-  JSON.stringify({
-    pid: process.pid,
-    hostname: hostname(),
-    started: '2026-01-01T00:00:00.000Z',
-    boot_id: null,
-    proc_start: null,
-    ...info,
-  });
 
 function isLocked(e: unknown): boolean {
   return e instanceof LensfindError && e.code === 'E_RUN_LOCKED';

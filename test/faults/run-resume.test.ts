@@ -7,9 +7,19 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { flagLayer, overrideLayers, type ConfigLayer } from '../../src/config/load.js';
 import { loadTrainConfig } from '../../src/train/config.js';
-import { TIMING_FIELDS } from '../../src/train/metrics.js';
+import { metricsWithoutTiming } from '../helpers/run-files.js';
 import { train } from '../../src/train/trainer.js';
-import { errorLines, listDir, readJson, runCli, startCli, tinySetup, tinyTrainArgs, waitFor } from './cli.js';
+import {
+  errorLines,
+  listDir,
+  lockOf,
+  readJson,
+  runCli,
+  startCli,
+  tinySetup,
+  tinyTrainArgs,
+  waitFor,
+} from './cli.js';
 
 const EPOCHS = 30;
 const { data, runs } = tinySetup();
@@ -17,17 +27,6 @@ const args = (name: string) => tinyTrainArgs(data, runs, ['--name', name], EPOCH
 const lastState = (dir: string) => path.join(dir, 'checkpoints/last/state.json');
 const epochOf = (dir: string) =>
   existsSync(lastState(dir)) ? (readJson(lastState(dir)).epoch as number) : 0;
-
-function metricsWithoutTiming(dir: string): Record<string, unknown>[] {
-  return readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const m = JSON.parse(line) as Record<string, unknown>;
-      for (const k of TIMING_FIELDS) delete m[k];
-      return m;
-    });
-}
 
 const bytes = (dir: string, file: string) => readFileSync(path.join(dir, file));
 
@@ -110,16 +109,7 @@ test('a run locked by a live process is refused; resuming a finished run rewrite
 
   // This test process is alive: its lock stands, as a second `train --resume` running now would see it.
   const lock = path.join(dir, 'train.lock');
-  writeFileSync(
-    lock,
-    JSON.stringify({
-      pid: process.pid,
-      hostname: hostname(),
-      started: '2026-01-01T00:00:00.000Z',
-      boot_id: null,
-      proc_start: null,
-    }),
-  );
+  writeFileSync(lock, lockOf());
   const refused = await runCli(['train', '--resume', dir]);
   assert.equal(refused.code, 2, refused.stderr);
   assert.deepEqual(errorLines(refused.stderr), [
