@@ -46,14 +46,11 @@ ${body}
   });
 }
 
-test('a loader never closed does not keep the process alive, before or after its first batch', async () => {
-  // Before: an error between making the loader and training (bad --init-weights) left the process hanging.
-  let r = await runWithLoader(`console.log('made', typeof epoch.next);`);
+test('a loader never closed does not keep the process alive', async () => {
+  // An error between making the loader and training (bad --init-weights) left the process hanging.
+  const r = await runWithLoader(`console.log('made', typeof epoch.next);`);
   assert.equal(r.code, 0, r.output);
   assert.match(r.output, /^made function$/m);
-  r = await runWithLoader(`for await (const b of epoch) { console.log('batch', b.y.length); break; }`);
-  assert.equal(r.code, 0, r.output);
-  assert.match(r.output, /^batch 4$/m);
 });
 
 test('closing after a long synchronous step, with results queued meanwhile, returns (no exit 13)', async () => {
