@@ -6,6 +6,17 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   valueName?: string;
 };
 
+/** Exit codes (README, "The command line"). */
+export const EXIT = {
+  OK: 0,
+  /** A bug: the message and a stack trace. */
+  INTERNAL: 1,
+  /** Bad usage, configuration, data or weights, a locked run, a diverging loss: one line saying what to fix. */
+  USER_ERROR: 2,
+  /** Stopped by SIGINT/SIGTERM after saving checkpoints/last: `--resume` continues. */
+  INTERRUPTED: 130,
+} as const;
+
 /** A CLI command: a typed option table, a one-line summary, and a `run` that calls the library. */
 export interface Command {
   name: string;
@@ -23,21 +34,36 @@ export interface ParsedArgs {
 
 /** Parses `argv` against a command's option table without starting a process (tests call this directly). */
 export function parseCommandArgs(cmd: Command, argv: readonly string[]): ParsedArgs {
+  let parsed;
   try {
-    const { values, positionals } = parseArgs({
+    parsed = parseArgs({
       args: [...argv],
       options: Object.fromEntries(
         Object.entries(cmd.options).map(([k, { description: _d, valueName: _v, ...spec }]) => [k, spec]),
       ),
       allowPositionals: cmd.allowPositionals ?? false,
       strict: true,
+      tokens: true,
     });
-    return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
-    throw new LensfindError(
-      'E_USAGE',
-      `lensfind ${cmd.name}: ${(err as Error).message}\n\n${formatHelp(cmd)}`,
-    );
+    throw new LensfindError('E_USAGE', `${(err as Error).message}\n\n${formatHelp(cmd)}`);
+  }
+  refuseRepeats(cmd, parsed.tokens);
+  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+/** A single-valued flag given twice with different values (`--epochs 1 --epochs 30`): refused, not last-wins. */
+function refuseRepeats(cmd: Command, tokens: ReturnType<typeof parseArgs>['tokens']): void {
+  const seen = new Map<string, string | undefined>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option' || cmd.options[t.name]?.multiple) continue;
+    if (seen.has(t.name) && seen.get(t.name) !== t.value) {
+      throw new LensfindError(
+        'E_USAGE',
+        `--${t.name} given twice with different values (${String(seen.get(t.name))} and ${String(t.value)}): give it once`,
+      );
+    }
+    seen.set(t.name, t.value);
   }
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { formatHelp, parseCommandArgs, type Command } from './command.js';
+import { EXIT, formatHelp, parseCommandArgs, type Command } from './command.js';
 import { LensfindError } from '../errors.js';
 
 /** Commands load lazily, so `lensfind simulate` never loads libtorch. */
@@ -36,12 +36,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(await mainHelp());
-    return name ? 0 : 1;
+    return name ? EXIT.OK : EXIT.USER_ERROR; // no command at all is a usage error
   }
   const load = commands[name];
   if (!load) {
     console.error(`lensfind: unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}`);
-    return 2;
+    return EXIT.USER_ERROR;
   }
   const cmd = await load();
   try {
@@ -54,9 +54,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof LensfindError) {
       console.error(`lensfind ${name}: ${err.message}`);
-      return 2;
+      return EXIT.USER_ERROR;
     }
-    throw err;
+    // Not something the user can fix: one line first, then where it happened for the bug report.
+    console.error(`lensfind ${name}: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof Error && err.stack) console.error(err.stack);
+    return EXIT.INTERNAL;
   }
 }
 

@@ -11,6 +11,8 @@ export type PlainObject = Record<string, unknown>;
 export interface ConfigLayer {
   source: string;
   value: PlainObject;
+  /** Given on the command line (`--set`, a flag): two such layers may not set one key to different values. */
+  commandLine?: boolean;
 }
 
 export function isPlainObject(v: unknown): v is PlainObject {
@@ -71,6 +73,37 @@ export function parseOverride(assignment: string): PlainObject {
   return setPath({}, keyPath, value);
 }
 
+/** `--set` assignments as command-line layers, each named as typed (`--set optim.lr=3e-4`). */
+export function overrideLayers(overrides: readonly string[] = []): ConfigLayer[] {
+  return overrides.map((o) => ({ source: `--set ${o}`, value: parseOverride(o), commandLine: true }));
+}
+
+/**
+ * One flag's value as a command-line layer named as typed (`--epochs 1`), so errors and conflicts name the flag;
+ * null when the flag is absent.
+ */
+export function flagLayer(flag: string, keyPath: string, value: unknown): ConfigLayer | null {
+  if (value === undefined) return null;
+  return {
+    source: `--${flag} ${String(value)}`,
+    value: setPath({}, keyPath.split('.'), value),
+    commandLine: true,
+  };
+}
+
+/** Flags as layers: a list of flag layers as they are, or one object of values as 'command-line flags'. */
+export function flagLayers(flags: PlainObject | readonly (ConfigLayer | null)[] | undefined): ConfigLayer[] {
+  if (Array.isArray(flags)) return flags.filter((l): l is ConfigLayer => l !== null);
+  if (!flags || Object.keys(flags).length === 0) return [];
+  return [{ source: 'command-line flags', value: flags as PlainObject, commandLine: true }];
+}
+
+/** The leaves of a configuration object as dotted paths (arrays are leaves): `[['optim.lr', 3e-4], ...]`. */
+export function flattenConfig(obj: unknown, prefix = ''): [string, unknown][] {
+  if (!isPlainObject(obj)) return [[prefix, obj]];
+  return Object.entries(obj).flatMap(([k, v]) => flattenConfig(v, prefix ? `${prefix}.${k}` : k));
+}
+
 export function setPath(obj: PlainObject, keyPath: readonly string[], value: unknown): PlainObject {
   let cur = obj;
   keyPath.forEach((key, i) => {
@@ -98,6 +131,7 @@ function hasPath(obj: unknown, keyPath: readonly PropertyKey[]): boolean {
  * dotted path, what was expected, and the layer that set it.
  */
 export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly ConfigLayer[]): z.output<S> {
+  refuseConflicts(schema, layers);
   const merged = layers.reduce<PlainObject>((acc, layer) => deepMerge(acc, layer.value), {});
   const result = schema.safeParse(merged);
   if (result.success) return result.data;
@@ -126,6 +160,50 @@ export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly C
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, firstField);
 }
 
+/** What the schema says about `field` when `layers` are merged, or null when the value there is valid. */
+function fieldProblem(schema: z.ZodType, layers: readonly ConfigLayer[], field: string): string | null {
+  const merged = layers.reduce<PlainObject>((acc, layer) => deepMerge(acc, layer.value), {});
+  const result = schema.safeParse(merged);
+  if (result.success) return null;
+  const issue = result.error.issues.find((i) => {
+    const p = i.path.map(String).join('.');
+    return (
+      p === field || p.startsWith(`${field}.`) || (i.code === 'unrecognized_keys' && field.startsWith(p))
+    );
+  });
+  return issue ? issue.message : null;
+}
+
+/**
+ * One key given on the command line twice with different values (`--set epochs=two` and `--epochs 1`) is refused:
+ * letting the later one win would drop the other silently, typo included. Each value is validated on its own so
+ * the message says which of them is wrong too.
+ */
+function refuseConflicts(schema: z.ZodType, layers: readonly ConfigLayer[]): void {
+  const given = new Map<string, { layer: ConfigLayer; value: unknown }[]>();
+  for (const layer of layers.filter((l) => l.commandLine)) {
+    for (const [key, value] of flattenConfig(layer.value)) {
+      given.set(key, [...(given.get(key) ?? []), { layer, value }]);
+    }
+  }
+  const base = layers.filter((l) => !l.commandLine);
+  for (const [key, entries] of given) {
+    if (new Set(entries.map((e) => JSON.stringify(e.value))).size < 2) continue;
+    const each = entries.map(({ layer, value }) => {
+      const problem = fieldProblem(schema, [...base, layer], key);
+      // `--set k=v` and `--flag v` show their value; an object of flags does not.
+      const named = layer.source.startsWith('--')
+        ? layer.source
+        : `${layer.source} (${JSON.stringify(value)})`;
+      return `${named}${problem ? ` (invalid: ${problem})` : ''}`;
+    });
+    throw new ConfigError(
+      `${key}: given ${entries.length} times on the command line with different values: ${each.join(', ')}; give it once`,
+      key,
+    );
+  }
+}
+
 /** Loads `file` (if any) over `defaults`, then `--set` overrides, and validates. */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
@@ -134,7 +212,7 @@ export function loadConfig<S extends z.ZodType>(
     presetName?: string;
     file?: string;
     overrides?: readonly string[];
-    flags?: PlainObject;
+    flags?: PlainObject | readonly (ConfigLayer | null)[];
   },
 ): z.output<S> {
   const layers: ConfigLayer[] = [];
@@ -144,8 +222,7 @@ export function loadConfig<S extends z.ZodType>(
       source: path.relative(process.cwd(), opts.file) || opts.file,
       value: readYamlFile(opts.file),
     });
-  for (const o of opts.overrides ?? []) layers.push({ source: `--set ${o}`, value: parseOverride(o) });
-  if (opts.flags) layers.push({ source: 'command-line flags', value: opts.flags });
+  layers.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
   return resolveConfig(schema, layers);
 }
 

@@ -76,6 +76,7 @@ export class BatchLoader {
   private nextId = 0;
   private readonly reported = new Set<string>();
   private failure: Error | null = null;
+  private closed = false;
 
   constructor(
     private readonly dataset: Dataset,
@@ -90,7 +91,6 @@ export class BatchLoader {
     };
     for (let w = 0; w < opts.workers; w++) {
       const worker = startWorker(this.ctx);
-      worker.unref();
       worker.on(
         'message',
         (
@@ -99,13 +99,19 @@ export class BatchLoader {
           const id = m.ok ? m.result.id : m.id;
           const p = this.pending.get(id);
           this.pending.delete(id);
-          if (--this.busy[w] === 0) worker.unref();
+          // Not while closing: terminate() refs the worker until it has exited, and a result that arrives after
+          // (the main thread was busy) must not unref it, or the event loop ends before terminate() settles and
+          // the awaiting caller never resumes (Node's exit code 13).
+          if (--this.busy[w] === 0 && !this.closed) worker.unref();
           if (!p) return;
           if (m.ok) p.resolve(m.result);
           else p.reject(Object.assign(new Error(m.message), { stack: m.stack }));
         },
       );
       worker.on('error', (err) => this.fail(err));
+      // Idle workers must not keep the process alive. unref() only after the listeners: on Node 20 adding a
+      // 'message' listener refs the worker's port again, so a loader never closed would hang the exit.
+      worker.unref();
       this.workers.push(worker);
       this.busy.push(0);
     }
@@ -185,7 +191,10 @@ export class BatchLoader {
     }
   }
 
+  /** Stops the workers (safe to call twice). */
   async close(): Promise<void> {
+    this.closed = true;
+    this.fail(new Error('BatchLoader: used after close()'));
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }

@@ -99,15 +99,29 @@ export function tfrecord(data: Uint8Array): Uint8Array {
 /** Appends scalars and images to `<dir>/events.out.tfevents.<time>.<host>.<pid>`, readable by TensorBoard. */
 export class SummaryWriter {
   readonly file: string;
+  private readonly created: number;
+  private opened = false;
 
-  constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    const now = Date.now() / 1000;
-    this.file = path.join(dir, `events.out.tfevents.${Math.floor(now)}.${hostname()}.${process.pid}`);
-    this.write(event(0, now, (w) => w.bytes(3, 'brain.Event:2')));
+  /** Names the event file in `dir`; the file is written with the first event, so a writer that logs nothing leaves none. */
+  constructor(private readonly dir: string) {
+    this.created = Date.now() / 1000;
+    this.file = path.join(
+      dir,
+      `events.out.tfevents.${Math.floor(this.created)}.${hostname()}.${process.pid}`,
+    );
+  }
+
+  /** Whether the event file exists (something was logged). */
+  get written(): boolean {
+    return this.opened;
   }
 
   private write(data: Uint8Array): void {
+    if (!this.opened) {
+      mkdirSync(this.dir, { recursive: true });
+      appendFileSync(this.file, tfrecord(event(0, this.created, (w) => w.bytes(3, 'brain.Event:2'))));
+      this.opened = true;
+    }
     appendFileSync(this.file, tfrecord(data));
   }
 

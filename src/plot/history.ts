@@ -25,16 +25,29 @@ export function parseMetricsJsonl(text: string, source = 'metrics.jsonl'): Histo
     });
 }
 
+/** The panels of a history plot, each quantity on its own y axis (AUC and accuracy are flattened beside ~350 img/s). */
+const PANELS = [
+  { id: 'loss', title: 'Loss', holds: (k: string) => k.includes('loss') },
+  { id: 'metrics', title: 'Metric', holds: (k: string) => !/(^lr$|per_s$|loss)/.test(k) },
+  { id: 'throughput', title: 'Images per second', holds: (k: string) => k.endsWith('per_s') },
+  { id: 'lr', title: 'Learning rate', holds: (k: string) => k === 'lr' },
+] as const;
+
+/** The panel a metrics.jsonl key is drawn in: loss, metrics (AUC, accuracy, ...), throughput or lr. */
+export function historyPanel(key: string): (typeof PANELS)[number]['id'] {
+  return PANELS.find((p) => p.holds(key))!.id;
+}
+
 /**
- * Training history: losses (keys containing "loss") in the left panel, other metrics (val_auc, lr, ...)
- * in the right one, against `epoch` (or the line number when lines have no epoch). `metrics` picks keys;
- * by default every numeric key but epoch, step, time and lr.
+ * Training history against `epoch` (or the line number when lines have no epoch), one panel per quantity: losses,
+ * metrics in [0, 1] (train and val AUC, accuracy, ...), images per second, learning rate. `metrics` picks keys;
+ * by default every numeric key but epoch, step and times.
  */
 export async function historyPlot(
   lines: HistoryLine[],
   opts: ChartOptions & { metrics?: string[] } = {},
 ): Promise<Chart> {
-  const skip = new Set(['epoch', 'step', 'time', 'elapsed', 'seconds', 'lr']); // lr would flatten the metric axis
+  const skip = new Set(['epoch', 'step', 'time', 'elapsed', 'seconds']);
   const keys =
     opts.metrics ??
     [...new Set(lines.flatMap((l) => Object.keys(l)))].filter(
@@ -47,31 +60,29 @@ export async function historyPlot(
         epoch: typeof l.epoch === 'number' ? l.epoch : i + 1,
         metric: k,
         value: l[k] as number,
-        panel: k.includes('loss') ? 'loss' : 'metrics',
+        panel: historyPanel(k),
       })),
   );
-  const panel = (name: string, yTitle: string) => ({
+  const panels = PANELS.filter((p) => values.some((v) => v.panel === p.id)).map((p) => ({
     width: opts.width ?? 300,
     height: opts.height ?? 240,
-    transform: [{ filter: `datum.panel === '${name}'` }],
+    transform: [{ filter: `datum.panel === '${p.id}'` }],
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'Epoch' },
-      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
+      y: { field: 'value', type: 'quantitative', title: p.title, scale: { zero: false } },
       color: { field: 'metric', type: 'nominal', title: null },
     },
-  });
-  const panels = [];
-  if (values.some((v) => v.panel === 'loss')) panels.push(panel('loss', 'Loss'));
-  if (values.some((v) => v.panel === 'metrics')) panels.push(panel('metrics', 'Metric'));
+  }));
   if (panels.length === 0) {
     throw new LensfindError('E_PLOT_INPUT', `historyPlot: no numeric metrics among [${keys.join(', ')}]`);
   }
   const spec = {
     ...titled(opts.title ?? 'Training history'),
     data: { values },
-    hconcat: panels,
-    resolve: { scale: { color: 'independent' } },
+    concat: panels,
+    columns: 2,
+    resolve: { scale: { color: 'independent', y: 'independent' } },
   } as TopLevelSpec;
   return renderVegaLite(spec);
 }

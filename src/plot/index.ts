@@ -10,7 +10,7 @@ export type { ReliabilityPoint } from './reliability.js';
 export { scoreHistogram } from './histogram.js';
 export { metricVsBin } from './metric-vs-bin.js';
 export type { BinValue } from './metric-vs-bin.js';
-export { historyPlot, parseMetricsJsonl } from './history.js';
+export { historyPlot, historyPanel, parseMetricsJsonl } from './history.js';
 export type { HistoryLine } from './history.js';
 export { colourComposite } from './composite.js';
 export type { RgbImage, CompositeOptions } from './composite.js';

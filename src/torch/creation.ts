@@ -2,6 +2,7 @@
 import { LensfindError } from '../errors.js';
 import { type DType, type Device, dtypeOfTypedArray, typedArrayFromNumbers } from './dtype.js';
 import { native } from './native.js';
+import { checkCount, checkShape } from './shape.js';
 import { type NativeHandle, Tensor } from './tensor.js';
 
 export interface CreationOptions {
@@ -76,7 +77,7 @@ export function tensor(data: NestedArray | ArrayBufferView, opts: TensorOptions 
   }
   const { shape, values } = flattenNested(data as NestedArray);
   const dtype: DType = opts.dtype ?? (typeof values[0] === 'boolean' ? 'bool' : 'float32');
-  const finalShape = opts.shape ? [...opts.shape] : shape;
+  const finalShape = opts.shape ? checkShape('tensor()', opts.shape) : shape;
   if (product(finalShape) !== values.length) {
     throw new LensfindError('E_SHAPE', `tensor(): ${values.length} values do not fill shape [${finalShape}]`);
   }
@@ -97,7 +98,7 @@ export function fromTypedArray(
       `fromTypedArray(): unsupported ${data.constructor.name} (use Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array)`,
     );
   }
-  let h: NativeHandle = native().fromBuffer(data, [...shape], own);
+  let h: NativeHandle = native().fromBuffer(data, checkShape('fromTypedArray()', shape), own);
   const want = dtype ?? opts.dtype;
   if (want !== undefined && want !== own) {
     const converted = native().toDtype(h, want);
@@ -107,30 +108,29 @@ export function fromTypedArray(
   return finish(h, opts);
 }
 
-function shapeArg(shape: number | readonly number[]): number[] {
-  return typeof shape === 'number' ? [shape] : [...shape];
-}
-
 function grad(t: Tensor, opts: CreationOptions): Tensor {
   return opts.requiresGrad ? t.requiresGrad_(true) : t;
 }
 
 export function zeros(shape: number | readonly number[], opts: CreationOptions = {}): Tensor {
-  return grad(Tensor.fromHandle(native().zeros(shapeArg(shape), opts.dtype, opts.device)), opts);
+  return grad(Tensor.fromHandle(native().zeros(checkShape('zeros()', shape), opts.dtype, opts.device)), opts);
 }
 export function ones(shape: number | readonly number[], opts: CreationOptions = {}): Tensor {
-  return grad(Tensor.fromHandle(native().ones(shapeArg(shape), opts.dtype, opts.device)), opts);
+  return grad(Tensor.fromHandle(native().ones(checkShape('ones()', shape), opts.dtype, opts.device)), opts);
 }
 /** Uninitialised memory (fast; fill it before reading). */
 export function empty(shape: number | readonly number[], opts: CreationOptions = {}): Tensor {
-  return grad(Tensor.fromHandle(native().empty(shapeArg(shape), opts.dtype, opts.device)), opts);
+  return grad(Tensor.fromHandle(native().empty(checkShape('empty()', shape), opts.dtype, opts.device)), opts);
 }
 export function full(
   shape: number | readonly number[],
   value: number | boolean,
   opts: CreationOptions = {},
 ): Tensor {
-  return grad(Tensor.fromHandle(native().full(shapeArg(shape), value, opts.dtype, opts.device)), opts);
+  return grad(
+    Tensor.fromHandle(native().full(checkShape('full()', shape), value, opts.dtype, opts.device)),
+    opts,
+  );
 }
 /**
  * Values start, start+step, ... below end (arange(n) = 0..n-1). As in PyTorch the dtype is int64 when all
@@ -142,11 +142,16 @@ export function arange(start: number, end?: number, step = 1, opts: CreationOpti
   return grad(Tensor.fromHandle(native().arange(a, b, step, dtype, opts.device)), opts);
 }
 export function linspace(start: number, end: number, steps: number, opts: CreationOptions = {}): Tensor {
-  return grad(Tensor.fromHandle(native().linspace(start, end, steps, opts.dtype, opts.device)), opts);
+  const n = checkCount('linspace()', 'steps', steps);
+  return grad(Tensor.fromHandle(native().linspace(start, end, n, opts.dtype, opts.device)), opts);
 }
 /** Identity matrix n x n (or n x opts.cols). */
 export function eye(n: number, opts: CreationOptions & { cols?: number } = {}): Tensor {
-  return grad(Tensor.fromHandle(native().eye(n, opts.cols, opts.dtype, opts.device)), opts);
+  const cols = opts.cols === undefined ? undefined : checkCount('eye()', 'cols', opts.cols);
+  return grad(
+    Tensor.fromHandle(native().eye(checkCount('eye()', 'n', n), cols, opts.dtype, opts.device)),
+    opts,
+  );
 }
 export function zerosLike(t: Tensor, opts: CreationOptions = {}): Tensor {
   return grad(Tensor.fromHandle(native().zerosLike(t.handle, opts.dtype)), opts);

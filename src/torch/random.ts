@@ -4,6 +4,7 @@
  */
 import { type DType, type Device } from './dtype.js';
 import { native } from './native.js';
+import { checkCount, checkShape } from './shape.js';
 import { type NativeHandle, Tensor } from './tensor.js';
 
 export class Generator {
@@ -63,10 +64,6 @@ export interface RandomOptions {
   requiresGrad?: boolean;
 }
 
-function shapeArg(shape: number | readonly number[]): number[] {
-  return typeof shape === 'number' ? [shape] : [...shape];
-}
-
 function finish(h: NativeHandle, opts: RandomOptions): Tensor {
   const t = Tensor.fromHandle(h);
   return opts.requiresGrad ? t.requiresGrad_(true) : t;
@@ -74,12 +71,18 @@ function finish(h: NativeHandle, opts: RandomOptions): Tensor {
 
 /** Standard normal draws. */
 export function randn(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
-  return finish(native().randn(shapeArg(shape), opts.generator?.handle, opts.dtype, opts.device), opts);
+  return finish(
+    native().randn(checkShape('randn()', shape), opts.generator?.handle, opts.dtype, opts.device),
+    opts,
+  );
 }
 
 /** Uniform draws in [0, 1). */
 export function rand(shape: number | readonly number[], opts: RandomOptions = {}): Tensor {
-  return finish(native().rand(shapeArg(shape), opts.generator?.handle, opts.dtype, opts.device), opts);
+  return finish(
+    native().rand(checkShape('rand()', shape), opts.generator?.handle, opts.dtype, opts.device),
+    opts,
+  );
 }
 
 /** Integers uniform in [low, high) (int64 unless opts.dtype). */
@@ -90,14 +93,24 @@ export function randint(
   opts: RandomOptions = {},
 ): Tensor {
   return finish(
-    native().randint(low, high, shapeArg(shape), opts.generator?.handle, opts.dtype, opts.device),
+    native().randint(
+      low,
+      high,
+      checkShape('randint()', shape),
+      opts.generator?.handle,
+      opts.dtype,
+      opts.device,
+    ),
     opts,
   );
 }
 
 /** A random permutation of 0..n-1 (int64 unless opts.dtype). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  return finish(native().randperm(n, opts.generator?.handle, opts.dtype, opts.device), opts);
+  return finish(
+    native().randperm(checkCount('randperm()', 'n', n), opts.generator?.handle, opts.dtype, opts.device),
+    opts,
+  );
 }
 
 /** 0/1 draws, 1 with the probability in each element of probs (same dtype as probs). */

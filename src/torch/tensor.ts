@@ -5,6 +5,7 @@
 import { LensfindError } from '../errors.js';
 import { type DType, type Device, type TensorData, isDType, typedArrayFor } from './dtype.js';
 import { native } from './native.js';
+import { checkShape } from './shape.js';
 import { track } from './scope.js';
 import type { Generator } from './random.js';
 
@@ -235,10 +236,14 @@ export class Tensor {
 
   // ---- shape ops --------------------------------------------------------------------------------
   reshape(...shape: (number | readonly number[])[]): Tensor {
-    return Tensor.fromHandle(native().reshape(this.handle, dimsArg(shape)));
+    return Tensor.fromHandle(
+      native().reshape(this.handle, checkShape('reshape()', dimsArg(shape), { infer: 'one' })),
+    );
   }
   view(...shape: (number | readonly number[])[]): Tensor {
-    return Tensor.fromHandle(native().view(this.handle, dimsArg(shape)));
+    return Tensor.fromHandle(
+      native().view(this.handle, checkShape('view()', dimsArg(shape), { infer: 'one' })),
+    );
   }
   permute(...dims: (number | readonly number[])[]): Tensor {
     return Tensor.fromHandle(native().permute(this.handle, dimsArg(dims)));
@@ -259,13 +264,15 @@ export class Tensor {
     return Tensor.fromHandle(native().flatten(this.handle, startDim, endDim));
   }
   expand(...shape: (number | readonly number[])[]): Tensor {
-    return Tensor.fromHandle(native().expand(this.handle, dimsArg(shape)));
+    return Tensor.fromHandle(
+      native().expand(this.handle, checkShape('expand()', dimsArg(shape), { infer: 'any' })),
+    );
   }
   expandAs(other: Tensor): Tensor {
     return this.expand(other.shape);
   }
   repeat(...repeats: (number | readonly number[])[]): Tensor {
-    return Tensor.fromHandle(native().repeat(this.handle, dimsArg(repeats)));
+    return Tensor.fromHandle(native().repeat(this.handle, checkShape('repeat()', dimsArg(repeats))));
   }
   narrow(dim: number, start: number, length: number): Tensor {
     return Tensor.fromHandle(native().narrow(this.handle, dim, start, length));

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import {
   deepMerge,
-  parseOverride,
+  flagLayers,
+  overrideLayers,
   readYamlFile,
   resolveConfig,
   type ConfigLayer,
@@ -33,22 +34,22 @@ export function presetPath(name: string): string {
 
 /**
  * Resolves a training configuration: preset < YAML file < `--set key=value` < command-line flags, validated by
- * one schema. Returns also what the user overrode (file, --set, flags), from which the run is named.
+ * one schema (one key given twice on the command line with different values is refused). Returns also what the
+ * user overrode (file, --set, flags), from which the run is named.
  */
 export function loadTrainConfig(opts: {
   preset?: string;
   file?: string;
   overrides?: readonly string[];
-  flags?: PlainObject;
+  /** Flag values: one layer per flag (`flagLayer`), or an object of values. */
+  flags?: PlainObject | readonly (ConfigLayer | null)[];
 }): { config: TrainConfig; overridden: PlainObject } {
   const layers: ConfigLayer[] = [];
   if (opts.preset)
     layers.push({ source: `preset ${opts.preset}`, value: readYamlFile(presetPath(opts.preset)) });
   const user: ConfigLayer[] = [];
   if (opts.file) user.push({ source: opts.file, value: readYamlFile(opts.file) });
-  for (const o of opts.overrides ?? []) user.push({ source: `--set ${o}`, value: parseOverride(o) });
-  if (opts.flags && Object.keys(opts.flags).length)
-    user.push({ source: 'command-line flags', value: opts.flags });
+  user.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
   const config = resolveConfig(trainConfigSchema, [...layers, ...user]);
   checkModelConfig(config);
   const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});

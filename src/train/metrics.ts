@@ -7,6 +7,8 @@ export interface EpochMetrics {
   lr: number;
   train_loss: number;
   train_accuracy: number;
+  /** ROC AUC of the epoch's training batches, from the scores they got while training (augmented, dropout on). */
+  train_auc: number;
   val_loss: number;
   val_accuracy: number;
   val_auc: number;
@@ -28,6 +30,13 @@ export function improved(value: number, best: number | undefined, mode: 'max' | 
   if (!Number.isFinite(value)) return false;
   if (best === undefined) return true;
   return mode === 'max' ? value > best : value < best;
+}
+
+/** ROC AUC of scores against labels, NaN when one class is missing (AUC undefined). */
+export function aucOrNaN(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+  let pos = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0.5) pos++;
+  return pos > 0 && pos < labels.length ? rocAuc(Float64Array.from(labels), Float64Array.from(scores)) : NaN;
 }
 
 /** Binary cross-entropy of one logit, numerically stable, with an optional positive weight. */
@@ -61,7 +70,7 @@ export function validationMetrics(
   return {
     val_loss: n ? loss / n : NaN,
     val_accuracy: n ? correct / n : NaN,
-    val_auc: both ? rocAuc(ys, scores) : NaN,
+    val_auc: aucOrNaN(ys, scores),
     val_ap: both ? averagePrecision(ys, scores) : NaN,
     'val_tpr_fpr1e-2': both ? tprAtFpr(ys, scores, 1e-2) : NaN,
   };

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { LensfindError } from '../errors.js';
-import { loadConfig } from '../config/load.js';
+import { flattenConfig, loadConfig } from '../config/load.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 
 /** Short names for common options in run names: `resnet18_lr0.001_bs64`. */
@@ -12,32 +12,57 @@ const ALIASES: Record<string, string> = {
   epochs: 'ep',
   seed: 'seed',
   'model.dropout': 'drop',
+  'model.init_weights': 'init',
   'loss.name': 'loss',
   'optim.name': 'opt',
 };
 
-function flatten(obj: unknown, prefix = ''): [string, unknown][] {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return [[prefix, obj]];
-  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) =>
-    flatten(v, prefix ? `${prefix}.${k}` : k),
-  );
+/**
+ * Keys left out of names: where the run is and what it is called, and settings that change how fast it goes
+ * but not what it learns (same seed, same weights for any thread or worker count).
+ */
+const NOT_IN_NAME = new Set([
+  'model.name',
+  'data.path',
+  'data.format',
+  'run.name',
+  'run.dir',
+  'run.tensorboard',
+  'threads',
+  'device',
+  'data.workers',
+  'data.prefetch',
+  'eval_batch_size',
+]);
+
+/** Last path segments too generic to name an option alone: `schedule.name` reads `schedule`. */
+const GENERIC = new Set(['name', 'kind']);
+
+function label(key: string): string {
+  if (ALIASES[key]) return ALIASES[key];
+  const parts = key.split('.');
+  const last = parts.at(-1)!;
+  return GENERIC.has(last) && parts.length > 1 ? parts.at(-2)! : last;
 }
 
-function slug(v: unknown): string {
-  return String(Array.isArray(v) ? v.join('-') : v).replace(/[^A-Za-z0-9.+-]+/g, '-');
+function slug(key: string, v: unknown): string {
+  // A weights file is named by its file name, not its folders or extension.
+  const value = key === 'model.init_weights' ? path.parse(String(v)).name : v;
+  return String(Array.isArray(value) ? value.join('-') : value).replace(/[^A-Za-z0-9.+-]+/g, '-');
 }
 
 /**
  * A run's name: the model name followed by every option the user overrode (file or flags, not the preset),
- * e.g. `resnet18_lr0.0003_bs64`. Keys without an alias use their last path segment.
+ * e.g. `resnet18_lr0.0003_bs64`, `lensnet_schedule-step_opt-sgd`. Numbers follow their label directly; words get a
+ * hyphen so they stay readable (`schedule-step`, not `namestep`).
  */
 export function runName(model: string, overridden: Record<string, unknown>): string {
-  const parts = flatten(overridden)
-    .filter(
-      ([key]) =>
-        key !== 'model.name' && key !== 'data.path' && key !== 'run.name' && key !== 'run.dir' && key !== '',
-    )
-    .map(([key, v]) => `${ALIASES[key] ?? key.split('.').pop()}${slug(v)}`);
+  const parts = flattenConfig(overridden)
+    .filter(([key]) => key !== '' && !NOT_IN_NAME.has(key))
+    .map(([key, v]) => {
+      const value = slug(key, v);
+      return `${label(key)}${/^[A-Za-z]/.test(value) ? '-' : ''}${value}`;
+    });
   return [model, ...parts].join('_').slice(0, 120);
 }
 

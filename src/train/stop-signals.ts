@@ -7,12 +7,14 @@ export interface StopSignals {
   close(): void;
 }
 
-export function watchStopSignals(enabled: boolean, logger: Logger): StopSignals {
+/** `beforeExit` runs before a second signal exits at once (to release the run folder's lock). */
+export function watchStopSignals(enabled: boolean, logger: Logger, beforeExit?: () => void): StopSignals {
   let requested = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (requested) {
       logger.warn(`${sig} again: exiting now`);
-      process.exit(130);
+      beforeExit?.();
+      process.exit(130); // the CLI's code for an interrupted run (src/cli/command.ts EXIT)
     }
     requested = true;
     logger.warn(

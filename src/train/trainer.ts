@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { LensfindError, ConfigError } from '../errors.js';
-import { createLogger, type Logger } from '../log/logger.js';
+import { createDeferredLogger, type FileLogger, type Logger } from '../log/logger.js';
 import { Progress } from '../log/progress.js';
 import { SummaryWriter } from '../log/tensorboard.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -27,12 +27,14 @@ import {
   loadCheckpointOptimizer,
 } from './checkpoint.js';
 import { scoreIndices } from './score.js';
-import { createRunFolder, readRunConfig, runName } from './run-folder.js';
+import { readRunConfig, runName } from './run-folder.js';
+import { RunSession, type RunStatus } from './run-session.js';
 import { checkModelConfig, modelOptions } from './model-options.js';
 import { validationMetrics, metricValue, improved, fmt, type EpochMetrics } from './metrics.js';
+import { EpochScores, type SavedScores } from './epoch-scores.js';
 import { logBatchImage } from './batch-image.js';
-import { prepareTrainingData } from './training-data.js';
-import { watchStopSignals } from './stop-signals.js';
+import { prepareTrainingData, type TrainingData } from './training-data.js';
+import { watchStopSignals, type StopSignals } from './stop-signals.js';
 
 export type { EpochMetrics } from './metrics.js';
 
@@ -46,6 +48,8 @@ export interface PartialEpoch {
   correct: number;
   seen: number;
   seconds: number;
+  /** The epoch's training scores so far (for its training AUC); absent in checkpoints of older versions. */
+  scores?: SavedScores;
 }
 
 /** What `checkpoints/*\/state.json` holds besides the optimizer. */
@@ -107,13 +111,19 @@ export interface TrainResult {
   phases: PhaseTimes;
 }
 
-/** Reads the run folder's saved config and last checkpoint state (if any) for `--resume`. */
-function openRunForResume(runDir: string): { config: TrainConfig; state: TrainState | null } {
-  const config = readRunConfig(runDir);
+/** The last checkpoint's state of a locked run folder, or null when it has none yet. */
+function readResumeState(runDir: string): TrainState | null {
   const last = path.join(runDir, 'checkpoints/last');
   const hasLast =
     existsSync(path.join(last, 'state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'));
-  return { config, state: hasLast ? readCheckpointState<TrainState>(last) : null };
+  return hasLast ? readCheckpointState<TrainState>(last) : null;
+}
+
+/** Whether a run's checkpoint is its end: all epochs done, or early stopping reached. */
+function isFinished(state: TrainState, config: TrainConfig): boolean {
+  if (state.partial) return false;
+  const patience = config.early_stopping_patience;
+  return state.epoch >= config.epochs || (patience !== null && state.badEpochs >= patience);
 }
 
 /**
@@ -122,53 +132,155 @@ function openRunForResume(runDir: string): { config: TrainConfig; state: TrainSt
  * checkpoints/last, summary.json. Resuming from checkpoints/last continues exactly (weights, optimizer, schedule,
  * dropout generator, position in the epoch; data order and augmentation depend only on seed, epoch and position),
  * so an interrupted and resumed run ends where an uninterrupted one does.
+ *
+ * Every way out stops the data workers and unlocks the folder. A new run's folder is created only once its data
+ * and model are good; a failure after that records `status: "failed"` and the error in summary.json, or removes
+ * the folder when nothing was trained in it (the name stays free). A run folder is locked (`train.lock`) while a
+ * process trains in it: a second call on it is refused (E_RUN_LOCKED).
  */
 export async function train(input: TrainConfig | null, opts: TrainOptions = {}): Promise<TrainResult> {
-  let config: TrainConfig;
-  let runDir: string;
-  let state: TrainState | null = null;
-  if (opts.resume) {
-    runDir = opts.resume;
-    ({ config, state } = openRunForResume(runDir));
-  } else {
-    if (!input) throw new ConfigError('train: a configuration is required unless resuming');
-    config = input;
-    checkModelConfig(config);
-    runDir = createRunFolder(
-      config.run.dir,
-      config.run.name ?? runName(config.model.name, opts.overridden ?? {}),
+  const logger: FileLogger = createDeferredLogger({ console: opts.console !== false });
+  let session: RunSession | null = null;
+  let data: TrainingData | null = null;
+  let stop: StopSignals | null = null;
+  // What the summary of a failure reports: filled in as the call gets there.
+  let steps = 0;
+  const known: Record<string, unknown> = {};
+  try {
+    let config: TrainConfig;
+    let state: TrainState | null = null;
+    if (opts.resume) {
+      config = readRunConfig(opts.resume);
+      session = RunSession.resume(opts.resume);
+      logger.setFile(session.file('train.log'));
+      state = readResumeState(session.dir);
+      if (state && isFinished(state, config)) return finishedRun(session.dir, state, config, logger);
+      logger.info(
+        `run ${session.dir}${state ? ` (resuming after epoch ${state.epoch}${state.partial ? `, batch ${state.partial.batches}` : ''})` : ''}`,
+      );
+    } else {
+      if (!input) throw new ConfigError('train: a configuration is required unless resuming');
+      config = input;
+      checkModelConfig(config);
+    }
+    if (!config.data.path)
+      throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
+    Object.assign(known, { model: config.model.name, monitor: config.monitor, epochs: state?.epoch ?? 0 });
+    setNumThreads(config.threads ?? availableParallelism());
+
+    // Data and model first: a new run's folder is created only when both are good.
+    data = await prepareTrainingData(config, state, logger);
+    const generator = new Generator(config.seed);
+    const model: LensModel = createModel(
+      config.model.name,
+      modelOptions(config.model, data.dataset),
+      generator,
     );
-    saveConfig(path.join(runDir, 'config.yaml'), config, 'resolved training configuration (lensfind train)');
+    if (config.model.init_weights && !state) {
+      const report = loadInitWeights(model, config.model.init_weights);
+      logger.info(`initial weights from ${config.model.init_weights}: ${JSON.stringify(report)}`);
+    }
+    const parameters = countParameters(model);
+    known.parameters = parameters;
+    logger.info(`model ${config.model.name}: ${parameters.toLocaleString('en-US')} parameters`);
+
+    if (!session) {
+      session = RunSession.create(
+        config.run.dir,
+        config.run.name ?? runName(config.model.name, opts.overridden ?? {}),
+      );
+      logger.setFile(session.file('train.log'));
+      saveConfig(session.file('config.yaml'), config, 'resolved training configuration (lensfind train)');
+      writeFileAtomic(session.file('normalization.json'), JSON.stringify(data.normalization, null, 1));
+      logger.info(`run ${session.dir}`);
+    }
+    const run = session;
+    stop = watchStopSignals(opts.handleSignals === true, logger, () => run.release());
+    return await trainLoop({
+      config,
+      state,
+      session,
+      data,
+      model,
+      generator,
+      logger,
+      stop,
+      opts,
+      onStep: () => steps++,
+      known,
+    });
+  } catch (err) {
+    if (session) recordFailure(session, err, steps, known, logger);
+    throw err;
+  } finally {
+    stop?.close();
+    await data?.loader.close();
+    session?.release();
   }
-  if (!config.data.path)
-    throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
+}
 
-  const logger: Logger = createLogger({
-    file: path.join(runDir, 'train.log'),
-    console: opts.console !== false,
-  });
-  setNumThreads(config.threads ?? availableParallelism());
-  logger.info(
-    `run ${runDir}${state ? ` (resuming after epoch ${state.epoch}${state.partial ? `, batch ${state.partial.batches}` : ''})` : ''}`,
-  );
+/**
+ * Writes what a failed call can into its run folder (train.log, summary.json), or removes the folder when it is a
+ * stub; never replaces the error being thrown.
+ */
+function recordFailure(
+  session: RunSession,
+  err: unknown,
+  steps: number,
+  known: Record<string, unknown>,
+  logger: FileLogger,
+): void {
+  try {
+    logger.fileOnly('error', `failed: ${err instanceof Error ? err.message : String(err)}`);
+    session.fail(err, steps, { run: session.dir, ...known });
+  } catch (recordErr) {
+    try {
+      logger.warn(`could not record the failure in ${session.dir}: ${(recordErr as Error).message}`);
+    } catch {
+      // The folder itself cannot be written: the error being thrown says what went wrong first.
+    }
+  }
+}
 
-  // ---- data ---------------------------------------------------------------------------------------
-  const { dataset, trainIdx, valIdx, normalization, posWeight, loader, skipped } = await prepareTrainingData(
-    config,
-    state,
+/** Resuming a run that has ended: nothing to train, nothing rewritten (summary.json and events stay as they are). */
+function finishedRun(runDir: string, state: TrainState, config: TrainConfig, logger: Logger): TrainResult {
+  logger.info(`run ${runDir} has finished (epoch ${state.epoch} of ${config.epochs}): nothing to resume`);
+  const file = path.join(runDir, 'summary.json');
+  const summary = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  return {
     runDir,
-    logger,
-  );
+    epochs: state.epoch,
+    interrupted: false,
+    best: state.best ? { ...state.best, metric: config.monitor } : null,
+    history: state.history,
+    parameters: typeof summary.parameters === 'number' ? summary.parameters : NaN,
+    summary,
+    phases: { data: 0, forward: 0, backward: 0, optimizer: 0, steps: 0 },
+  };
+}
 
-  // ---- model, optimizer, schedule ---------------------------------------------------------------------
-  const generator = new Generator(config.seed);
-  const model: LensModel = createModel(config.model.name, modelOptions(config.model, dataset), generator);
-  if (config.model.init_weights && !state) {
-    const report = loadInitWeights(model, config.model.init_weights);
-    logger.info(`initial weights from ${config.model.init_weights}: ${JSON.stringify(report)}`);
-  }
-  const parameters = countParameters(model);
-  logger.info(`model ${config.model.name}: ${parameters.toLocaleString('en-US')} parameters`);
+interface LoopContext {
+  config: TrainConfig;
+  state: TrainState | null;
+  session: RunSession;
+  data: TrainingData;
+  model: LensModel;
+  generator: Generator;
+  logger: Logger;
+  stop: StopSignals;
+  opts: TrainOptions;
+  /** Called after each optimizer step (the caller counts them: a failure after one keeps the folder). */
+  onStep: () => void;
+  /** Shared with the caller's failure summary: updated as epochs end. */
+  known: Record<string, unknown>;
+}
+
+/** The epochs of one training call, from where the checkpoint left off to the end or a stop. */
+async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
+  const { config, state, session, model, generator, logger, stop, opts, known } = ctx;
+  const { dataset, trainIdx, valIdx, normalization, posWeight, loader, skipped } = ctx.data;
+  const runDir = session.dir;
+  const parameters = known.parameters as number;
   const optimizer = makeOptimizer(model, config.optim);
   const dropLast = trainIdx.length >= config.batch_size;
   const stepsPerEpoch = dropLast ? Math.floor(trainIdx.length / config.batch_size) : 1;
@@ -210,8 +322,6 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     monitor: config.monitor,
   });
 
-  const stop = watchStopSignals(opts.handleSignals === true, logger);
-
   const phases: PhaseTimes = { data: 0, forward: 0, backward: 0, optimizer: 0, steps: 0 };
   const started = performance.now();
   let epochsThisCall = 0;
@@ -225,6 +335,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       }
       const partial: PartialEpoch = resumeFrom ?? { batches: 0, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
       resumeFrom = null;
+      const trainScores = EpochScores.resume(partial.scores, partial.batches);
       const t0 = performance.now() - partial.seconds * 1000;
       model.train();
       const bar = new Progress({
@@ -249,14 +360,16 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         const tBatch = performance.now();
         phases.data += (tBatch - tWait) / 1000;
         if (tb && step === 0) await logBatchImage(tb, batch, logger);
-        const { loss, right } = trainStep(batch, phases);
+        const { loss, right, logits } = trainStep(batch, phases);
         if (!Number.isFinite(loss)) {
           throw new LensfindError(
             'E_DIVERGED',
-            `the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}: lower optim.lr or set clip_grad_norm`,
+            `the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}: lower optim.lr ` +
+              `(${config.optim.lr}) or set clip_grad_norm`,
           );
         }
         step++;
+        ctx.onStep();
         // Batches of the epoch done, counting any whose files were all skipped (the loader's numbering).
         const batchNo = batch.batchIndex + 1;
         phases.steps++;
@@ -264,6 +377,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         partial.lossSum += loss * batch.y.length;
         partial.correct += right;
         partial.seen += batch.y.length;
+        trainScores.add(logits, batch.y);
         trainedImages += batch.y.length;
         opts.onStep?.({ step, images: batch.y.length, epoch, phases });
         if (batchNo < stepsPerEpoch) {
@@ -289,7 +403,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
           saveCheckpoint(path.join(runDir, 'checkpoints/last'), {
             model,
             optimizer,
-            state: checkpointState(partial),
+            state: checkpointState({ ...partial, scores: trainScores.save() }),
           });
           interrupted = true;
           logger.warn(`stopped in epoch ${epoch + 1} after batch ${partial.batches}; checkpoints/last saved`);
@@ -315,6 +429,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         lr: schedule.lr(),
         train_loss: partial.lossSum / Math.max(1, partial.seen),
         train_accuracy: partial.correct / Math.max(1, partial.seen),
+        train_auc: trainScores.auc(),
         ...validationMetrics(scores.logits, scores.labels),
         images_per_s: partial.seen / seconds,
         seconds,
@@ -328,14 +443,11 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         badEpochs = 0;
       } else badEpochs++;
       logger.info(
-        `epoch ${epoch}/${config.epochs}: loss ${fmt(m.train_loss)} acc ${fmt(m.train_accuracy)} | val loss ${fmt(m.val_loss)} ` +
-          `acc ${fmt(m.val_accuracy)} auc ${fmt(m.val_auc)} ap ${fmt(m.val_ap)} | lr ${m.lr.toExponential(2)} ` +
-          `${Math.round(m.images_per_s)} img/s${isBest ? ' *best*' : ''}`,
+        `epoch ${epoch}/${config.epochs}: loss ${fmt(m.train_loss)} acc ${fmt(m.train_accuracy)} auc ${fmt(m.train_auc)} ` +
+          `| val loss ${fmt(m.val_loss)} acc ${fmt(m.val_accuracy)} auc ${fmt(m.val_auc)} ap ${fmt(m.val_ap)} ` +
+          `| lr ${m.lr.toExponential(2)} ${Math.round(m.images_per_s)} img/s${isBest ? ' *best*' : ''}`,
       );
-      writeFileAtomic(
-        path.join(runDir, 'metrics.jsonl'),
-        history.map((h) => JSON.stringify(h)).join('\n') + '\n',
-      );
+      writeFileAtomic(session.file('metrics.jsonl'), history.map((h) => JSON.stringify(h)).join('\n') + '\n');
       if (tb) {
         for (const [k, v] of Object.entries(m)) {
           if (k !== 'epoch' && k !== 'step' && Number.isFinite(v))
@@ -345,6 +457,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       const st = checkpointState(null);
       saveCheckpoint(path.join(runDir, 'checkpoints/last'), { model, optimizer, state: st });
       if (isBest) saveCheckpoint(path.join(runDir, 'checkpoints/best'), { model, state: st });
+      Object.assign(known, { epochs: epoch, best, last: m });
       epochsThisCall++;
       if (stop.requested) {
         interrupted = epoch < config.epochs;
@@ -358,8 +471,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       }
     }
   } finally {
-    stop.close();
-    await loader.close();
+    // An event file is the folder's only when this call wrote it (a stub with nothing trained is removed).
+    if (tb?.written) session.file(path.basename(tb.file));
   }
 
   const totalSeconds = (performance.now() - started) / 1000;
@@ -367,6 +480,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     run: runDir,
     model: config.model.name,
     parameters,
+    status: (interrupted ? 'interrupted' : 'finished') satisfies RunStatus,
     epochs: epoch,
     finished: !interrupted,
     monitor: config.monitor,
@@ -378,8 +492,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     seconds: totalSeconds,
     images_per_s: trainedImages / totalSeconds,
   };
-  if (opts.maxSteps === undefined)
-    writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify(summary, null, 1));
+  if (opts.maxSteps === undefined) session.writeSummary(summary);
   if (!interrupted) {
     logger.info(
       `done in ${totalSeconds.toFixed(1)} s; best ${config.monitor} ${fmt(best?.value ?? NaN)} at epoch ${best?.epoch ?? '-'}`,
@@ -396,23 +509,24 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     phases,
   };
 
-  /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
-  function trainStep(batch: Batch, times: PhaseTimes): { loss: number; right: number } {
+  /** One optimizer step on a batch; returns the loss, the number of correct predictions and the logits. */
+  function trainStep(batch: Batch, times: PhaseTimes): { loss: number; right: number; logits: Float32Array } {
     const ta = performance.now();
     let tb1 = ta;
     // Forward and backward in their own scope: the activations and the graph are freed before the optimizer
     // allocates its temporaries (lower peak memory, fewer fresh pages).
-    const { loss, right } = scope(() => {
+    const { loss, right, logits } = scope(() => {
       const x = fromTypedArray(batch.x, batch.shape);
       const y = fromTypedArray(batch.y, [batch.y.length]);
-      const logits = model.forward(x).reshape([-1]);
-      const l = lossFn(logits, y);
-      const correct = logits.detach().gt(0).eq(y.gt(0.5)).sum().item();
+      const out = model.forward(x).reshape([-1]);
+      const l = lossFn(out, y);
+      const correct = out.detach().gt(0).eq(y.gt(0.5)).sum().item();
       const value = l.item();
+      const scores = out.detach().toFloat32Array();
       tb1 = performance.now();
       optimizer.zeroGrad();
       l.backward();
-      return { loss: value, right: correct };
+      return { loss: value, right: correct, logits: scores };
     });
     const tc = performance.now();
     scope(() => {
@@ -424,6 +538,6 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     times.forward += (tb1 - ta) / 1000;
     times.backward += (tc - tb1) / 1000;
     times.optimizer += (td - tc) / 1000;
-    return { loss, right };
+    return { loss, right, logits };
   }
 }

@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { LensfindError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import { openDataset } from '../data/open.js';
 import { splitIndices } from '../data/split.js';
 import { computePosWeight } from '../data/sampler.js';
@@ -23,14 +21,13 @@ export interface TrainingData {
 }
 
 /**
- * Opens the configured data and prepares what training reads from it. A resumed run reuses the normalisation and
- * pos_weight saved in its checkpoint, so it sees exactly what the interrupted run saw; a new run fits them on
- * the training split and writes `normalization.json`.
+ * Opens the configured data and prepares what training reads from it, writing nothing (a new run creates its
+ * folder only once its data is good). A resumed run reuses the normalisation and pos_weight saved in its
+ * checkpoint, so it sees exactly what the interrupted run saw; a new run fits them on the training split.
  */
 export async function prepareTrainingData(
   config: TrainConfig,
   saved: { normalization: NormalizationParams; posWeight: number | null } | null,
-  runDir: string,
   logger: Logger,
 ): Promise<TrainingData> {
   let skipped = 0;
@@ -58,8 +55,6 @@ export async function prepareTrainingData(
   const normalization =
     saved?.normalization ??
     (await fitNormalization(dataset, trainIdx, config.data.normalization, config.seed));
-  if (!saved)
-    writeFileAtomic(path.join(runDir, 'normalization.json'), JSON.stringify(normalization, null, 1));
   const posWeight =
     saved?.posWeight ??
     (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : config.data.posWeight);

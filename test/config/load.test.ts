@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, loadConfig, parseOverride } from '../../src/index.js';
+import { flagLayer } from '../../src/config/load.js';
 
 const schema = z.strictObject({
   epochs: z.number().int().positive(),
@@ -38,5 +39,35 @@ test('unknown keys and bad values are named with their source', () => {
   assert.throws(
     () => loadConfig(schema, { defaults, flags: { epochs: -1 } }),
     (e: unknown) => e instanceof ConfigError && e.field === 'epochs' && /command-line flags/.test(e.message),
+  );
+});
+
+test('one key given twice on the command line with different values is refused, each value validated', () => {
+  const conflict = (opts: Parameters<typeof loadConfig>[1], pattern: RegExp) =>
+    assert.throws(
+      () => loadConfig(schema, { defaults, ...opts }),
+      (e: unknown) => e instanceof ConfigError && e.field === 'epochs' && pattern.test(e.message),
+    );
+  // The bad value is named as invalid, the good one as given; neither is dropped silently.
+  conflict(
+    { overrides: ['epochs=two'], flags: [flagLayer('epochs', 'epochs', 1)] },
+    /^epochs: given 2 times on the command line with different values: --set epochs=two \(invalid: .*expected number.*\), --epochs 1; give it once$/,
+  );
+  conflict({ overrides: ['epochs=3', 'epochs=4'] }, /--set epochs=3, --set epochs=4; give it once/);
+  conflict({ overrides: ['epochs=3'], flags: { epochs: 5 } }, /--set epochs=3, command-line flags \(5\)/);
+  // The same value twice, or a file overridden by --set, is no conflict.
+  assert.equal(
+    loadConfig(schema, { defaults, overrides: ['epochs=3'], flags: [flagLayer('epochs', 'epochs', 3)] })
+      .epochs,
+    3,
+  );
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-cfg-'));
+  const file = path.join(dir, 'run.yaml');
+  writeFileSync(file, 'epochs: 20\n');
+  assert.equal(loadConfig(schema, { defaults, file, overrides: ['epochs=3'] }).epochs, 3);
+  // A flag layer names the flag in ordinary errors too.
+  assert.throws(
+    () => loadConfig(schema, { defaults, flags: [flagLayer('epochs', 'epochs', -1)] }),
+    (e: unknown) => e instanceof ConfigError && /epochs: .* \(from --epochs -1\)/.test(e.message),
   );
 });

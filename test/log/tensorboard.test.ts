@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32c, SummaryWriter, tfrecord } from '../../src/log/tensorboard.js';
@@ -55,4 +55,14 @@ test('image events are byte-identical to the reference', () => {
 test('TFRecord framing of a payload reproduces the reference record', () => {
   const ref = records(reference);
   assert.deepEqual(Buffer.from(tfrecord(ref[3].subarray(12, ref[3].length - 4))), ref[3]);
+});
+
+test('a writer that logs nothing leaves no event file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-tb-'));
+  const w = new SummaryWriter(path.join(dir, 'run'));
+  assert.equal(w.written, false);
+  assert.equal(existsSync(path.join(dir, 'run')), false);
+  w.addScalar('train/loss', 1, 1);
+  assert.equal(w.written, true);
+  assert.equal(records(readFileSync(w.file)).length, 2);
 });

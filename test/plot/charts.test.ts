@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import {
   confusionPlot,
+  historyPanel,
   historyPlot,
   metricVsBin,
   parseMetricsJsonl,
@@ -120,6 +121,38 @@ test('history plot from metrics.jsonl: loss and metric panels', async () => {
     (e: unknown) => {
       return e instanceof LensfindError && e.message.startsWith('runs/x/metrics.jsonl:2:');
     },
+  );
+});
+
+test('history plot: each quantity on its own axis (img/s and lr apart from AUC and accuracy)', async () => {
+  const line = (epoch: number, auc: number) => ({
+    epoch,
+    lr: 1e-3 / epoch,
+    train_loss: 0.7 / epoch,
+    val_loss: 0.69 / epoch,
+    train_accuracy: 0.5 + 0.1 * epoch,
+    train_auc: auc - 0.05,
+    val_auc: auc,
+    images_per_s: 340 + epoch,
+    seconds: 12,
+  });
+  const t = texts((await historyPlot([line(1, 0.8), line(2, 0.9), line(3, 0.95)])).svg);
+  for (const title of ['Loss', 'Metric', 'Images per second', 'Learning rate'])
+    assert.equal(t.filter((x) => x === title).length, 1, title);
+  assert.ok(t.includes('train_auc') && t.includes('val_auc') && t.includes('images_per_s'));
+  assert.ok(!t.includes('seconds'));
+  assert.deepEqual(
+    [
+      'train_loss',
+      'val_loss',
+      'train_auc',
+      'val_auc',
+      'train_accuracy',
+      'val_tpr_fpr1e-2',
+      'images_per_s',
+      'lr',
+    ].map(historyPanel),
+    ['loss', 'loss', 'metrics', 'metrics', 'metrics', 'metrics', 'throughput', 'lr'],
   );
 });
 

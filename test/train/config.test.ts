@@ -27,16 +27,21 @@ test('every preset loads and validates, with its model options', () => {
   assert.equal(loadTrainConfig({ preset: 'resnet18' }).config.model.name, 'resnet18');
 });
 
-test('layers apply in order: preset < YAML file < --set < flags', () => {
+test('layers apply in order: preset < YAML file < --set < flags; the command line may not contradict itself', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-cfg-'));
   const file = path.join(dir, 'mine.yaml');
   writeFileSync(file, 'epochs: 4\noptim: { lr: 0.01 }\nbatch_size: 32\n');
   const { config, overridden } = loadTrainConfig({
     preset: 'quick',
     file,
-    overrides: ['optim.lr=3e-4', 'batch_size=16'],
+    overrides: ['optim.lr=3e-4'],
     flags: { batch_size: 8 },
   });
+  const err = configError(() =>
+    loadTrainConfig({ preset: 'quick', file, overrides: ['batch_size=16'], flags: { batch_size: 8 } }),
+  );
+  assert.equal(err.field, 'batch_size');
+  assert.match(err.message, /given 2 times on the command line/);
   assert.equal(config.epochs, 4);
   assert.equal(config.optim.lr, 3e-4);
   assert.equal(config.batch_size, 8);

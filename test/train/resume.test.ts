@@ -5,7 +5,7 @@ import path from 'node:path';
 import { train } from '../../src/train/trainer.js';
 import { loadRun } from '../../src/train/load-run.js';
 import { batchLogits } from '../../src/train/score.js';
-import { TIMING_FIELDS } from '../../src/train/metrics.js';
+import { metricsWithoutTiming } from '../helpers/run-files.js';
 import { loadSafetensors } from '../../src/torch/serialization.js';
 import { writeToyDeepLense, toyConfig, toyCutout } from './toy-data.js';
 
@@ -16,17 +16,6 @@ const config = (name: string) => toyConfig(data, { epochs: 3, batch_size: 8, run
 function weights(runDir: string, which = 'last'): Map<string, number[]> {
   const sd = loadSafetensors(path.join(runDir, 'checkpoints', which, 'model.safetensors'));
   return new Map([...sd].map(([k, t]) => [k, t.toArray()]));
-}
-
-function metricsWithoutTiming(runDir: string): Record<string, unknown>[] {
-  return readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const m = JSON.parse(line) as Record<string, unknown>;
-      for (const k of TIMING_FIELDS) delete m[k];
-      return m;
-    });
 }
 
 test('a run interrupted after epoch 1 and resumed ends with the weights of an uninterrupted run', async () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from '../command.js';
+import { EXIT, type Command } from '../command.js';
 import { intFlag } from '../flags.js';
 
 /**
@@ -61,7 +61,7 @@ export const demoCommand: Command = {
       },
     });
     const run = await training.train(config, { overridden: {}, handleSignals: true });
-    if (run.interrupted) return 130;
+    if (run.interrupted) return EXIT.INTERRUPTED;
 
     console.log(`[3/3] evaluating ${run.runDir} on the test split  (${minutes()} min so far)`);
     const result = await evaluateRun({ run: run.runDir, data: dataDir, split: 'test' });

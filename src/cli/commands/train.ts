@@ -1,7 +1,6 @@
-import { configOptions, type Command } from '../command.js';
+import { configOptions, EXIT, type Command } from '../command.js';
 import { intFlag, numberFlag } from '../flags.js';
-import type { PlainObject } from '../../config/load.js';
-import { setPath } from '../../config/load.js';
+import { flagLayer } from '../../config/load.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -53,22 +52,23 @@ export const trainCommand: Command = {
         handleSignals: true,
         console: !values.quiet,
       });
-      return result.interrupted ? 130 : 0;
+      return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
     }
-    const flags: PlainObject = {};
-    const set = (key: string, v: unknown) => v !== undefined && setPath(flags, key.split('.'), v);
-    set('data.path', values.data);
-    set('data.format', values.format);
-    set('model.name', values.model);
-    set('epochs', intFlag('epochs', values.epochs));
-    set('batch_size', intFlag('batch-size', values['batch-size']));
-    set('optim.lr', numberFlag('lr', values.lr));
-    set('seed', intFlag('seed', values.seed));
-    set('threads', intFlag('threads', values.threads));
-    set('data.workers', intFlag('workers', values.workers));
-    set('model.init_weights', values['init-weights']);
-    set('run.dir', values['run-dir']);
-    set('run.name', values.name);
+    // One layer per flag, named as typed: errors and conflicts with --set name the flag (`--epochs 1`).
+    const flags = [
+      flagLayer('data', 'data.path', values.data),
+      flagLayer('format', 'data.format', values.format),
+      flagLayer('model', 'model.name', values.model),
+      flagLayer('epochs', 'epochs', intFlag('epochs', values.epochs)),
+      flagLayer('batch-size', 'batch_size', intFlag('batch-size', values['batch-size'])),
+      flagLayer('lr', 'optim.lr', numberFlag('lr', values.lr)),
+      flagLayer('seed', 'seed', intFlag('seed', values.seed)),
+      flagLayer('threads', 'threads', intFlag('threads', values.threads)),
+      flagLayer('workers', 'data.workers', intFlag('workers', values.workers)),
+      flagLayer('init-weights', 'model.init_weights', values['init-weights']),
+      flagLayer('run-dir', 'run.dir', values['run-dir']),
+      flagLayer('name', 'run.name', values.name),
+    ];
     const { config, overridden } = loadTrainConfig({
       preset: values.preset as string,
       file: values.config as string | undefined,
@@ -77,6 +77,6 @@ export const trainCommand: Command = {
     });
     const result = await train(config, { overridden, handleSignals: true, console: !values.quiet });
     console.log(`run: ${result.runDir}`);
-    return result.interrupted ? 130 : 0;
+    return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
   },
 };

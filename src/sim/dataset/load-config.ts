@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
 import {
-  parseOverride,
+  flagLayers,
+  overrideLayers,
   readYamlFile,
   resolveConfig,
   type ConfigLayer,
@@ -61,7 +62,7 @@ export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateCon
     layers.push({ ...fileLayer(file), source: `preset ${opts.preset}` });
   }
   if (opts.file !== undefined) layers.push(fileLayer(opts.file));
-  for (const o of opts.overrides ?? []) layers.push({ source: `--set ${o}`, value: parseOverride(o) });
+  layers.push(...overrideLayers(opts.overrides));
   const flags: PlainObject = { ...opts.flags };
   if (flags.n !== undefined && flags.splits === undefined) {
     // `--n` over a config with split counts (the seeds' n_train/n_test): keep their proportions.
@@ -69,10 +70,14 @@ export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateCon
     if (!isFractions(before.splits)) {
       const { train, val, test } = before.splits;
       const sum = train + val + test;
-      flags.splits = { train: train / sum, val: val / sum, test: test / sum };
+      // Derived, not typed by the user: not a command-line value that could conflict with a --set.
+      layers.push({
+        source: '--n (split proportions)',
+        value: { splits: { train: train / sum, val: val / sum, test: test / sum } },
+      });
     }
   }
-  if (Object.keys(flags).length > 0) layers.push({ source: 'command-line flags', value: flags });
+  layers.push(...flagLayers(flags));
   const cfg = resolveConfig(simulateConfigSchema, layers);
   checkSurvey(cfg);
   return cfg;
