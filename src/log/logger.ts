@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../io/mkdirs.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -23,7 +24,7 @@ export interface LoggerOptions {
 /** A logger that writes readable lines: `2026-11-24T10:00:00Z INFO message`, to the console and a file. */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? (process.env.LENSFIND_LOG_LEVEL as LogLevel | undefined) ?? 'info';
-  if (opts.file) mkdirSync(path.dirname(opts.file), { recursive: true });
+  if (opts.file) makeDirs(path.dirname(opts.file));
   const write = (lvl: LogLevel, msg: string) => {
     if (opts.file)
       appendFileSync(opts.file, `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}\n`);

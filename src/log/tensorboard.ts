@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { makeDirs } from '../io/mkdirs.js';
 
 /**
  * Writes TensorBoard event files by hand (no TensorFlow): TFRecord framing of `tensorflow.Event` protobufs.
@@ -101,7 +102,7 @@ export class SummaryWriter {
   readonly file: string;
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const now = Date.now() / 1000;
     this.file = path.join(dir, `events.out.tfevents.${Math.floor(now)}.${hostname()}.${process.pid}`);
     this.write(event(0, now, (w) => w.bytes(3, 'brain.Event:2')));

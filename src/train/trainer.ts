@@ -28,6 +28,7 @@ import {
 } from './checkpoint.js';
 import { scoreIndices } from './score.js';
 import { createRunFolder, readRunConfig, runName } from './run-folder.js';
+import { claimOutputDir } from '../io/output-dir.js';
 import { checkModelConfig, modelOptions } from './model-options.js';
 import { validationMetrics, metricValue, improved, fmt, type EpochMetrics } from './metrics.js';
 import { logBatchImage } from './batch-image.js';
@@ -110,6 +111,7 @@ export interface TrainResult {
 /** Reads the run folder's saved config and last checkpoint state (if any) for `--resume`. */
 function openRunForResume(runDir: string): { config: TrainConfig; state: TrainState | null } {
   const config = readRunConfig(runDir);
+  claimOutputDir(runDir, 'run');
   const last = path.join(runDir, 'checkpoints/last');
   const hasLast =
     existsSync(path.join(last, 'state.json')) || existsSync(path.join(runDir, 'checkpoints/.last.old'));
