@@ -54,16 +54,19 @@ export class PathGuard {
   }
 
   /**
-   * The source of a path as written in `where` (`manifest.csv: line 7`), resolved against the dataset folder; or
-   * undefined, with the row recorded in `skipped`, when it must not be read.
+   * The source of a path as written in `where` (`manifest.csv: line 7`; none for a folder listing), resolved
+   * against the dataset folder; or undefined, with the row recorded in `skipped`, when it must not be read.
    */
-  source(written: string, where: string, extra: Omit<ItemSource, 'file'> = {}): ItemSource | undefined {
+  source(written: string, where?: string, extra: Omit<ItemSource, 'file'> = {}): ItemSource | undefined {
     const file = path.resolve(this.folder, written);
     const reason = this.check(file);
     const src: ItemSource = { file, ...extra };
     if (reason === null) return src;
     const at = src.index !== undefined ? `#${src.index}` : '';
-    this.skipped.push({ source: `${file}${at}`, reason: `${where}: '${written}' is ${reason}` });
+    this.skipped.push({
+      source: `${file}${at}`,
+      reason: where ? `${where}: '${written}' is ${reason}` : `${file}: ${reason}`,
+    });
     return undefined;
   }
 }

@@ -14,7 +14,7 @@ export function errnoReason(err: unknown): string {
     case 'EROFS':
       return 'read-only file system';
     case 'ENOENT':
-      return 'no such folder (and it cannot be created here)';
+      return 'the file system allows no folder here (ENOENT)';
     case 'ENOSPC':
       return 'no space left on the device';
     case 'ELOOP':
@@ -38,7 +38,9 @@ export function makeDirs(dir: string): void {
       isDir = statSync(p).isDirectory();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new OutputError(`${p}: cannot use this folder: ${errnoReason(err)}`, p);
+      // ENOTDIR: a file on the way, found as the walk goes up.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new OutputError(`${p}: cannot use this folder: ${errnoReason(err)}`, p);
       if (p === path.dirname(p)) break;
       missing.push(p);
       continue;

@@ -51,6 +51,8 @@ export function ensureWritableFile(file: string): void {
   ensureWritableDir(path.dirname(path.resolve(file)));
 }
 
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
 /** The kind a marker names, or why it is unreadable. */
 function readMarker(dir: string): FolderKind | { unreadable: string } {
   const file = path.join(dir, MARKER_FILE);
@@ -99,7 +101,7 @@ export function claimOutputDir(dir: string, kind: FolderKind, opts: { check?: bo
     const what =
       found === 'foreign'
         ? `is not empty and is not a lensfind ${kind} folder (no ${MARKER_FILE})`
-        : `is a lensfind ${found} folder, not a ${kind} folder`;
+        : `is a lensfind ${found} folder, not ${article(kind)} ${kind} folder`;
     throw new OutputError(
       `${dir}: ${what}; nothing was written: choose a new or empty folder`,
       dir,

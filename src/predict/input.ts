@@ -52,7 +52,7 @@ function listFolder(dir: string, dataRoot?: string): ReadResult {
         if ('stats' in target && target.stats.isDirectory())
           reject(full, 'a symbolic link to a folder (not followed)');
         else if ('reason' in target || IMAGE_FILE.test(e.name)) {
-          const source = guard.source(path.relative(dir, full), `${dir}/`);
+          const source = guard.source(path.relative(dir, full));
           if (source) items.push(unlabeled(id(), source));
         }
       } else if (!IMAGE_FILE.test(e.name)) continue;

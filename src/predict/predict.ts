@@ -134,11 +134,15 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   let done = 0;
   let scored = 0;
   let pending = 0;
-  opts.onBatch?.(0, n);
+  let reported = -1;
+  const progress = (d: number) => {
+    if (d !== reported) opts.onBatch?.((reported = d), n);
+  };
+  progress(0);
   for (let p = 0; p < store.plan.parts; p++) {
     const kept = store.read(p);
     if (kept) {
-      done += take(kept);
+      progress((done += take(kept)));
       continue;
     }
     if (opts.shard && p % opts.shard.count !== opts.shard.index) {
@@ -174,11 +178,11 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
       rec.logit.push(...b.logit);
       if (members.length) b.probs.forEach((pr, j) => rec.members[j].push(...pr));
       scored += b.indices.length;
-      opts.onBatch?.(done + b.indices.length + rec.rejected.length, n);
+      progress(done + rec.indices.length + rec.rejected.length);
     }
     store.write(rec);
     done += take(rec);
-    opts.onBatch?.(done, n);
+    progress(done);
   }
   const seconds = (performance.now() - t0) / 1000;
   const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');

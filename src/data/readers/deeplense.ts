@@ -26,7 +26,7 @@ export function readDeepLenseFolder(root: string, dataRoot?: string): ReadResult
     for (const name of readdirSync(full)
       .filter((f) => /\.(npy|fits)$/.test(f))
       .sort()) {
-      const source = guard.source(`${dir}/${name}`, `${full}/`);
+      const source = guard.source(`${dir}/${name}`);
       if (source)
         items.push({ id: `${dir}/${name.replace(/\.(npy|fits)$/, '')}`, label, split, source, meta: {} });
     }
