@@ -7,11 +7,11 @@ import type { DataFormat, SkippedItem } from '../data/types.js';
 import { describe } from '../data/source.js';
 import { writeCsv, type CsvRow } from '../io/csv.js';
 import type { CombineMethod } from '../eval/ensemble.js';
-import { scoreBatches } from '../eval/report-score.js';
 import { loadRun, type LoadedRun } from '../train/load-run.js';
 import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.js';
 import { openPredictInput, type PredictInput } from './input.js';
 import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './parts.js';
+import { scoreParts } from './score-parts.js';
 
 export interface PredictOptions {
   /** One run, or several for an ensemble. */
@@ -107,7 +107,8 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   for (const r of rejected) opts.onReject?.(r);
   const n = input.items.length;
   const batchSize = opts.batchSize ?? runs[0].config.eval_batch_size;
-  const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
+  // Whole batches per part: no batch spans two parts, so a resumed run scores the batches an uninterrupted one does.
+  const partSize = Math.ceil((opts.partSize ?? DEFAULT_PART_SIZE) / batchSize) * batchSize;
   const store = PartStore.open(
     `${path.resolve(opts.out)}.parts`,
     {
@@ -121,71 +122,48 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   const score = new Float64Array(n).fill(NaN);
   const logit = new Float64Array(n);
   const members = runs.length > 1 ? runs.map(() => new Float32Array(n)) : [];
+  // Per part, in part order, so rejected.csv lists them as an uninterrupted run does.
+  const partRejected: SkippedItem[][] = [];
+  let done = 0;
+  let reported = -1;
+  const progress = (d: number) => {
+    if (d !== reported) opts.onBatch?.((reported = d), n);
+  };
   const take = (rec: PartRecord) => {
     rec.indices.forEach((i, k) => {
       score[i] = rec.score[k];
       logit[i] = rec.logit[k];
       members.forEach((m, j) => (m[i] = rec.members[j][k]));
     });
-    for (const r of rec.rejected) rejected.push(r);
-    return rec.count;
-  };
-  const t0 = performance.now();
-  let done = 0;
-  let scored = 0;
-  let pending = 0;
-  let reported = -1;
-  const progress = (d: number) => {
-    if (d !== reported) opts.onBatch?.((reported = d), n);
+    partRejected[rec.part] = rec.rejected;
+    progress((done += rec.count));
   };
   progress(0);
+  const todo: number[] = [];
+  let pending = 0;
   for (let p = 0; p < store.plan.parts; p++) {
     const kept = store.read(p);
-    if (kept) {
-      progress((done += take(kept)));
-      continue;
-    }
-    if (opts.shard && p % opts.shard.count !== opts.shard.index) {
-      pending++;
-      continue;
-    }
-    const [start, end] = store.range(p);
-    const rec: PartRecord = {
-      fingerprint: store.plan.fingerprint,
-      part: p,
-      start,
-      count: end - start,
-      indices: [],
-      score: [],
-      logit: [],
-      members: members.map(() => []),
-      rejected: [],
-    };
-    const indices = Array.from({ length: end - start }, (_, k) => start + k);
-    for await (const b of scoreBatches(runs, input, indices, {
-      batchSize,
-      tta: opts.tta,
-      method: opts.method,
-      weights: opts.weights,
-      workers: opts.workers ?? 1,
-      onSkip: (s) => {
-        rec.rejected.push(s);
-        opts.onReject?.(s);
-      },
-    })) {
-      rec.indices.push(...b.indices);
-      rec.score.push(...b.score);
-      rec.logit.push(...b.logit);
-      if (members.length) b.probs.forEach((pr, j) => rec.members[j].push(...pr));
-      scored += b.indices.length;
-      progress(done + rec.indices.length + rec.rejected.length);
-    }
-    store.write(rec);
-    done += take(rec);
-    progress(done);
+    if (kept) take(kept);
+    else if (opts.shard && p % opts.shard.count !== opts.shard.index) pending++;
+    else todo.push(p);
   }
+  const t0 = performance.now();
+  const scored = await scoreParts(runs, input, store, todo, members.length > 0, {
+    batchSize,
+    tta: opts.tta,
+    method: opts.method,
+    weights: opts.weights,
+    workers: opts.workers ?? 1,
+    onSkip: opts.onReject,
+    onPart: (rec) => {
+      store.write(rec);
+      take(rec);
+    },
+    onItems: (k) => progress(done + k),
+  });
   const seconds = (performance.now() - t0) / 1000;
   const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
+  for (const r of partRejected) if (r) rejected.push(...r);
   const result = {
     catalog: opts.out,
     rejectedFile,
