@@ -153,7 +153,7 @@ function simpleOptions(
     if (!Number.isInteger(n) || n < 1 || n > 4) {
       throw new ConfigError(
         `${source} (seeds' format): ${asWritten('LensArcs.arcs')}: lensfind draws 1 to 4 arcs per lens, got ${n}`,
-        'LensArcs.arcs',
+        asWritten('LensArcs.arcs'),
         source,
       );
     }

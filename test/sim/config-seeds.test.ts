@@ -52,17 +52,20 @@ test("the seeds' format is detected and maps onto the simulate config (simple ba
   assert.ok(!isSeedsFormat({ backend: 'simple' }));
 });
 
+/** The ConfigError a seeds mapping raises (its message names the source file). */
+function seedsError(raw: Record<string, unknown>): ConfigError {
+  try {
+    mapSeedsConfig(raw, 'seeds.yaml');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /seeds\.yaml/);
+    return err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
 test("invalid seeds' configs name the field", () => {
-  const field = (raw: Record<string, unknown>) => {
-    try {
-      mapSeedsConfig(raw, 'seeds.yaml');
-    } catch (err) {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /seeds\.yaml/);
-      return err.field;
-    }
-    assert.fail('expected a ConfigError');
-  };
+  const field = (raw: Record<string, unknown>) => seedsError(raw).field;
   const general = { n_train: 10, n_test: 5, image_size: 32 };
   assert.equal(field({ General: { ...general, balance: 1.2 } }), 'General.balance');
   assert.equal(field({ General: { ...general, n_train: 0 } }), 'General.n_train');
@@ -144,15 +147,7 @@ test("the seeds' documented form (brightness_min/_max, curvature, Galaxy.size) a
 });
 
 test("seeds' range pairs: errors name the keys as written", () => {
-  const field = (raw: Record<string, unknown>) => {
-    try {
-      mapSeedsConfig(raw, 'seeds.yaml');
-    } catch (err) {
-      assert.ok(err instanceof ConfigError);
-      return { field: err.field, message: err.message };
-    }
-    assert.fail('expected a ConfigError');
-  };
+  const field = seedsError;
   const General = { n_train: 10, n_test: 5, image_size: 32 };
   const inverted = field({ General, LensArcs: { brightness_min: 0.9, brightness_max: 0.2 } });
   assert.equal(inverted.field, 'LensArcs.brightness_min/brightness_max');
@@ -172,7 +167,10 @@ test("seeds' range pairs: errors name the keys as written", () => {
     field({ General, Noise: { gaussian_sigma: 1, gaussian_std: 1 } }).field,
     'Noise.gaussian_sigma',
   );
-  assert.equal(field({ General, LensArcs: { min_arcs: 1, max_arcs: 6 } }).field, 'LensArcs.arcs');
+  assert.equal(
+    field({ General, LensArcs: { min_arcs: 1, max_arcs: 6 } }).field,
+    'LensArcs.min_arcs/max_arcs',
+  );
   assert.equal(field({ General, Galaxy: {}, GalaxyBlob: {} }).field, 'GalaxyBlob');
   const notes: string[] = [];
   mapSeedsConfig(
