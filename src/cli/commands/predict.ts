@@ -94,7 +94,7 @@ export const predictCommand: Command = {
       onReject: (s) => console.error(`rejected ${s.source}: ${s.reason}`),
     });
     (bar as Progress | null)?.finish();
-    const rate = `${res.scored} images scored in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s)`;
+    const rate = `scored ${res.scored} images in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s)`;
     if (res.pendingParts > 0) {
       console.log(
         `shard ${values.shard as string}: ${rate}; ${res.pendingParts} parts are left to other shards. ` +
@@ -102,9 +102,9 @@ export const predictCommand: Command = {
       );
       return;
     }
-    console.log(
-      `${rate}; catalogue of ${res.scoredTotal} images; ${res.rejected.length} rejected (${res.rejectedFile})`,
-    );
+    const earlier = (res.scoredTotal ?? 0) - res.scored;
+    if (earlier > 0) console.log(`continued: ${earlier} images were scored by an earlier run (kept parts)`);
+    console.log(`${rate}; ${res.rejected.length} rejected (${res.rejectedFile})`);
     for (const t of res.top.slice(0, 5)) console.log(`  #${t.rank}  ${t.score.toFixed(4)}  ${t.id}`);
     console.log(`wrote ${res.catalog}`);
   },
