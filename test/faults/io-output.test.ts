@@ -150,3 +150,20 @@ test('folder kinds: markers, the layouts of earlier versions, foreign folders', 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a dataset whose config.yaml an earlier evaluate replaced is refused in one line, not a TypeError', async () => {
+  const root = tempDir('faults-evalcfg');
+  try {
+    const ds = path.join(root, 'ds');
+    mkdirSync(path.join(ds, 'images'), { recursive: true });
+    writeFileSync(path.join(ds, 'manifest.csv'), 'id,split,label,path\n');
+    writeFileSync(path.join(ds, 'config.yaml'), 'command: evaluate\nrun: /somewhere\n');
+    const r = await cli([...SIM, '--out', ds]);
+    assert.match(
+      assertOneLineError(r, path.join(ds, 'config.yaml'), 'simulate over an evaluation config'),
+      /is not the configuration of a simulated dataset/,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors.js';
 import { writeCsv } from '../../io/csv.js';
 import { readNpy } from '../../io/npy.js';
 import { readFitsImage } from '../../io/fits.js';
-import { saveConfig } from '../../config/load.js';
+import { isPlainObject, saveConfig } from '../../config/load.js';
 import { claimOutputDir } from '../../io/output-dir.js';
 import { Progress } from '../../log/progress.js';
 import { splitCounts, type SimulateConfig } from '../config.js';
@@ -77,8 +77,21 @@ function firstDifference(a: unknown, b: unknown, prefix = ''): string | undefine
 function checkExistingConfig(out: string, cfg: SimulateConfig): void {
   const file = path.join(out, 'config.yaml');
   if (!existsSync(file)) return;
-  const before = YAML.parse(readFileSync(file, 'utf8')) as SimulateConfig;
-  const field = firstDifference(comparable(before), comparable(cfg));
+  let before: unknown;
+  try {
+    before = YAML.parse(readFileSync(file, 'utf8'));
+  } catch {
+    before = null;
+  }
+  // Another command's config.yaml (an evaluation written here by an earlier version): not this dataset's.
+  if (!isPlainObject(before) || !isPlainObject(before.output)) {
+    throw new ConfigError(
+      `${file} is not the configuration of a simulated dataset; use another --out, or delete the folder to start again`,
+      undefined,
+      file,
+    );
+  }
+  const field = firstDifference(comparable(before as SimulateConfig), comparable(cfg));
   if (field) {
     throw new ConfigError(
       `${out} holds a dataset simulated with another configuration (${field} differs from ${file}); ` +
