@@ -25,7 +25,11 @@ const LEGACY_LAYOUTS: Record<FolderKind, string[][]> = {
     ['config.yaml', 'checkpoints'],
     ['config.yaml', 'train.log'],
   ],
-  evaluation: [['metrics.json', 'predictions.csv']],
+  // metrics.json and config.yaml come first: an evaluation killed before predictions.csv is still one.
+  evaluation: [
+    ['metrics.json', 'predictions.csv'],
+    ['metrics.json', 'config.yaml'],
+  ],
 };
 
 /**
