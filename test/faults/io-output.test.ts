@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { claimOutputDir, folderKind, MARKER_FILE } from '../../src/io/output-dir.js';
-import { OutputError } from '../../src/errors.js';
+import { ConfigError, OutputError } from '../../src/errors.js';
+import { loadSimulateConfig, simulateDataset } from '../../src/sim/dataset/index.js';
 import { tempDir, tinyRun } from '../predict/tiny-run.js';
 import { assertExit, assertOneLineError, cli } from './cli.js';
 
@@ -34,11 +35,6 @@ test('impossible and unwritable output paths are refused before any work, in one
     ['simulate into /proc', [...SIM, '--out', '/proc/x'], '/proc/x'],
     ['train into /proc', ['train', '--data', dataDir, '--run-dir', '/proc/runs', '--quiet'], '/proc/runs'],
     ['simulate under a file', [...SIM, '--out', path.join(file, 'ds')], file],
-    [
-      'train under a file',
-      ['train', '--data', dataDir, '--run-dir', path.join(file, 'runs'), '--quiet'],
-      file,
-    ],
     [
       'predict under a file',
       ['predict', '--run', runDir, '--input', input, '--out', path.join(file, 'c.csv')],
@@ -158,10 +154,14 @@ test('a dataset whose config.yaml an earlier evaluate replaced is refused in one
     mkdirSync(path.join(ds, 'images'), { recursive: true });
     writeFileSync(path.join(ds, 'manifest.csv'), 'id,split,label,path\n');
     writeFileSync(path.join(ds, 'config.yaml'), 'command: evaluate\nrun: /somewhere\n');
-    const r = await cli([...SIM, '--out', ds]);
-    assert.match(
-      assertOneLineError(r, path.join(ds, 'config.yaml'), 'simulate over an evaluation config'),
-      /is not the configuration of a simulated dataset/,
+    const cfg = loadSimulateConfig({ preset: 'simple', flags: { n: 8, workers: 0 } });
+    await assert.rejects(
+      simulateDataset(cfg, { out: ds, quiet: true }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.startsWith(
+          `${path.join(ds, 'config.yaml')} is not the configuration of a simulated dataset;`,
+        ),
     );
   } finally {
     rmSync(root, { recursive: true, force: true });
