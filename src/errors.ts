@@ -34,3 +34,18 @@ export class DataError extends LensfindError {
     this.name = 'DataError';
   }
 }
+
+/**
+ * An output path lensfind cannot or must not write: unwritable, impossible (under a regular file, in /proc), or a
+ * folder that belongs to someone else (`E_FOREIGN_FOLDER`). Raised before any work starts.
+ */
+export class OutputError extends LensfindError {
+  constructor(
+    message: string,
+    readonly path: string,
+    code: 'E_OUTPUT' | 'E_FOREIGN_FOLDER' = 'E_OUTPUT',
+  ) {
+    super(code, message);
+    this.name = 'OutputError';
+  }
+}

@@ -11,7 +11,9 @@ export { evaluateRun, evaluateEnsemble, calibrateRun, printEvaluation } from './
 export type { EvaluateOptions, EvaluateResult, CalibrationResult } from './eval/evaluate-run.js';
 export { writeEvaluation, formatSummaryTable } from './eval/report-write.js';
 export { scoreBatches, gatherScores } from './eval/report-score.js';
-export { LensfindError, ConfigError, DataError } from './errors.js';
+export { LensfindError, ConfigError, DataError, OutputError } from './errors.js';
+export { claimOutputDir, ensureWritableDir, folderKind, MARKER_FILE } from './io/output-dir.js';
+export type { FolderKind } from './io/output-dir.js';
 export { readNpy, writeNpy, encodeNpy, decodeNpy } from './io/npy.js';
 export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';
 export { readCsv, writeCsv, parseCsv, formatCsv } from './io/csv.js';

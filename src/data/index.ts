@@ -5,13 +5,15 @@ export type {
   DatasetItem,
   DatasetSpec,
   ItemSource,
+  ReadResult,
   SkippedItem,
   Split,
 } from './types.js';
 export { DATA_FORMATS } from './types.js';
 export { detectFormat } from './detect.js';
 export { openDataset, readItems } from './open.js';
-export type { OpenOptions } from './open.js';
+export type { OpenOptions, ReadItemsOptions } from './open.js';
+export { PathGuard } from './path-guard.js';
 export { readSource, loadChecked, checkImage } from './source.js';
 export { assignSplits, splitIndices } from './split.js';
 export { epochOrder, computePosWeight } from './sampler.js';

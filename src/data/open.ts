@@ -8,7 +8,7 @@ import { readPngCsvFolder } from './readers/png-csv.js';
 import { readStack } from './readers/stack.js';
 import { checkImage, describe, loadChecked, readSource } from './source.js';
 import { assignSplits } from './split.js';
-import type { DataFormat, Dataset, DatasetItem, SkippedItem, Split } from './types.js';
+import type { DataFormat, Dataset, ReadResult, SkippedItem, Split } from './types.js';
 
 export interface OpenOptions {
   format?: DataFormat;
@@ -19,6 +19,8 @@ export interface OpenOptions {
   seed?: number;
   /** Labels file of an .npy/.npz stack. */
   labels?: string;
+  /** A folder besides the dataset's that its manifest may name files in (`data.root`). */
+  dataRoot?: string;
   /**
    * true (default): read every item once at open (shape, NaN/Inf); bad items are skipped and listed in `skipped`.
    * false: only the manifest's structure is checked at open (and the shape read from the first usable item), so
@@ -34,18 +36,25 @@ export interface OpenOptions {
   onSkip?: (s: SkippedItem) => void;
 }
 
-export function readItems(root: string, format: DataFormat, labels?: string): DatasetItem[] {
+/** Where a reader may read: the labels file of a stack, and a folder allowed besides the dataset's (`data.root`). */
+export interface ReadItemsOptions {
+  labels?: string;
+  dataRoot?: string;
+}
+
+/** The items of a dataset in `format`, and the listed paths refused before any read (see PathGuard). */
+export function readItems(root: string, format: DataFormat, opts: ReadItemsOptions = {}): ReadResult {
   switch (format) {
     case 'lensfind':
-      return readLensfindFolder(root);
+      return readLensfindFolder(root, opts.dataRoot);
     case 'deeplense':
-      return readDeepLenseFolder(root);
+      return readDeepLenseFolder(root, opts.dataRoot);
     case 'png-csv':
-      return readPngCsvFolder(root);
+      return readPngCsvFolder(root, opts.dataRoot);
     case 'fits':
-      return readFitsFolder(root);
+      return readFitsFolder(root, opts.dataRoot);
     case 'stack':
-      return readStack(root, labels);
+      return { items: readStack(root, opts.labels), skipped: [] };
   }
 }
 
@@ -61,13 +70,21 @@ const CLASS_NAMES = ['non-lens (label 0)', 'lens (label 1)'];
 export async function openDataset(p: string, opts: OpenOptions = {}): Promise<Dataset> {
   const root = path.resolve(p);
   const format = opts.format ?? detectFormat(root);
-  let items = readItems(root, format, opts.labels);
-  if (items.length === 0) throw new DataError(`${root}: the ${format} dataset lists no images`, root);
+  const listed = readItems(root, format, { labels: opts.labels, dataRoot: opts.dataRoot });
+  let items = listed.items;
   const skipped: SkippedItem[] = [];
   const skip = (s: SkippedItem): void => {
     skipped.push(s);
     opts.onSkip?.(s);
   };
+  listed.skipped.forEach(skip);
+  if (items.length === 0) {
+    throw new DataError(
+      `${root}: the ${format} dataset lists no ${skipped.length ? 'readable ' : ''}images` +
+        (skipped.length ? ` (${skipped.length} refused; first: ${skipped[0].reason})` : ''),
+      root,
+    );
+  }
   let shape = opts.shape;
   const ok = new Uint8Array(items.length).fill(1);
   // The reference shape comes from the first usable item, found in order so it does not depend on timing.

@@ -36,6 +36,7 @@ export async function createDataPipeline(cfg: DataConfig, opts: PipelineOptions)
   const dataset = await openDataset(cfg.path, {
     format: cfg.format === 'auto' ? undefined : (cfg.format as DataFormat),
     labels: cfg.labels,
+    dataRoot: cfg.root,
     valFraction: cfg.valFraction,
     seed: opts.seed,
     onSkip: opts.onSkip,

@@ -27,6 +27,11 @@ export const dataConfigSchema = z.strictObject({
   path: z.string().optional(),
   /** Labels file of an .npy/.npz stack. */
   labels: z.string().optional(),
+  /**
+   * A folder besides the dataset's own that its manifest (or labels CSV) may name files in. By default a listed
+   * path must stay inside the dataset folder, symbolic links resolved; other rows are skipped and reported.
+   */
+  root: z.string().min(1).optional(),
   valFraction: z.number().min(0).max(0.9).default(0.1),
   normalization: normalizationSchema.prefault({}),
   augmentation: augmentationSchema.prefault({}),

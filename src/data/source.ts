@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { DataError } from '../errors.js';
 import { readFitsImage, readFitsSlice } from '../io/fits.js';
 import { readNpz } from '../io/npz.js';
-import { withReadFd } from '../io/read-fd.js';
+import { readRegularFile, withReadFd } from '../io/read-fd.js';
 import type { NpyArray } from '../io/npy.js';
 import type { DatasetSpec, ItemSource } from './types.js';
 
@@ -152,13 +152,16 @@ async function readPng(file: string): Promise<{ data: Float32Array; shape: numbe
   try {
     // Keep the stored depth (8 or 16 bit) and channel count; drop an alpha channel.
     // (sharp converts to sRGB unless told the colour space.)
-    const meta = await sharp(file).metadata();
+    // sharp is given the bytes, not the path: only a regular file is read (see readRegularFile).
+    const bytes = readRegularFile(file);
+    const meta = await sharp(bytes).metadata();
     const deep = meta.depth === 'ushort';
     const gray = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
     const space = gray ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
-    const img = sharp(file).removeAlpha().toColourspace(space);
+    const img = sharp(bytes).removeAlpha().toColourspace(space);
     raw = await (deep ? img.raw({ depth: 'ushort' }) : img.raw()).toBuffer({ resolveWithObject: true });
   } catch (err) {
+    if (err instanceof DataError) throw err;
     throw new DataError(`${file}: cannot decode the image: ${(err as Error).message}`, file);
   }
   const { width, height, channels } = raw.info;

@@ -26,6 +26,12 @@ export interface SkippedItem {
   reason: string;
 }
 
+/** What a reader lists: the items, and the rows whose paths it refused to open (see PathGuard). */
+export interface ReadResult {
+  items: DatasetItem[];
+  skipped: SkippedItem[];
+}
+
 /** Everything a worker thread needs to load items: plain data, structured-cloneable. */
 export interface DatasetSpec {
   format: DataFormat;

@@ -4,6 +4,7 @@ import { openDataset } from '../data/open.js';
 import { splitIndices } from '../data/split.js';
 import type { Dataset, DataFormat, SkippedItem, Split } from '../data/types.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { claimOutputDir, ensureWritableDir } from '../io/output-dir.js';
 import { calibrationPath, loadRun, type LoadedRun } from '../train/load-run.js';
 import type { CombineMethod } from './ensemble.js';
 import { expectedCalibrationError, logLoss } from './probability.js';
@@ -62,6 +63,7 @@ export async function openEvalData(
     valFraction: sameData ? run.config.data.valFraction : 0,
     seed: run.config.seed,
     labels: sameData ? run.config.data.labels : undefined,
+    dataRoot: sameData ? run.config.data.root : undefined,
     onSkip: opts.onSkip,
   });
   const all = dataset.items.map((_, i) => i);
@@ -184,9 +186,11 @@ export async function evaluateRun(
   second: EvaluateOptions = {},
 ): Promise<EvaluateResult> {
   const [runDir, opts] = typeof first === 'string' ? [first, second] : [first.run, first];
+  // The output is checked before any scoring (its default name needs the split, known once the data is open).
+  if (opts.out) claimOutputDir(opts.out, 'evaluation');
   const run = loadRun(runDir, { checkpoint: opts.checkpoint });
+  if (!opts.out) ensureWritableDir(path.join(runDir, 'eval'));
   const opened = await openEvalData(run, opts, ['test', 'val']);
-  const scores = await scoreOneRun(run, opened, opts);
   const outDir =
     opts.out ??
     path.join(
@@ -194,6 +198,8 @@ export async function evaluateRun(
       'eval',
       evalFolderName(opened.dataPath, opened.split, run.checkpoint, opts.tta ?? false),
     );
+  claimOutputDir(outDir, 'evaluation');
+  const scores = await scoreOneRun(run, opened, opts);
   const rep = await report([run], opened, scores, outDir, opts, {
     command: 'evaluate',
     run: path.resolve(runDir),
@@ -211,6 +217,7 @@ export async function evaluateEnsemble(
 ): Promise<EvaluateResult> {
   if (runDirs.length === 0)
     throw new ConfigError('ensemble: give at least one run (--runs R1 R2 ...)', 'runs');
+  claimOutputDir(opts.out, 'evaluation');
   const runs = runDirs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
   const opened = await openEvalData(runs[0], opts, ['test', 'val']);
   opts.onBatch?.(0, opened.indices.length);
@@ -256,6 +263,7 @@ export async function calibrateRun(
   opts: EvaluateDataOptions = {},
 ): Promise<CalibrationResult> {
   const run = loadRun(runDir, { checkpoint: opts.checkpoint });
+  ensureWritableDir(runDir); // calibration.json goes there: checked before scoring
   run.temperature = 1; // fit on the raw logits, whatever an earlier calibration stored
   const opened = await openEvalData(run, opts, ['val']);
   const scores = await scoreOneRun(run, opened, opts);

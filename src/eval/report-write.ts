@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -24,6 +24,7 @@ import { precisionRecallCurve, rocCurve } from '../metrics/curves.js';
 import { reliabilityCurve } from './probability.js';
 import { binnedMetrics } from './report-bins.js';
 import { summarize, type EvaluationSummary } from './summary.js';
+import { claimOutputDir } from '../io/output-dir.js';
 
 /** One scored evaluation set: what evaluate and ensemble hand to the report writer. */
 export interface EvaluationData {
@@ -88,7 +89,7 @@ export async function writeEvaluation(
   data: EvaluationData,
   opts: ReportOptions,
 ): Promise<EvaluationReport> {
-  mkdirSync(outDir, { recursive: true });
+  claimOutputDir(outDir, 'evaluation');
   const { labels, score } = data;
   const threshold = opts.threshold ?? 0.5;
   const nBoot = opts.bootstrap ?? 1000;

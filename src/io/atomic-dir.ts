@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from './mkdirs.js';
 
 /**
  * Replaces the folder `target` atomically enough for checkpoints: `fill` writes into a fresh temporary folder
@@ -9,7 +10,7 @@ import path from 'node:path';
  */
 export function writeDirAtomic(target: string, fill: (tmpDir: string) => void): void {
   const parent = path.dirname(target);
-  mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   const base = path.basename(target);
   const tmp = path.join(parent, `.${base}.${process.pid}.tmp`);
   const old = path.join(parent, `.${base}.old`);

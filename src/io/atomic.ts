@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from './mkdirs.js';
 
 let counter = 0;
 
@@ -14,7 +15,7 @@ export function tempPathFor(target: string): string {
  * over the target. A reader (or a killed run) sees either the old file or the whole new one, never half.
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): void {
-  mkdirSync(path.dirname(target), { recursive: true });
+  makeDirs(path.dirname(target));
   const tmp = tempPathFor(target);
   const fd = openSync(tmp, 'w');
   try {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
+import { readRegularFile } from './read-fd.js';
 import { DataError } from '../errors.js';
 
 export type CsvValue = string | number | boolean | null | undefined;
@@ -69,11 +69,5 @@ export function parseCsv(text: string, source = '<csv>'): Record<string, string>
 }
 
 export function readCsv(file: string): Record<string, string>[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-  }
-  return parseCsv(text, file);
+  return parseCsv(readRegularFile(file).toString('utf8'), file);
 }

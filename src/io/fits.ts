@@ -1,5 +1,5 @@
-import { fstatSync, readFileSync, readSync } from 'node:fs';
-import { withReadFd } from './read-fd.js';
+import { fstatSync, readSync } from 'node:fs';
+import { readRegularFile, withReadFd } from './read-fd.js';
 import { DataError } from '../errors.js';
 
 /**
@@ -233,12 +233,7 @@ export function decodeFits(buf: Uint8Array, source = '<buffer>'): FitsHdu[] {
 /** Reads all HDUs of a FITS file (a path or the file's bytes). */
 export function readFits(file: string | Uint8Array): FitsHdu[] {
   if (typeof file !== 'string') return decodeFits(file);
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-  }
+  const buf = readRegularFile(file);
   return decodeFits(buf, file);
 }
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
+import { readRegularFile } from './read-fd.js';
 import { DataError } from '../errors.js';
 
 /** Typed arrays an `.npy` file can hold here, keyed by NumPy's dtype descriptor (little-endian). */
@@ -134,12 +134,7 @@ export function decodeNpy(buf: Uint8Array, source = '<buffer>'): NpyArray {
 }
 
 export function readNpy(file: string): NpyArray {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-  }
+  const buf = readRegularFile(file);
   return decodeNpy(buf, file);
 }
 

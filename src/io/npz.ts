@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { decodeNpy, type NpyArray } from './npy.js';
 import { DataError } from '../errors.js';
+import { readRegularFile } from './read-fd.js';
 
 /**
  * NumPy `.npz` archives (np.savez / np.savez_compressed): a zip of `.npy` files, read through its central
@@ -129,11 +129,6 @@ export function decodeNpz(buf: Uint8Array, source = '<buffer>'): Map<string, Npy
 }
 
 export function readNpz(file: string): Map<string, NpyArray> {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    throw new DataError(`${file}: cannot read: ${(err as Error).message}`, file);
-  }
+  const buf = readRegularFile(file);
   return decodeNpz(buf, file);
 }

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../io/mkdirs.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -58,7 +59,7 @@ export function createDeferredLogger(opts: Omit<LoggerOptions, 'file'> = {}): Fi
     error: (m) => write('error', m),
     fileOnly: (lvl, m) => write(lvl, m, false),
     setFile(f) {
-      mkdirSync(path.dirname(f), { recursive: true });
+      makeDirs(path.dirname(f));
       if (pending.length > 0) appendFileSync(f, pending.join(''));
       pending = [];
       file = f;

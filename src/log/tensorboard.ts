@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { makeDirs } from '../io/mkdirs.js';
 
 /**
  * Writes TensorBoard event files by hand (no TensorFlow): TFRecord framing of `tensorflow.Event` protobufs.
@@ -118,7 +119,7 @@ export class SummaryWriter {
 
   private write(data: Uint8Array): void {
     if (!this.opened) {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
       appendFileSync(this.file, tfrecord(event(0, this.created, (w) => w.bytes(3, 'brain.Event:2'))));
       this.opened = true;
     }

@@ -1,9 +1,10 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { LensfindError } from '../errors.js';
 import { tempPathFor, writeFileAtomic } from '../io/atomic.js';
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
 import { formatCsv, type CsvRow } from '../io/csv.js';
+import { makeDirs } from '../io/mkdirs.js';
 
 /** The candidate catalogue's format from its file name: `.csv` or `.parquet`. */
 export function catalogFormat(file: string): 'csv' | 'parquet' {
@@ -45,7 +46,7 @@ export function writeParquetCatalog(
       type,
     } as ColumnSource;
   });
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirs(path.dirname(path.resolve(file)));
   writeFileAtomic(file, new Uint8Array(parquetWriteBuffer({ columnData })));
 }
 
@@ -60,7 +61,7 @@ export function writeCsvStreamed(
   row: (k: number) => CsvRow,
   chunk = 10000,
 ): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  makeDirs(path.dirname(path.resolve(file)));
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, 'w');
   try {

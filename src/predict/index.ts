@@ -4,3 +4,5 @@ export type { PredictOptions, PredictResult } from './predict.js';
 export { openPredictInput } from './input.js';
 export type { PredictInput } from './input.js';
 export { catalogFormat, writeCsvStreamed } from './catalog.js';
+export { PartStore, parseShard, DEFAULT_PART_SIZE } from './parts.js';
+export type { PartRecord, PartPlan } from './parts.js';

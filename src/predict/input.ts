@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
-import { withReadFd } from '../io/read-fd.js';
+import { resolvePath } from '../io/inspect-path.js';
+import { fileKind, withReadFd } from '../io/read-fd.js';
+import { PathGuard } from '../data/path-guard.js';
 import { detectFormat } from '../data/detect.js';
 import { readItems } from '../data/open.js';
 import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.js';
-import type { DataFormat, DatasetItem, ItemSource, SkippedItem } from '../data/types.js';
+import type { DataFormat, DatasetItem, ItemSource, ReadResult, SkippedItem } from '../data/types.js';
 
 /** Image files a plain folder may hold. */
 const IMAGE_FILE = /\.(npy|fits|fit|fts|png|jpe?g|tiff?)$/i;
@@ -28,19 +30,38 @@ function unlabeled(id: string, source: ItemSource): DatasetItem {
   return { id, label: NaN, source, meta: {} };
 }
 
-/** Every image file under `dir`, recursively, sorted (ids are paths relative to the folder, without extension). */
-function listFolder(dir: string): DatasetItem[] {
+/**
+ * Every image file under `dir`, recursively, sorted (ids are paths relative to the folder, without extension).
+ * Entries are typed without being opened: real folders are walked, symbolic links are checked by the PathGuard
+ * (links to folders are not followed, so no loop can trap the walk), and broken links (loops, dangling) and
+ * image-named FIFOs, sockets and devices are returned as rejected, never opened.
+ */
+function listFolder(dir: string, dataRoot?: string): ReadResult {
+  const guard = new PathGuard(dir, dataRoot);
   const items: DatasetItem[] = [];
+  const reject = (file: string, reason: string) =>
+    guard.skipped.push({ source: file, reason: `${file}: ${reason}` });
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = path.join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (IMAGE_FILE.test(name))
-        items.push(unlabeled(path.relative(dir, full).replace(IMAGE_FILE, ''), { file: full }));
+    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const full = path.join(d, e.name);
+      const id = () => path.relative(dir, full).replace(IMAGE_FILE, '');
+      if (e.isDirectory()) walk(full);
+      else if (e.isSymbolicLink()) {
+        const target = resolvePath(full);
+        if ('stats' in target && target.stats.isDirectory())
+          reject(full, 'a symbolic link to a folder (not followed)');
+        else if ('reason' in target || IMAGE_FILE.test(e.name)) {
+          const source = guard.source(path.relative(dir, full));
+          if (source) items.push(unlabeled(id(), source));
+        }
+      } else if (!IMAGE_FILE.test(e.name)) continue;
+      else if (e.isFile()) items.push(unlabeled(id(), { file: full }));
+      else reject(full, `${fileKind(lstatSync(full))}, not a regular file (not opened)`);
     }
   };
   walk(dir);
-  return items;
+  return { items, skipped: guard.skipped };
 }
 
 /**
@@ -77,13 +98,18 @@ function listStack(file: string, bands: number): DatasetItem[] {
  */
 export async function openPredictInput(
   p: string,
-  opts: { bands: number; format?: DataFormat },
+  opts: { bands: number; format?: DataFormat; dataRoot?: string },
 ): Promise<PredictInput> {
   const root = path.resolve(p);
-  if (!existsSync(root)) throw new DataError(`${root}: no such file or folder`, root);
+  const found = resolvePath(root);
+  if ('reason' in found) throw new DataError(`${root}: cannot read the input: it is ${found.reason}`, root);
+  if (!found.stats.isFile() && !found.stats.isDirectory()) {
+    throw new DataError(`${root}: cannot read the input: it is ${fileKind(found.stats)}`, root);
+  }
   let format: PredictInput['format'];
   let items: DatasetItem[];
-  if (statSync(root).isFile()) {
+  const rejected: SkippedItem[] = [];
+  if (found.stats.isFile()) {
     format = 'stack';
     items = listStack(root, opts.bands);
   } else {
@@ -97,11 +123,19 @@ export async function openPredictInput(
       if (layout === 'fits' && !existsSync(path.join(root, 'labels.csv'))) layout = undefined;
     }
     format = layout ?? 'files';
-    items = layout ? readItems(root, layout) : listFolder(root);
+    const listed = layout
+      ? readItems(root, layout, { dataRoot: opts.dataRoot })
+      : listFolder(root, opts.dataRoot);
+    items = listed.items;
+    rejected.push(...listed.skipped);
   }
-  if (items.length === 0)
-    throw new DataError(`${root}: no images found (looked for ${IMAGE_FILE.source} files)`, root);
-  const rejected: SkippedItem[] = [];
+  if (items.length === 0) {
+    throw new DataError(
+      `${root}: no images found (looked for ${IMAGE_FILE.source} files` +
+        (rejected.length ? `; ${rejected.length} refused, first: ${rejected[0].reason})` : ')'),
+      root,
+    );
+  }
   for (let k = 0; k < items.length; k++) {
     try {
       const img = await readSource(items[k].source);

@@ -1,13 +1,17 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, LensfindError } from '../errors.js';
+import { ensureWritableFile } from '../io/output-dir.js';
+import { readRegularFile } from '../io/read-fd.js';
 import type { DataFormat, SkippedItem } from '../data/types.js';
 import { describe } from '../data/source.js';
 import { writeCsv, type CsvRow } from '../io/csv.js';
 import type { CombineMethod } from '../eval/ensemble.js';
-import { scoreBatches } from '../eval/report-score.js';
 import { loadRun, type LoadedRun } from '../train/load-run.js';
 import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.js';
-import { openPredictInput } from './input.js';
+import { openPredictInput, type PredictInput } from './input.js';
+import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './parts.js';
+import { scoreParts } from './score-parts.js';
 
 export interface PredictOptions {
   /** One run, or several for an ensemble. */
@@ -23,14 +27,28 @@ export interface PredictOptions {
   weights?: number[];
   /** Data worker threads per model. */
   workers?: number;
+  /** A folder besides the input's that its manifest or links may name files in (see PathGuard). */
+  dataRoot?: string;
+  /** Items per part file (the work a kill can lose; default DEFAULT_PART_SIZE). */
+  partSize?: number;
+  /** Score only this shard's parts (0-based index of count) and write no catalogue (see PartStore). */
+  shard?: { index: number; count: number };
   onBatch?: (done: number, total: number) => void;
   onReject?: (s: SkippedItem) => void;
+  /** Notes for the user (parts of other arguments discarded). */
+  onNote?: (message: string) => void;
 }
 
 export interface PredictResult {
+  /** The catalogue (and rejected.csv beside it): written unless parts are left to other shards. */
   catalog: string;
   rejectedFile: string;
+  /** Images scored by this call (parts kept from an earlier call are not counted). */
   scored: number;
+  /** Images in the catalogue (all parts). */
+  scoredTotal?: number;
+  /** Parts left to other shards: 0 when the catalogue was written. */
+  pendingParts: number;
   rejected: SkippedItem[];
   seconds: number;
   imagesPerSecond: number;
@@ -44,55 +62,129 @@ function memberNames(runs: LoadedRun[]): string[] {
   return base.map((n, m) => (base.filter((b) => b === n).length > 1 ? `${n}-${m + 1}` : n));
 }
 
+/** The digest of what fixes the scores: each model's weights and settings, the input listing, the options. */
+function planFingerprint(
+  runs: LoadedRun[],
+  input: PredictInput,
+  opts: PredictOptions,
+  batchSize: number,
+): string {
+  const models = runs.map((r) => ({
+    run: path.resolve(r.runDir),
+    checkpoint: r.checkpoint,
+    weights: createHash('sha256')
+      .update(readRegularFile(path.join(r.runDir, 'checkpoints', r.checkpoint, 'model.safetensors')))
+      .digest('hex'),
+    temperature: r.temperature,
+    normalization: r.normalization,
+  }));
+  const listing = createHash('sha256');
+  for (const it of input.items) listing.update(`${it.id}\0${describe(it.source)}\n`);
+  return fingerprint([
+    'lensfind predict parts 1',
+    models,
+    { root: input.root, format: input.format, items: listing.digest('hex') },
+    { tta: opts.tta ?? false, method: opts.method ?? 'mean', weights: opts.weights ?? null, batchSize },
+  ]);
+}
+
 /**
  * `lensfind predict`: scores unlabeled cutouts with one run or an ensemble in streamed batches (only the
  * prefetched batches' pixels are held; per item a score is kept for the sort), writes the catalogue sorted by
  * score (id, path, score, rank, logit, and score_<run> per ensemble member) and rejected.csv (source, reason)
- * listing every file that could not be read; a bad file never stops the run.
+ * listing every file that could not be read; a bad file never stops the run. The output is checked before any
+ * work; finished parts are kept in `<out>.parts/` (PartStore), so a re-run with the same arguments continues and
+ * writes the same catalogue as an uninterrupted run; with `shard` only that shard's parts are scored.
  */
 export async function predict(opts: PredictOptions): Promise<PredictResult> {
   if (opts.runs.length === 0) throw new ConfigError('predict: give --run RUN or --runs R1 R2 ...', 'run');
   const format = catalogFormat(opts.out);
+  ensureWritableFile(opts.out);
   const runs = opts.runs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
   const bands = runs[0].bands;
-  const input = await openPredictInput(opts.input, { bands, format: opts.format });
+  const input = await openPredictInput(opts.input, { bands, format: opts.format, dataRoot: opts.dataRoot });
   const rejected = [...input.rejected];
   for (const r of rejected) opts.onReject?.(r);
   const n = input.items.length;
-  const indices = Array.from({ length: n }, (_, i) => i);
+  const batchSize = opts.batchSize ?? runs[0].config.eval_batch_size;
+  // Whole batches per part: no batch spans two parts, so a resumed run scores the batches an uninterrupted one does.
+  const partSize = Math.ceil((opts.partSize ?? DEFAULT_PART_SIZE) / batchSize) * batchSize;
+  const store = PartStore.open(
+    `${path.resolve(opts.out)}.parts`,
+    {
+      fingerprint: planFingerprint(runs, input, opts, batchSize),
+      n,
+      partSize,
+      parts: Math.ceil(n / partSize),
+    },
+    { keepForeign: opts.shard !== undefined, onNote: opts.onNote },
+  );
   const score = new Float64Array(n).fill(NaN);
   const logit = new Float64Array(n);
   const members = runs.length > 1 ? runs.map(() => new Float32Array(n)) : [];
+  // Per part, in part order, so rejected.csv lists them as an uninterrupted run does.
+  const partRejected: SkippedItem[][] = [];
+  let done = 0;
+  let reported = -1;
+  const progress = (d: number) => {
+    if (d !== reported) opts.onBatch?.((reported = d), n);
+  };
+  const take = (rec: PartRecord) => {
+    rec.indices.forEach((i, k) => {
+      score[i] = rec.score[k];
+      logit[i] = rec.logit[k];
+      members.forEach((m, j) => (m[i] = rec.members[j][k]));
+    });
+    partRejected[rec.part] = rec.rejected;
+    progress((done += rec.count));
+  };
+  progress(0);
+  const todo: number[] = [];
+  let pending = 0;
+  for (let p = 0; p < store.plan.parts; p++) {
+    const kept = store.read(p);
+    if (kept) take(kept);
+    else if (opts.shard && p % opts.shard.count !== opts.shard.index) pending++;
+    else todo.push(p);
+  }
   const t0 = performance.now();
-  let scored = 0;
-  opts.onBatch?.(0, n);
-  for await (const b of scoreBatches(runs, input, indices, {
-    batchSize: opts.batchSize ?? runs[0].config.eval_batch_size,
+  const scored = await scoreParts(runs, input, store, todo, members.length > 0, {
+    batchSize,
     tta: opts.tta,
     method: opts.method,
     weights: opts.weights,
     workers: opts.workers ?? 1,
-    onSkip: (s) => {
-      rejected.push(s);
-      opts.onReject?.(s);
+    onSkip: opts.onReject,
+    onPart: (rec) => {
+      store.write(rec);
+      take(rec);
     },
-  })) {
-    b.indices.forEach((i, k) => {
-      score[i] = b.score[k];
-      logit[i] = b.logit[k];
-      members.forEach((m, j) => (m[i] = b.probs[j][k]));
-    });
-    scored += b.indices.length;
-    opts.onBatch?.(scored + rejected.length - input.rejected.length, n);
-  }
+    onItems: (k) => progress(done + k),
+  });
   const seconds = (performance.now() - t0) / 1000;
-  if (scored === 0) {
+  const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
+  for (const r of partRejected) if (r) rejected.push(...r);
+  const result = {
+    catalog: opts.out,
+    rejectedFile,
+    scored,
+    rejected,
+    seconds,
+    imagesPerSecond: seconds > 0 ? scored / seconds : 0,
+    top: [] as PredictResult['top'],
+    pendingParts: pending,
+  };
+  // A shard leaves the catalogue to the run that merges every shard's parts.
+  if (pending > 0) return result;
+  const order = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => !Number.isNaN(score[i]))
+    .sort((a, b) => score[b] - score[a] || a - b);
+  if (order.length === 0) {
     throw new LensfindError(
       'E_DATA',
       `${input.root}: none of the ${n} images could be scored (first: ${rejected[0]?.reason ?? '-'})`,
     );
   }
-  const order = indices.filter((i) => !Number.isNaN(score[i])).sort((a, b) => score[b] - score[a] || a - b);
   const names = memberNames(runs);
   const columns = [
     'id',
@@ -115,15 +207,11 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     members.forEach((m, j) => (row[`score_${names[j]}`] = m[i]));
     return row;
   });
-  const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
   writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);
+  store.clear();
   return {
-    catalog: opts.out,
-    rejectedFile,
-    scored,
-    rejected,
-    seconds,
-    imagesPerSecond: scored / seconds,
+    ...result,
+    scoredTotal: order.length,
     top: order.slice(0, 10).map((i, k) => ({ id: input.items[i].id, score: score[i], rank: k + 1 })),
   };
 }

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { LensfindError } from '../errors.js';
+import { LensfindError, OutputError } from '../errors.js';
+import { errnoReason } from '../io/mkdirs.js';
+import { ensureWritableDir, writeMarker } from '../io/output-dir.js';
 import { flattenConfig, loadConfig } from '../config/load.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 
@@ -66,18 +68,23 @@ export function runName(model: string, overridden: Record<string, unknown>): str
   return [model, ...parts].join('_').slice(0, 120);
 }
 
-/** Creates `root/name`, or `root/name_2`, `_3`, ...: a run never overwrites another. Returns the folder made. */
+/**
+ * Creates `root/name`, or `root/name_2`, `_3`, ...: a run never overwrites another. Returns the folder made, with
+ * its run marker. An unwritable or impossible `root` is an OutputError before any work.
+ */
 export function createRunFolder(root: string, name: string): string {
-  mkdirSync(root, { recursive: true });
+  ensureWritableDir(root);
   for (let i = 1; ; i++) {
     const dir = path.join(root, i === 1 ? name : `${name}_${i}`);
     if (existsSync(dir)) continue;
     try {
       mkdirSync(dir);
-      return dir;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new OutputError(`${dir}: cannot create the run folder: ${errnoReason(err)}`, dir);
     }
+    writeMarker(dir, 'run');
+    return dir;
   }
 }
 

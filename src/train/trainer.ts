@@ -29,6 +29,7 @@ import {
 import { scoreIndices } from './score.js';
 import { readRunConfig, runName } from './run-folder.js';
 import { RunSession, type RunStatus } from './run-session.js';
+import { claimOutputDir, ensureWritableDir } from '../io/output-dir.js';
 import { checkModelConfig, modelOptions } from './model-options.js';
 import { validationMetrics, metricValue, improved, fmt, type EpochMetrics } from './metrics.js';
 import { EpochScores, type SavedScores } from './epoch-scores.js';
@@ -151,6 +152,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     let state: TrainState | null = null;
     if (opts.resume) {
       config = readRunConfig(opts.resume);
+      claimOutputDir(opts.resume, 'run');
       session = RunSession.resume(opts.resume);
       logger.setFile(session.file('train.log'));
       state = readResumeState(session.dir);
@@ -162,6 +164,8 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       if (!input) throw new ConfigError('train: a configuration is required unless resuming');
       config = input;
       checkModelConfig(config);
+      // an unwritable or impossible run root is refused before any work
+      ensureWritableDir(config.run.dir);
     }
     if (!config.data.path)
       throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');

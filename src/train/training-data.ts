@@ -40,6 +40,7 @@ export async function prepareTrainingData(
     valFraction: config.data.valFraction,
     seed: config.seed,
     labels: config.data.labels,
+    dataRoot: config.data.root,
     onSkip,
   });
   const trainIdx = splitIndices(dataset.items, 'train');

@@ -33,6 +33,22 @@ export const predictCommand: Command = {
     'batch-size': { type: 'string', short: 'b', description: 'images per batch', valueName: 'N' },
     tta: { type: 'boolean', description: 'average over the 8 flips and 90° rotations' },
     workers: { type: 'string', description: 'data worker threads per model', valueName: 'N' },
+    'data-root': {
+      type: 'string',
+      description: "a folder besides the input's that its manifest or links may point into",
+      valueName: 'DIR',
+    },
+    'part-size': {
+      type: 'string',
+      description:
+        'cutouts per part file kept in <out>.parts/ (a re-run continues from the parts; default 4096)',
+      valueName: 'N',
+    },
+    shard: {
+      type: 'string',
+      description: 'score only shard i of N (1 <= i <= N) into <out>.parts/; a run without --shard merges',
+      valueName: 'i/N',
+    },
     help: { type: 'boolean', short: 'h', description: 'show this help' },
   },
   async run({ values, positionals }) {
@@ -49,7 +65,12 @@ export const predictCommand: Command = {
     if (checkpoint !== undefined && checkpoint !== 'best' && checkpoint !== 'last') {
       throw new LensfindError('E_USAGE', `--checkpoint ${String(checkpoint)}: expected best or last`);
     }
+    const partSize = intFlag('part-size', values['part-size']);
+    if (partSize !== undefined && partSize < 1)
+      throw new LensfindError('E_USAGE', `--part-size ${partSize}: expected a positive integer`);
     const { predict } = await import('../../predict/predict.js');
+    const { parseShard } = await import('../../predict/parts.js');
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
     let bar: Progress | null = null;
     const res = await predict({
       runs,
@@ -62,6 +83,10 @@ export const predictCommand: Command = {
       method: parseMethod(values.method, weights),
       weights,
       workers: intFlag('workers', values.workers),
+      dataRoot: values['data-root'] as string | undefined,
+      partSize,
+      shard,
+      onNote: (m) => console.error(m),
       onBatch: (done, total) => {
         bar ??= new Progress({ label: 'predict', total, unit: 'images' });
         bar.update(done);
@@ -69,10 +94,17 @@ export const predictCommand: Command = {
       onReject: (s) => console.error(`rejected ${s.source}: ${s.reason}`),
     });
     (bar as Progress | null)?.finish();
-    console.log(
-      `scored ${res.scored} images in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s); ` +
-        `${res.rejected.length} rejected (${res.rejectedFile})`,
-    );
+    const rate = `scored ${res.scored} images in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s)`;
+    if (res.pendingParts > 0) {
+      console.log(
+        `shard ${values.shard as string}: ${rate}; ${res.pendingParts} parts are left to other shards. ` +
+          'Once all are done, the same command without --shard writes the catalogue.',
+      );
+      return;
+    }
+    const earlier = (res.scoredTotal ?? 0) - res.scored;
+    if (earlier > 0) console.log(`continued: ${earlier} images were scored by an earlier run (kept parts)`);
+    console.log(`${rate}; ${res.rejected.length} rejected (${res.rejectedFile})`);
     for (const t of res.top.slice(0, 5)) console.log(`  #${t.rank}  ${t.score.toFixed(4)}  ${t.id}`);
     console.log(`wrote ${res.catalog}`);
   },

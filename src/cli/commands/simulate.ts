@@ -65,6 +65,7 @@ export const simulateCommand: Command = {
       file: values.config as string | undefined,
       overrides: (values.set as string[] | undefined) ?? [],
       flags,
+      onNote: values.quiet ? undefined : (m) => console.error(`note: ${m}`),
     });
     await simulateDataset(cfg, { out, dryRun: Boolean(values['dry-run']), quiet: Boolean(values.quiet) });
   },

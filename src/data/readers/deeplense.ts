@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DatasetItem, Split } from '../types.js';
+import { PathGuard } from '../path-guard.js';
+import type { DatasetItem, ReadResult, Split } from '../types.js';
 
 export const DEEPLENSE_DIRS: readonly [string, Split, number][] = [
   ['train_lenses', 'train', 1],
@@ -12,8 +13,12 @@ export const DEEPLENSE_DIRS: readonly [string, Split, number][] = [
   ['test_nonlenses', 'test', 0],
 ];
 
-/** DeepLense layout: train_lenses/, train_nonlenses/, test_lenses/, test_nonlenses/ of .npy [3, 64, 64] (or .fits, as `lensfind simulate --format fits` writes). */
-export function readDeepLenseFolder(root: string): DatasetItem[] {
+/**
+ * DeepLense layout: train_lenses/, train_nonlenses/, test_lenses/, test_nonlenses/ of .npy [3, 64, 64] (or .fits,
+ * as `lensfind simulate --format fits` writes). Links out of the folder, loops, FIFOs and devices are skipped.
+ */
+export function readDeepLenseFolder(root: string, dataRoot?: string): ReadResult {
+  const guard = new PathGuard(root, dataRoot);
   const items: DatasetItem[] = [];
   for (const [dir, split, label] of DEEPLENSE_DIRS) {
     const full = path.join(root, dir);
@@ -21,14 +26,10 @@ export function readDeepLenseFolder(root: string): DatasetItem[] {
     for (const name of readdirSync(full)
       .filter((f) => /\.(npy|fits)$/.test(f))
       .sort()) {
-      items.push({
-        id: `${dir}/${name.replace(/\.(npy|fits)$/, '')}`,
-        label,
-        split,
-        source: { file: path.join(full, name) },
-        meta: {},
-      });
+      const source = guard.source(`${dir}/${name}`);
+      if (source)
+        items.push({ id: `${dir}/${name.replace(/\.(npy|fits)$/, '')}`, label, split, source, meta: {} });
     }
   }
-  return items;
+  return { items, skipped: guard.skipped };
 }

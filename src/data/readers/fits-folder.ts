@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../errors.js';
 import { readCsv } from '../../io/csv.js';
-import type { DatasetItem } from '../types.js';
+import { PathGuard } from '../path-guard.js';
+import type { DatasetItem, ReadResult } from '../types.js';
 import { parseLabel, parseMeta, parsePathRef, parseSplit } from './common.js';
 
 const FILE_COLUMNS = ['file', 'path', 'image_path', 'filename'];
@@ -20,7 +21,7 @@ export function findLabelsCsv(root: string): string {
 }
 
 /** FITS images ([H, W]) or cubes ([bands, H, W]) listed in a labels csv. */
-export function readFitsFolder(root: string): DatasetItem[] {
+export function readFitsFolder(root: string, dataRoot?: string): ReadResult {
   const csv = findLabelsCsv(root);
   const rows = readCsv(csv);
   const fileCol = rows.length > 0 ? FILE_COLUMNS.find((c) => c in rows[0]) : 'file';
@@ -31,15 +32,15 @@ export function readFitsFolder(root: string): DatasetItem[] {
     );
   }
   const core = new Set([fileCol, 'label', 'split', 'id']);
-  return rows.map((row, n) => {
+  const guard = new PathGuard(root, dataRoot);
+  const items: DatasetItem[] = [];
+  rows.forEach((row, n) => {
     const where = `${csv}: line ${n + 2}`;
     const ref = parsePathRef(row[fileCol]);
-    return {
-      id: row.id || row[fileCol],
-      label: parseLabel(row.label, where),
-      split: parseSplit(row.split, where),
-      source: { file: path.resolve(root, ref.file), index: ref.index },
-      meta: parseMeta(row, core),
-    };
+    const label = parseLabel(row.label, where);
+    const split = parseSplit(row.split, where);
+    const source = guard.source(ref.file, where, { index: ref.index });
+    if (source) items.push({ id: row.id || row[fileCol], label, split, source, meta: parseMeta(row, core) });
   });
+  return { items, skipped: guard.skipped };
 }

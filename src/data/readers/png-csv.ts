@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../errors.js';
 import { readCsv } from '../../io/csv.js';
-import type { DatasetItem, Split } from '../types.js';
+import { PathGuard } from '../path-guard.js';
+import type { DatasetItem, ReadResult, Split } from '../types.js';
 import { parseLabel, parseMeta } from './common.js';
 
 const CSVS: readonly [string, Split][] = [
@@ -13,7 +14,8 @@ const CSVS: readonly [string, Split][] = [
 const CORE = new Set(['image_path', 'label', 'id']);
 
 /** PNG (or JPEG/TIFF) images listed in train.csv / val.csv / test.csv with columns image_path,label. */
-export function readPngCsvFolder(root: string): DatasetItem[] {
+export function readPngCsvFolder(root: string, dataRoot?: string): ReadResult {
+  const guard = new PathGuard(root, dataRoot);
   const items: DatasetItem[] = [];
   for (const [name, split] of CSVS) {
     const csv = path.join(root, name);
@@ -23,14 +25,12 @@ export function readPngCsvFolder(root: string): DatasetItem[] {
       throw new DataError(`${csv}: expected columns image_path,label`, csv);
     }
     rows.forEach((row, n) => {
-      items.push({
-        id: row.id || row.image_path,
-        label: parseLabel(row.label, `${csv}: line ${n + 2}`),
-        split,
-        source: { file: path.resolve(root, row.image_path) },
-        meta: parseMeta(row, CORE),
-      });
+      const where = `${csv}: line ${n + 2}`;
+      const label = parseLabel(row.label, where);
+      const source = guard.source(row.image_path, where);
+      if (source)
+        items.push({ id: row.id || row.image_path, label, split, source, meta: parseMeta(row, CORE) });
     });
   }
-  return items;
+  return { items, skipped: guard.skipped };
 }

@@ -1,8 +1,9 @@
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../errors.js';
 import { readCsv } from '../../io/csv.js';
 import { readNpy } from '../../io/npy.js';
+import { withReadFd } from '../../io/read-fd.js';
 import { cachedNpz, readNpyHeader } from '../source.js';
 import type { DatasetItem } from '../types.js';
 import { parseLabel, parseSplit } from './common.js';
@@ -68,18 +69,13 @@ export function readStack(file: string, labelsFile?: string): DatasetItem[] {
       labels = labelsFromArray(arrays.get(lk)!.data, `${file}:${lk}`);
     }
   } else {
-    const fd = openSync(file, 'r');
-    try {
-      const shape = readNpyHeader(fd, file).shape;
-      if (shape.length < 3)
-        throw new DataError(
-          `${file}: a stack must be [N, bands, H, W] or [N, H, W], found [${shape.join(', ')}]`,
-          file,
-        );
-      count = shape[0];
-    } finally {
-      closeSync(fd);
-    }
+    const shape = withReadFd(file, (fd) => readNpyHeader(fd, file).shape);
+    if (shape.length < 3)
+      throw new DataError(
+        `${file}: a stack must be [N, bands, H, W] or [N, H, W], found [${shape.join(', ')}]`,
+        file,
+      );
+    count = shape[0];
     const lf = labelsFile ?? findStackLabels(file);
     if (!lf)
       throw new DataError(

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { readRegularFile } from '../../io/read-fd.js';
 import { encodeNpy } from '../../io/npy.js';
 import { DataError } from '../../errors.js';
 import type { SimulateConfig } from '../config.js';
@@ -13,8 +15,22 @@ export type ManifestRow = Record<string, MetaValue>;
 /** Columns every manifest row starts with, in this order. */
 export const BASE_COLUMNS = ['id', 'split', 'label', 'path', 'seed', 'index'] as const;
 
-/** Per-shard metadata sidecars: written last, so a shard is complete when its sidecar and data files exist. */
+/**
+ * Per-shard metadata sidecars, written last: the manifest rows and the size and SHA-256 of every data file of the
+ * shard. A shard counts as complete only when its files still have that size and digest.
+ */
 export const SIDECAR_DIR = '.shards';
+
+/** A data file as written: its path in the dataset, byte size and SHA-256. */
+export interface FileDigest {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+function digest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 type Output = SimulateConfig['output'];
 
@@ -42,9 +58,39 @@ export function shardDataFiles(output: Output, shard: PlanShard): string[] {
     : [shardFile(output, shard.shard)];
 }
 
-export function isShardComplete(outDir: string, output: Output, shard: PlanShard): boolean {
-  if (!existsSync(path.join(outDir, sidecarFile(shard.shard)))) return false;
-  return shardDataFiles(output, shard).every((f) => existsSync(path.join(outDir, f)));
+/** Why `file` does not hold the bytes `d` records, or null (size first: a truncated file is not even read). */
+function mismatch(outDir: string, d: FileDigest): string | null {
+  const file = path.join(outDir, d.path);
+  try {
+    const size = statSync(file).size;
+    if (size !== d.size) return `${d.path} has ${size} bytes, ${d.size} were written`;
+    return digest(readRegularFile(file)) === d.sha256 ? null : `${d.path} does not match its SHA-256`;
+  } catch (err) {
+    return `${d.path} cannot be read (${(err as Error).message})`;
+  }
+}
+
+/**
+ * Whether a shard is complete: null when its sidecar parses and every data file has the size and SHA-256 it
+ * records; else why not ('missing' when it was never finished). A truncated or damaged file, or a sidecar of an
+ * earlier version (no digests), means the shard is rendered again; the same seed gives the same bytes.
+ */
+export function shardProblem(outDir: string, output: Output, shard: PlanShard): string | null {
+  let files: FileDigest[] | undefined;
+  try {
+    const text = readFileSync(path.join(outDir, sidecarFile(shard.shard)), 'utf8');
+    files = (JSON.parse(text) as { files?: FileDigest[] }).files;
+  } catch {
+    return 'missing';
+  }
+  if (!Array.isArray(files)) return 'its sidecar records no sizes and digests (an earlier version)';
+  const byPath = new Map(files.map((d) => [d.path, d]));
+  for (const f of shardDataFiles(output, shard)) {
+    const d = byPath.get(f);
+    const problem = d ? mismatch(outDir, d) : `${f} is not recorded in its sidecar`;
+    if (problem) return problem;
+  }
+  return null;
 }
 
 function encode(format: Output['format'], data: Float32Array, shape: number[]): Uint8Array {
@@ -67,6 +113,11 @@ export function renderAndWriteShard(
   const output = cfg.output;
   const stack = output.layout === 'lensfind' ? new Float32Array(shard.items.length * per) : undefined;
   const rows: ManifestRow[] = [];
+  const files: FileDigest[] = [];
+  const put = (rel: string, bytes: Uint8Array) => {
+    writeFileAtomic(path.join(outDir, rel), bytes);
+    files.push({ path: rel, size: bytes.byteLength, sha256: digest(bytes) });
+  };
   shard.items.forEach((item, k) => {
     const { image, meta } = renderer.render(item);
     if (image.length !== per) {
@@ -80,7 +131,7 @@ export function renderAndWriteShard(
       file = `${shardFile(output, shard.shard)}#${k}`;
     } else {
       file = itemFile(output, item);
-      writeFileAtomic(path.join(outDir, file), encode(output.format, image, [bands.length, size, size]));
+      put(file, encode(output.format, image, [bands.length, size, size]));
     }
     const row: ManifestRow = {
       id: item.id,
@@ -95,12 +146,14 @@ export function renderAndWriteShard(
     onItem?.();
   });
   if (stack) {
-    const file = path.join(outDir, shardFile(output, shard.shard));
-    writeFileAtomic(file, encode(output.format, stack, [shard.items.length, bands.length, size, size]));
+    put(
+      shardFile(output, shard.shard),
+      encode(output.format, stack, [shard.items.length, bands.length, size, size]),
+    );
   }
   writeFileAtomic(
     path.join(outDir, sidecarFile(shard.shard)),
-    JSON.stringify({ shard: shard.shard, bands, size, rows }),
+    JSON.stringify({ shard: shard.shard, bands, size, files, rows }),
   );
   return rows;
 }

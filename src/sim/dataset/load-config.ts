@@ -29,10 +29,10 @@ export function listSimPresets(): string[] {
 }
 
 /** A YAML layer; a file in the seeds' format (General/LensArcs/Galaxy/Noise) is mapped to the simulate config. */
-function fileLayer(file: string): ConfigLayer {
+function fileLayer(file: string, onNote?: (message: string) => void): ConfigLayer {
   const source = path.relative(process.cwd(), file) || file;
   const raw = readYamlFile(file);
-  return { source, value: isSeedsFormat(raw) ? mapSeedsConfig(raw, source) : raw };
+  return { source, value: isSeedsFormat(raw) ? mapSeedsConfig(raw, source, onNote) : raw };
 }
 
 export interface LoadSimulateConfigOptions {
@@ -42,6 +42,8 @@ export interface LoadSimulateConfigOptions {
   overrides?: readonly string[];
   /** Values from command-line flags (`{ n: 100, workers: 4 }`), applied last; `n` over split counts keeps their proportions. */
   flags?: PlainObject;
+  /** Hears how a seeds-format file was mapped (the deeplenstronomy backend, keys lensfind does not use). */
+  onNote?: (message: string) => void;
 }
 
 /**
@@ -61,7 +63,7 @@ export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateCon
     }
     layers.push({ ...fileLayer(file), source: `preset ${opts.preset}` });
   }
-  if (opts.file !== undefined) layers.push(fileLayer(opts.file));
+  if (opts.file !== undefined) layers.push(fileLayer(opts.file, opts.onNote));
   layers.push(...overrideLayers(opts.overrides));
   const flags: PlainObject = { ...opts.flags };
   if (flags.n !== undefined && flags.splits === undefined) {

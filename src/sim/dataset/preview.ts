@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { makeDirs } from '../../io/mkdirs.js';
 
 /** Which bands feed red, green, blue: the reddest, a middle one and the bluest (bands ordered blue to red). */
 export function compositeBands(nBands: number): [number, number, number] {
@@ -52,6 +52,6 @@ export async function writePreview(
     .resize(size * 4, size * 4, { kernel: 'nearest' })
     .png()
     .toBuffer();
-  mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   writeFileAtomic(file, png);
 }

@@ -5,13 +5,14 @@ import { ConfigError } from '../../errors.js';
 import { writeCsv } from '../../io/csv.js';
 import { readNpy } from '../../io/npy.js';
 import { readFitsImage } from '../../io/fits.js';
-import { saveConfig } from '../../config/load.js';
+import { isPlainObject, saveConfig } from '../../config/load.js';
+import { claimOutputDir } from '../../io/output-dir.js';
 import { Progress } from '../../log/progress.js';
 import { splitCounts, type SimulateConfig } from '../config.js';
-import { planItems, planShards, type PlanItem, type PlanShard } from './plan.js';
+import { planItems, planShards, shardName, type PlanItem, type PlanShard } from './plan.js';
 import { createItemRenderer } from './render-item.js';
 import {
-  isShardComplete,
+  shardProblem,
   manifestColumns,
   readShardRows,
   renderAndWriteShard,
@@ -76,8 +77,21 @@ function firstDifference(a: unknown, b: unknown, prefix = ''): string | undefine
 function checkExistingConfig(out: string, cfg: SimulateConfig): void {
   const file = path.join(out, 'config.yaml');
   if (!existsSync(file)) return;
-  const before = YAML.parse(readFileSync(file, 'utf8')) as SimulateConfig;
-  const field = firstDifference(comparable(before), comparable(cfg));
+  let before: unknown;
+  try {
+    before = YAML.parse(readFileSync(file, 'utf8'));
+  } catch {
+    before = null;
+  }
+  // Another command's config.yaml (an evaluation written here by an earlier version): not this dataset's.
+  if (!isPlainObject(before) || !isPlainObject(before.output)) {
+    throw new ConfigError(
+      `${file} is not the configuration of a simulated dataset; use another --out, or delete the folder to start again`,
+      undefined,
+      file,
+    );
+  }
+  const field = firstDifference(comparable(before as SimulateConfig), comparable(cfg));
   if (field) {
     throw new ConfigError(
       `${out} holds a dataset simulated with another configuration (${field} differs from ${file}); ` +
@@ -136,11 +150,17 @@ export async function simulateDataset(cfg: SimulateConfig, opts: SimulateOptions
   const say = (s: string) => {
     if (!opts.quiet) stream.write(`${s}\n`);
   };
+  // Before any work: the folder must be new, empty or a dataset (never a run, an evaluation or someone's files).
+  claimOutputDir(out, 'dataset', { check: opts.dryRun });
   const items = planItems(cfg);
   const shards = planShards(items, cfg.output.shard_size);
   const counts = splitCounts(cfg);
   const lenses = lensCounts(items);
-  const todo: PlanShard[] = shards.filter((s) => !isShardComplete(out, cfg.output, s));
+  const todo: PlanShard[] = shards.filter((s) => {
+    const problem = shardProblem(out, cfg.output, s);
+    if (problem && problem !== 'missing') say(`${shardName(s.shard)}: ${problem}: rendering it again`);
+    return problem !== null;
+  });
   checkExistingConfig(out, cfg);
   // Loading the renderer here checks the survey and the scene before any worker starts.
   const renderer = await createItemRenderer(cfg);
