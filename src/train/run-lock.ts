@@ -114,7 +114,10 @@ export function acquireRunLock(runDir: string): RunLock {
     }
     takeOverStale(file, seen);
   }
-  throw new LensfindError('E_RUN_LOCKED', `${runDir}: could not take ${file} (another process keeps changing it)`);
+  throw new LensfindError(
+    'E_RUN_LOCKED',
+    `${runDir}: could not take ${file} (another process keeps changing it)`,
+  );
 }
 
 /** Moves the stale lock whose content is `seen` out of the way; puts back a lock that turned out to be another's. */
