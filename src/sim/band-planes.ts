@@ -145,6 +145,19 @@ export class BandPlanes {
     return arcSnrPtr(arc, total, this.size * this.size, varianceForm(model));
   }
 
+  /**
+   * The contrast of the lensed light `arc` in the image `total` (planes): at the pixel where the arc is brightest,
+   * the arc over all other light there (lens light, neighbours); 0 without arc light.
+   */
+  arcContrast(arc: number, total: number): number {
+    const a = this.view(arc);
+    let p = 0;
+    for (let i = 1; i < a.length; i++) if (a[i] > a[p]) p = i;
+    if (!(a[p] > 0)) return 0;
+    const other = this.view(total)[p] - a[p];
+    return other > 0 ? a[p] / other : Infinity;
+  }
+
   /** out = plane src with survey noise (noise.ts addNoiseInto). */
   addNoise(src: number, out: Float32Array | Float64Array, model: NoiseModel, rng: Rng): void {
     addNoisePtr(src, out, noiseForm(model), rng);

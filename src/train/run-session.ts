@@ -1,4 +1,5 @@
 import { readdirSync, rmSync } from 'node:fs';
+import { MARKER_FILE } from '../io/output-dir.js';
 import path from 'node:path';
 import { LensfindError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -13,7 +14,7 @@ export type RunStatus = 'finished' | 'interrupted' | 'failed';
  * there, so a failure can tell a stub it may remove from a run it must keep.
  */
 export class RunSession {
-  private readonly written = new Set<string>([LOCK_FILE]);
+  private readonly written = new Set<string>([LOCK_FILE, MARKER_FILE]);
 
   private constructor(
     readonly dir: string,

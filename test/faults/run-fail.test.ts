@@ -90,7 +90,7 @@ test('a diverging loss: the same exit 2 and message with the default worker and 
     const files = listDir(dir);
     assert.deepEqual(
       files.filter((f) => !f.startsWith('events.out.tfevents.')),
-      ['config.yaml', 'normalization.json', 'summary.json', 'train.log'],
+      ['.lensfind.json', 'config.yaml', 'normalization.json', 'summary.json', 'train.log'],
       'no train.lock left behind',
     );
     const summary = readJson(path.join(dir, 'summary.json'));

@@ -10,7 +10,7 @@ import { SceneContext, type Scene } from './context.js';
 import { drawField, type Field } from './field.js';
 import { drawLens } from './lens.js';
 import { NEGATIVE_DRAWS } from './negatives/index.js';
-import { fieldGalaxyModel, scenePopulation } from './population.js';
+import { fieldGalaxyModel, scenePopulation, type LensDraw } from './population.js';
 import { NEGATIVE_KINDS, type NegativeKind, type SceneConfig } from './schema.js';
 
 export type { PlacedLight, PointLight, Scene } from './context.js';
@@ -34,26 +34,23 @@ export class SceneDrawer {
     this.ctx = new SceneContext(cfg, scenePopulation(cfg, survey, bands), zeroPoints, filters, refFilter);
   }
 
-  lens(rng: Rng): Scene {
-    return drawLens(this.ctx, rng);
+  /** A lens; `accept` screens the population's draws before the scene is built (cheap cuts). */
+  lens(rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
+    return drawLens(this.ctx, rng, accept);
   }
 
   /**
-   * A non-lens. With `resolvedFwhm`, its central galaxy is drawn as the deflector of a lens whose arcs would be
-   * resolved at that FWHM (the detectability cut that depends on the deflector), so that lens and non-lens centrals
-   * share one distribution.
+   * A non-lens. With `accept`, its central galaxy is drawn as the deflector of a lens that passes `accept` (the
+   * detectability cuts that depend on the deflector), so that lens and non-lens centrals share one distribution.
    */
-  nonLens(rng: Rng, resolvedFwhm?: number): Scene {
+  nonLens(rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
     const neg = this.cfg.negatives;
     const kind = rng.choice(
       NEGATIVE_KINDS,
       NEGATIVE_KINDS.map((k) => neg[k]),
     ) as NegativeKind;
     const { cx, cy } = this.ctx.centre(rng);
-    const galaxy = this.ctx.pop.central(
-      rng,
-      resolvedFwhm === undefined ? undefined : (l) => isResolved(l.thetaE, l.source.R, resolvedFwhm),
-    );
+    const galaxy = this.ctx.pop.central(rng, accept);
     const drawn = NEGATIVE_DRAWS[kind](this.ctx, { galaxy, cx, cy }, rng);
     return {
       lights: drawn.lights,

@@ -6,13 +6,18 @@ import { phiQToEllipticity } from '../ellipticity.js';
 import type { MassComponent } from '../lens/index.js';
 import { sampleDistribution, type Rng } from '../rng.js';
 import type { PlacedLight, Scene, SceneContext } from './context.js';
+import type { LensDraw } from './population.js';
 
 const RAD = Math.PI / 180;
+const MAX_SCREENED = 200;
 
-export function drawLens(ctx: SceneContext, rng: Rng): Scene {
+/** Draws a lens; `accept` screens the population's draws before the scene is built (re-drawn up to 200 times). */
+export function drawLens(ctx: SceneContext, rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
   const c = ctx.cfg;
   const { cx, cy } = ctx.centre(rng);
-  const { deflector: defl, source, thetaE: rawThetaE, sigma } = ctx.pop.lens(rng);
+  let drawn = ctx.pop.lens(rng);
+  for (let i = 0; i < MAX_SCREENED && accept && !accept(drawn); i++) drawn = ctx.pop.lens(rng);
+  const { deflector: defl, source, thetaE: rawThetaE, sigma } = drawn;
   const thetaE = Math.max(0.05, rawThetaE);
   const qm = Math.min(
     1,

@@ -113,6 +113,12 @@ export const sceneSchema = z.strictObject({
       min_arc_snr: z.number().nonnegative().default(0),
       min_magnification: z.number().nonnegative().default(0),
       /**
+       * Arcs that stand out from the lens light: at the arcs' brightest pixel (after the PSF, best band), the lensed
+       * light over all other light there (as mock lenses for CNN searches are chosen to show their arcs, e.g.
+       * HOLISMOKES, Canameras et al. 2020, 2021).
+       */
+      min_arc_contrast: z.number().nonnegative().default(0),
+      /**
        * Require the arcs to be resolved: theta_E^2 > R_source^2 + (FWHM / 2)^2 in the sharpest band (Collett 2015,
        * ApJ 811, 20, eq. 2).
        */
