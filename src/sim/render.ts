@@ -10,13 +10,13 @@ import { sersicForm } from './light/sersic-fast.js';
 import { shapeForm } from './light/shapes.js';
 import { arcSnr } from './arc-snr.js';
 import { BandPlanes } from './band-planes.js';
-import { noiseModel } from './noise.js';
+import { noiseModel, type NoiseModel } from './noise.js';
 import { psfKernel, type Kernel } from './psf.js';
 import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { Rng } from './rng.js';
 import { drawConditions } from './conditions.js';
 import { addTruncated, lightTruncation, renderField, type LightTruncation } from './render-field.js';
-import { isResolved, SceneDrawer, type Scene } from './scene/draw.js';
+import { isResolved, SceneDrawer, type PlacedLight, type Scene } from './scene/draw.js';
 import type { LensDraw } from './scene/population.js';
 import { estimatedContrast } from './scene/visibility.js';
 import { sceneSchema, type SceneConfig } from './scene/schema.js';
@@ -174,6 +174,22 @@ export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
   const copy = (ptr: (b: number) => number) =>
     Array.from({ length: nb }, (_, b) => Float64Array.from(ws.planes.view(ptr.call(ws.planes, b))));
   return { total: copy(ws.planes.total), arc: copy(ws.planes.arc), magnification };
+}
+
+/** Per band, the pixels of unlensed Sérsic lights rendered over their visible boxes only (render-field.ts). */
+export function renderLightsTruncated(
+  lights: readonly PlacedLight[],
+  grid: SampleGrid,
+  nb: number,
+  models: readonly NoiseModel[],
+): Float64Array[] {
+  const ws = workspace(grid, nb);
+  ws.planes.clear();
+  const threshold = lightTruncation(models);
+  for (const light of lights)
+    if (light.shape.type === 'SERSIC_ELLIPSE' || light.shape.type === 'SERSIC')
+      addTruncated(light, sersicForm(light.shape), grid, ws.planes, threshold);
+  return Array.from({ length: nb }, (_, b) => Float64Array.from(ws.planes.view(ws.planes.total(b))));
 }
 
 function checkOptions(opts: RenderOptions): void {

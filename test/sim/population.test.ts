@@ -142,3 +142,103 @@ test('conditions: depth, seeing and sky drawn per cutout from the survey, record
   assert.ok(d10 > 26.7 && d10 < 27.2, `${d10}`);
   assert.ok(Math.abs(d10 - d1 - 1.25) < 0.05, `${d10 - d1}`);
 });
+
+test('field galaxies rendered in their visible box differ from full-frame rendering by < 5% of the sky noise', () => {
+  const survey = lsst;
+  const bands = ['g', 'r', 'i'];
+  const grid = sim.sampleGrid(48, survey.pixel_scale, { factor: 2, centralFactor: 2, centralRadius: 0 });
+  const models = bands.map((b) => sim.noiseModel(survey.bands[b], survey.pixel_scale, survey.read_noise));
+  const drawer = new sim.SceneDrawer(sim.parseScene({}), survey, bands);
+  const rng = new sim.Rng(8);
+  let compared = 0;
+  for (let i = 0; i < 6; i++) {
+    const central = drawer.nonLens(rng);
+    const field = drawer.field(central, 48 * survey.pixel_scale, rng);
+    for (const light of field.lights.slice(0, 8)) {
+      const full = sim.renderNoiseless(
+        { lights: [light], points: [], mass: [], central: central.central, meta: {} },
+        grid,
+        3,
+      ).total;
+      const boxed = sim.renderLightsTruncated([light], grid, 3, models);
+      for (let b = 0; b < 3; b++) {
+        const sigma =
+          Math.sqrt(models[b].skyPerPixel * models[b].exposureTotal + models[b].readVariance) /
+          models[b].exposureTotal;
+        for (let p = 0; p < full[b].length; p++)
+          assert.ok(
+            Math.abs(full[b][p] - boxed[b][p]) <= 0.05 * sigma,
+            `band ${b} pixel ${p}: ${full[b][p]} vs ${boxed[b][p]}`,
+          );
+      }
+      compared++;
+    }
+  }
+  assert.ok(compared > 20);
+});
+
+test('a star is a point: its flux and its centroid are kept, through the PSF too', () => {
+  const grid = sim.sampleGrid(32, 0.2, { factor: 1, centralFactor: 1, centralRadius: 0 });
+  const planes = new sim.BandPlanes(32, 1);
+  planes.clear();
+  const x = 0.13,
+    y = -0.47;
+  sim.renderField(
+    { lights: [], points: [{ x, y, flux: new Float64Array([100]) }], meta: {} },
+    grid,
+    planes,
+    new Float64Array([1]),
+  );
+  const img = planes.view(planes.total(0)).slice();
+  const sum = img.reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(sum - 100) < 1e-9, `${sum}`);
+  let cx = 0,
+    cy = 0;
+  img.forEach((v, p) => {
+    cx += (v * ((p % 32) - 15.5) * 0.2) / sum;
+    cy += (v * (15.5 - Math.floor(p / 32)) * 0.2) / sum;
+  });
+  assert.ok(Math.abs(cx - x) < 1e-9 && Math.abs(cy - y) < 1e-9, `centroid ${cx} ${cy}`);
+  const k = sim.psfKernel({ type: 'gaussian', fwhm: 0.7 }, 0.2, 31);
+  planes.convolve(planes.total(0), planes.psf(0), k);
+  const blurred = planes.view(planes.psf(0)).reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(blurred - 100) < 1e-3, `${blurred}`);
+  // an M dwarf is red, a turn-off star blue: g - i of Planck spectra at 3,300 K and 6,000 K
+  const gi = (t: number) => population.starColor('lsst-g', t) - population.starColor('lsst-i', t);
+  assert.ok(gi(3300) > 1.5 && gi(6000) < 0.9 && gi(6000) > 0.2, `${gi(3300)} ${gi(6000)}`);
+});
+
+/** Two-sample Kolmogorov-Smirnov statistic. */
+function ks(a: number[], b: number[]): number {
+  const x = [...a].sort((p, q) => p - q),
+    y = [...b].sort((p, q) => p - q);
+  let i = 0,
+    j = 0,
+    d = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] <= y[j]) i++;
+    else j++;
+    d = Math.max(d, Math.abs(i / x.length - j / y.length));
+  }
+  return d;
+}
+
+test("the preset's cuts keep lens deflectors and non-lens centrals alike (magnitude, size; KS at α = 0.001)", () => {
+  const cfg = sim.dataset.loadSimulateConfig({ preset: 'lsst' });
+  const n = 150;
+  const metas = (label: 0 | 1) =>
+    Array.from(
+      { length: n },
+      (_, i) => sim.renderCutout(cfg.scene, lsst, { seed: 13, index: i, label, size: 32 }).meta,
+    );
+  const lenses = metas(1),
+    others = metas(0);
+  const critical = 1.95 * Math.sqrt(2 / n);
+  for (const key of ['deflector_mag', 'deflector_R']) {
+    const d = ks(
+      lenses.map((m) => Number(m[key])),
+      others.map((m) => Number(m[key])),
+    );
+    assert.ok(d < critical, `${key}: KS D = ${d.toFixed(3)} >= ${critical.toFixed(3)}`);
+  }
+});

@@ -33,6 +33,7 @@ export function cumulativeCounts(c: Pick<CountsConfig, 'density' | 'at_mag' | 's
 
 /** A magnitude in [lo, hi) distributed as power-law counts (inverse of the truncated cumulative counts). */
 export function drawCountsMag(slope: number, lo: number, hi: number, rng: Rng): number {
+  if (slope < 1e-9) return rng.uniform(lo, hi);
   const a = Math.pow(10, slope * lo),
     b = Math.pow(10, slope * hi);
   return Math.log10(a + rng.next() * (b - a)) / slope;

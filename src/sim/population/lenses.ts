@@ -8,7 +8,7 @@
  */
 import type { FlatLambdaCDM } from '../cosmology.js';
 import { sampleDistribution, type Rng } from '../rng.js';
-import { clamp, GalaxyModel, sersicIndex, type GalaxyDraw } from './galaxies.js';
+import { clamp, drawCountsMag, GalaxyModel, sersicIndex, type GalaxyDraw } from './galaxies.js';
 import type { PopulationConfig } from './schema.js';
 import { apparentMag, drawCoefficients, RED_SED } from './sed.js';
 
@@ -53,11 +53,11 @@ export class LensPopulation {
     }
   }
 
-  /** σ from the cross-section-weighted VDF φ(σ) σ⁴ within sigma_range. */
+  /** σ from the cross-section-weighted VDF φ(σ) σ⁴ (times σ^sigma_boost) within sigma_range. */
   drawSigma(rng: Rng): number {
     const d = this.pop.deflector;
     const [lo, hi] = d.sigma_range;
-    const shape = (d.alpha + 4) / d.beta;
+    const shape = (d.alpha + 4 + d.sigma_boost) / d.beta;
     let s = 0;
     for (let i = 0; i < 100; i++) {
       s = d.sigma_star * Math.pow(rng.gamma(shape), 1 / d.beta);
@@ -109,7 +109,7 @@ export class LensPopulation {
     for (let tries = 0; tries < 1000; tries++) {
       sigma = this.drawSigma(rng);
       zl = this.drawDeflectorRedshift(rng);
-      mag = this.galaxies.drawMag(s.mag_range[0], s.mag_range[1], rng);
+      mag = drawCountsMag(s.mag_slope ?? this.pop.counts.slope, s.mag_range[0], s.mag_range[1], rng);
       zs = this.galaxies.drawRedshift(mag, rng);
       if (zs < zl + s.min_dz) continue;
       const ratio =

@@ -58,6 +58,11 @@ export const populationSchema = z
         /** km/s; LensPop's floor is 100. */
         sigma_range: range(100, 400),
         z_range: range(0.05, 1.5),
+        /**
+         * Extra power of σ in the deflectors' weight φ(σ) σ^(4 + sigma_boost): 0 is the lensing cross-section alone
+         * (the sky's mix); a training set may raise it so that the rarer wide lenses (θ_E ∝ σ²) are well represented.
+         */
+        sigma_boost: z.number().min(0).max(8).default(0),
         /** Number density ∝ (1 + z)^evolution (LensPop). */
         evolution: z.number().default(-2.5),
         n_sersic: dist.default({ normal: [4, 0.5], min: 2.5, max: 6 }),
@@ -71,6 +76,12 @@ export const populationSchema = z
       .strictObject({
         /** Unlensed magnitudes in the counts' filter. Fainter sources are below LSST's 10-year depth (26.8). */
         mag_range: range(20, 27),
+        /**
+         * d log10 N / dm of the source magnitudes drawn (per unit cross-section). Unset: the counts' slope, the sky's
+         * mix, dominated by faint sources. A training set may flatten it so that bright, obvious arcs, rare on the
+         * sky but what searches find first, are well represented.
+         */
+        mag_slope: z.number().nonnegative().optional(),
         /** Sources at least this far behind the deflector. */
         min_dz: z.number().nonnegative().default(0.1),
         n_sersic: dist.default({ uniform: [0.5, 2] }),

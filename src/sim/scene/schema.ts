@@ -93,11 +93,11 @@ export const sceneSchema = z.strictObject({
   negatives: z
     .strictObject({
       deflector_only: z.number().nonnegative().default(0.2),
-      companion: z.number().nonnegative().default(0.15),
+      companion: z.number().nonnegative().default(0.18),
       merger: z.number().nonnegative().default(0.08),
       tidal: z.number().nonnegative().default(0.07),
       spiral: z.number().nonnegative().default(0.1),
-      ring: z.number().nonnegative().default(0.08),
+      ring: z.number().nonnegative().default(0.05),
       edge_on: z.number().nonnegative().default(0.08),
       clumpy: z.number().nonnegative().default(0.08),
       star_blend: z.number().nonnegative().default(0.08),

@@ -24,7 +24,7 @@ export const tidal: NegativeKindDraw = (ctx, { galaxy, cx, cy }, rng) => {
       );
       lights.push({ shape, flux: ctx.flux(galaxy.mags, dmag), lensed: false, role: 'feature' });
     } else {
-      const R = rng.uniform(1.5, 4) * Math.max(0.5, galaxy.R);
+      const R = rng.uniform(2, 4.5); // shells lie farther out than galaxy-scale Einstein radii
       const { e1, e2 } = phiQToEllipticity(galaxy.phi, Math.max(0.5, galaxy.q));
       const shape: LightComponent = {
         type: 'RING',
