@@ -129,7 +129,7 @@ export class BandPlanes {
     return wasm.sum(this.pix, n);
   }
 
-  /** dst = src through the PSF kernel (WebAssembly for separable kernels of up to 17 taps, else psf.ts). */
+  /** dst = src through the PSF kernel (WebAssembly for separable kernels of up to 25 taps, else psf.ts). */
   convolve(src: number, dst: number, kernel: Kernel): void {
     const size = this.size;
     if (kernel.separable && kernel.separable.length <= 2 * MAX_HALF + 1 && isSymmetric(kernel.separable))
