@@ -167,6 +167,47 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?: Light
   return magnification;
 }
 
+/**
+ * Renders a lens scene into the grid's workspace and measures its arcs: the source's magnification, and over the
+ * bands the best arc signal-to-noise and contrast (render.ts's cuts). `image(b)` names the plane of band b that noise
+ * is added to (through the PSF when there is one); the planes stay filled for the caller.
+ */
+function measureArcs(
+  scene: Scene,
+  grid: SampleGrid,
+  nb: number,
+  kernels: readonly Kernel[],
+  models: readonly NoiseModel[],
+  image: (planes: BandPlanes, b: number) => number,
+  truncation: LightTruncation,
+): { magnification: number; snr: number; contrast: number } {
+  const ws = workspace(grid, nb);
+  const planes = ws.planes;
+  const magnification = shade(scene, grid, ws, truncation);
+  let snr = 0,
+    contrast = 0;
+  for (let b = 0; b < nb; b++) {
+    let arc = planes.arc(b);
+    if (kernels.length) {
+      planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
+      planes.convolve(arc, planes.arcPsf, kernels[b]);
+      arc = planes.arcPsf;
+    }
+    snr = Math.max(snr, planes.arcSnr(arc, image(planes, b), models[b]));
+    contrast = Math.max(contrast, planes.arcContrast(arc, image(planes, b)));
+  }
+  return { magnification, snr, contrast };
+}
+
+/** The grid of a cutout with one sample at each pixel's centre (a quick look at a draw). */
+function coarseGrid(grid: SampleGrid): SampleGrid {
+  return sampleGrid(grid.size, grid.pixelScale, { factor: 1, centralFactor: 1, centralRadius: 0 });
+}
+
+// the quick look refuses a draw only when it falls this far short of a cut (it misjudges compact arcs by tens of
+// per cent); every kept lens passes the cuts on the full render
+const SCREEN_MARGIN = 0.6;
+
 /** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */
 export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
   const ws = workspace(grid, nb);
@@ -239,7 +280,7 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const planes = ws.planes;
   const kernels = scene.psf ? conditions.bands.map((b) => bandKernel(survey, b, size)) : [];
   // the planes the noise is added to: all light, through the PSF when there is one
-  const image = (b: number) => (scene.psf ? planes.psf(b) : planes.total(b));
+  const image = (p: BandPlanes, b: number) => (scene.psf ? p.psf(b) : p.total(b));
   const convolveTotals = () => {
     if (scene.psf) for (let b = 0; b < nb; b++) planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
   };
@@ -261,21 +302,21 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       !isResolved(Number(drawn.meta.theta_E), Number(drawn.meta.source_R), sharpest)
     )
       continue;
-    magnification = shade(drawn, grid, ws, truncation);
-    if (needCut && magnification < det.min_magnification && !last) continue;
-    if (opts.label !== 1) break;
-    convolveTotals();
-    snr = 0;
-    contrast = 0;
-    for (let b = 0; b < nb; b++) {
-      let arc = planes.arc(b);
-      if (scene.psf) {
-        planes.convolve(arc, planes.arcPsf, kernels[b]);
-        arc = planes.arcPsf;
-      }
-      snr = Math.max(snr, planes.arcSnr(arc, image(b), models[b]));
-      contrast = Math.max(contrast, planes.arcContrast(arc, image(b)));
+    // a quick look first, one sample per pixel: a draw clearly short of the cuts is re-drawn without its full render
+    if (needCut && !last) {
+      const look = measureArcs(drawn, coarseGrid(grid), nb, kernels, models, image, truncation);
+      if (
+        look.magnification < SCREEN_MARGIN * det.min_magnification ||
+        look.snr < SCREEN_MARGIN * det.min_arc_snr ||
+        look.contrast < SCREEN_MARGIN * det.min_arc_contrast
+      )
+        continue;
     }
+    if (opts.label !== 1) {
+      shade(drawn, grid, ws, truncation);
+      break;
+    }
+    ({ magnification, snr, contrast } = measureArcs(drawn, grid, nb, kernels, models, image, truncation));
     if (
       !needCut ||
       (snr >= det.min_arc_snr && magnification >= det.min_magnification && contrast >= det.min_arc_contrast)
@@ -297,8 +338,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const noiseRng = Rng.forItem(opts.seed, opts.index, NOISE_STREAM);
   for (let b = 0; b < nb; b++) {
     const plane = out.subarray(b * npix, (b + 1) * npix);
-    if (scene.noise) planes.addNoise(image(b), plane, models[b], noiseRng);
-    else plane.set(planes.view(image(b)));
+    if (scene.noise) planes.addNoise(image(planes, b), plane, models[b], noiseRng);
+    else plane.set(planes.view(image(planes, b)));
   }
   return {
     image: out,
