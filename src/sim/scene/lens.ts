@@ -6,13 +6,23 @@ import { phiQToEllipticity } from '../ellipticity.js';
 import type { MassComponent } from '../lens/index.js';
 import { sampleDistribution, type Rng } from '../rng.js';
 import type { PlacedLight, Scene, SceneContext } from './context.js';
+import type { LensDraw } from './population.js';
 
 const RAD = Math.PI / 180;
 
-export function drawLens(ctx: SceneContext, rng: Rng): Scene {
+/**
+ * `given`: the deflector, source and Einstein radius, and the deflector's place, instead of drawing them (injection
+ * into real cutouts: src/inject); the rest (mass axis ratio and angle with scatter, shear, source offset, clumps) is
+ * drawn as for any lens.
+ */
+export function drawLens(
+  ctx: SceneContext,
+  rng: Rng,
+  given?: { cx: number; cy: number; lens: LensDraw },
+): Scene {
   const c = ctx.cfg;
-  const { cx, cy } = ctx.centre(rng);
-  const { deflector: defl, source, thetaE: rawThetaE, sigma } = ctx.pop.lens(rng);
+  const { cx, cy } = given ?? ctx.centre(rng);
+  const { deflector: defl, source, thetaE: rawThetaE, sigma } = given?.lens ?? ctx.pop.lens(rng);
   const thetaE = Math.max(0.05, rawThetaE);
   const qm = Math.min(
     1,
