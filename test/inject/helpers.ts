@@ -51,18 +51,3 @@ export function writeStack(dir: string, images: readonly Float32Array[], size: n
   );
   return file;
 }
-
-/** A FITS-less folder of single cutouts as `.npy` with labels.csv (the fits reader's table names .npy files too). */
-export function writeNpyFiles(
-  dir: string,
-  images: readonly Float32Array[],
-  size: number,
-  prefix = 'c',
-): string[] {
-  mkdirSync(dir, { recursive: true });
-  return images.map((im, i) => {
-    const file = path.join(dir, `${prefix}${i}.npy`);
-    writeNpy(file, im, [3, size, size]);
-    return file;
-  });
-}
