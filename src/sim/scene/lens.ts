@@ -11,12 +11,22 @@ import type { LensDraw } from './population.js';
 const RAD = Math.PI / 180;
 const MAX_SCREENED = 200;
 
-/** Draws a lens; `accept` screens the population's draws before the scene is built (re-drawn up to 200 times). */
-export function drawLens(ctx: SceneContext, rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
+/**
+ * Draws a lens. `accept` screens the population's draws before the scene is built (re-drawn up to 200 times).
+ * `given`: the deflector, source and Einstein radius, and the deflector's place, instead of drawing them (injection
+ * into real cutouts: src/inject); the rest (mass axis ratio and angle with scatter, shear, source offset, clumps) is
+ * drawn as for any lens.
+ */
+export function drawLens(
+  ctx: SceneContext,
+  rng: Rng,
+  opts: { accept?: (lens: LensDraw) => boolean; given?: { cx: number; cy: number; lens: LensDraw } } = {},
+): Scene {
   const c = ctx.cfg;
-  const { cx, cy } = ctx.centre(rng);
-  let drawn = ctx.pop.lens(rng);
-  for (let i = 0; i < MAX_SCREENED && accept && !accept(drawn); i++) drawn = ctx.pop.lens(rng);
+  const { accept, given } = opts;
+  const { cx, cy } = given ?? ctx.centre(rng);
+  let drawn = given?.lens ?? ctx.pop.lens(rng);
+  for (let i = 0; i < MAX_SCREENED && !given && accept && !accept(drawn); i++) drawn = ctx.pop.lens(rng);
   const { deflector: defl, source, thetaE: rawThetaE, sigma } = drawn;
   const thetaE = Math.max(0.05, rawThetaE);
   const qm = Math.min(
