@@ -46,7 +46,7 @@ export interface Cutout {
    * (unlensed, reference filter), source_R, source_x/source_y/source_offset (offset in theta_E units),
    * deflector_mag, deflector_R, n_clumps, magnification (lensed source flux inside the cutout / intrinsic flux),
    * arc_snr (best band), arc_contrast (best band: the lensed light over all other light at the arcs' brightest
-   * pixel), attempts; the field (n_field, n_satellites, n_stars, n_neighbours: objects centred in the
+   * pixel), arc_span (best band: the fraction of the circle about the lens where the arcs are seen), attempts; the field (n_field, n_satellites, n_stars, n_neighbours: objects centred in the
    * cutout) and the observing conditions (exposure_scale, seeing_<band>, sky_<band>, depth_<band>: 5σ point-source
    * magnitude); seed, index. Quantities that do not apply are NaN (source_*, magnification, z_source, sigma_v of
    * non-lenses; z_* and sigma_v under the uniform population) or 0 (theta_E, gamma, arc_snr).
@@ -180,12 +180,16 @@ function measureArcs(
   models: readonly NoiseModel[],
   image: (planes: BandPlanes, b: number) => number,
   truncation: LightTruncation,
-): { magnification: number; snr: number; contrast: number } {
+): { magnification: number; snr: number; contrast: number; span: number } {
   const ws = workspace(grid, nb);
   const planes = ws.planes;
   const magnification = shade(scene, grid, ws, truncation);
+  const centre = scene.mass[0] as { center_x?: number; center_y?: number } | undefined;
+  const cx = centre?.center_x ?? 0,
+    cy = centre?.center_y ?? 0;
   let snr = 0,
-    contrast = 0;
+    contrast = 0,
+    span = 0;
   for (let b = 0; b < nb; b++) {
     let arc = planes.arc(b);
     if (kernels.length) {
@@ -195,8 +199,9 @@ function measureArcs(
     }
     snr = Math.max(snr, planes.arcSnr(arc, image(planes, b), models[b]));
     contrast = Math.max(contrast, planes.arcContrast(arc, image(planes, b)));
+    span = Math.max(span, planes.arcSpan(arc, image(planes, b), models[b], cx, cy, grid.pixelScale));
   }
-  return { magnification, snr, contrast };
+  return { magnification, snr, contrast, span };
 }
 
 /** The grid of a cutout with one sample at each pixel's centre (a quick look at a draw). */
@@ -262,7 +267,11 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const det = scene.detectability;
   const needCut =
     opts.label === 1 &&
-    (det.min_arc_snr > 0 || det.min_magnification > 0 || det.min_arc_contrast > 0 || det.resolved);
+    (det.min_arc_snr > 0 ||
+      det.min_magnification > 0 ||
+      det.min_arc_contrast > 0 ||
+      det.min_arc_span > 0 ||
+      det.resolved);
   const tries = needCut ? det.max_tries : 1;
   const sharpest = Math.min(...conditions.bands.map((b) => b.seeing));
   const zeroPoints = conditions.bands.map((b) => b.zero_point),
@@ -287,6 +296,7 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   let drawn!: Scene;
   let snr = 0,
     contrast = 0,
+    span = 0,
     magnification = NaN,
     attempt = 0;
   for (attempt = 0; attempt < tries; attempt++) {
@@ -308,7 +318,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       if (
         look.magnification < SCREEN_MARGIN * det.min_magnification ||
         look.snr < SCREEN_MARGIN * det.min_arc_snr ||
-        look.contrast < SCREEN_MARGIN * det.min_arc_contrast
+        look.contrast < SCREEN_MARGIN * det.min_arc_contrast ||
+        look.span < SCREEN_MARGIN * det.min_arc_span
       )
         continue;
     }
@@ -316,10 +327,21 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       shade(drawn, grid, ws, truncation);
       break;
     }
-    ({ magnification, snr, contrast } = measureArcs(drawn, grid, nb, kernels, models, image, truncation));
+    ({ magnification, snr, contrast, span } = measureArcs(
+      drawn,
+      grid,
+      nb,
+      kernels,
+      models,
+      image,
+      truncation,
+    ));
     if (
       !needCut ||
-      (snr >= det.min_arc_snr && magnification >= det.min_magnification && contrast >= det.min_arc_contrast)
+      (snr >= det.min_arc_snr &&
+        magnification >= det.min_magnification &&
+        contrast >= det.min_arc_contrast &&
+        span >= det.min_arc_span)
     )
       break;
   }
@@ -350,6 +372,7 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       magnification: opts.label === 1 ? magnification : NaN,
       arc_snr: snr,
       arc_contrast: contrast,
+      arc_span: span,
       attempts: attempt + 1,
       ...field.meta,
       ...conditions.meta,

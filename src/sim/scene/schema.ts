@@ -119,6 +119,13 @@ export const sceneSchema = z.strictObject({
        */
       min_arc_contrast: z.number().nonnegative().default(0),
       /**
+       * Arcs that look like lensing: the fraction of the circle about the lens centre covered by pixels where the
+       * arcs are seen (above the noise and a quarter of the other light there). A lone compact image next to a
+       * galaxy covers ~0.05-0.1: it is the companion a search must not call a lens; an arc, a ring, or images on
+       * both sides cover more.
+       */
+      min_arc_span: z.number().min(0).max(1).default(0),
+      /**
        * Require the arcs to be resolved: theta_E^2 > R_source^2 + (FWHM / 2)^2 in the sharpest band (Collett 2015,
        * ApJ 811, 20, eq. 2).
        */
