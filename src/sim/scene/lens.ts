@@ -1,6 +1,7 @@
 /**
  * A lens scene: the deflector's light, an SIE with external shear whose axis ratio and angle follow the light's
- * (with scatter), a Sérsic source placed uniformly in area within max_offset Einstein radii, and star-forming clumps.
+ * (with scatter), a Sérsic source placed within max_offset Einstein radii (uniformly in area by default), and
+ * star-forming clumps.
  */
 import { phiQToEllipticity } from '../ellipticity.js';
 import type { MassComponent } from '../lens/index.js';
@@ -41,7 +42,7 @@ export function drawLens(
     { type: 'SIE', theta_E: thetaE, e1, e2, center_x: cx, center_y: cy },
     { type: 'SHEAR', gamma1: gamma * Math.cos(2 * gphi), gamma2: gamma * Math.sin(2 * gphi) },
   ];
-  const r = c.source.max_offset * thetaE * Math.sqrt(rng.next());
+  const r = c.source.max_offset * thetaE * Math.pow(rng.next(), 1 / c.source.offset_power);
   const ang = rng.uniform(0, 2 * Math.PI);
   const sx = cx + r * Math.cos(ang),
     sy = cy + r * Math.sin(ang);

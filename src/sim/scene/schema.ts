@@ -74,6 +74,12 @@ export const sceneSchema = z.strictObject({
     .extend({
       /** Source offset drawn uniformly in area within this many theta_E of the lens centre (rings, arcs, doubles). */
       max_offset: z.number().positive().default(0.9),
+      /**
+       * The offset's distribution: r ∝ u^(1/offset_power), u uniform. 2 is uniform in area (sources scattered on the
+       * sky); 1, uniform in radius, represents more of the rare well-aligned sources that make rings (a
+       * training-set choice).
+       */
+      offset_power: z.number().min(1).max(2).default(2),
       clumps: z
         .strictObject({
           probability: z.number().min(0).max(1).default(0.4),
