@@ -20,8 +20,9 @@ export interface CompositeOptions {
   /** Asinh softening (astropy's `Q`, default 8). */
   Q?: number;
   /**
-   * Image rows run bottom to top in the data (y up, the sky convention) and are flipped for display
-   * (default true). Set false to keep array order (as astropy's make_lupton_rgb does).
+   * Shows the rows bottom-first. Default false: rows as stored, row 0 at the top, lensfind's convention for every
+   * cutout (src/sim/raster.ts; PNG, matplotlib's origin='upper', astropy's make_lupton_rgb). Set true for arrays
+   * stored bottom-first (FITS data, lenstronomy's images).
    */
   flipY?: boolean;
 }
@@ -94,7 +95,7 @@ export function colourComposite(
   }
   const soften = Q / stretch;
   const rgb = new Uint8Array(n * 3);
-  const flip = opts.flipY ?? true;
+  const flip = opts.flipY ?? false;
   for (let i = 0; i < n; i++) {
     const I = intensity[i];
     const fac = I <= 0 || !Number.isFinite(I) ? 0 : (Math.asinh(I * soften) * slope) / I;

@@ -34,19 +34,23 @@ for (const c of fixture.cases) {
   });
 }
 
-test('composite: known pixels, grey for one band, colour kept when saturated, y flipped', () => {
+test('composite: known pixels, grey for one band, colour kept when saturated, rows as stored unless flipped', () => {
   // 3 bands [g, r, i] of 1x2 pixels: pixel 0 red-ish and very bright, pixel 1 zero.
   const data = Float32Array.from([1, 0, 2, 0, 100, 0]);
   const img = colourComposite(data, [3, 1, 2], { stretch: 1, Q: 8, flipY: false });
   // i = 100 -> red, r = 2 -> green, g = 1 -> blue; saturated: red pinned to 255, ratios kept.
   assert.deepEqual(Array.from(img.rgb), [255, 5, 2, 0, 0, 0]);
-  const grey = colourComposite(Float32Array.from([0.5, 0, 0, 0]), [1, 2, 2], { stretch: 1 });
-  const px = Array.from(grey.rgb);
-  // Flipped: the first data row (y = 0, bottom) is the last displayed row.
-  assert.deepEqual(px.slice(0, 6), [0, 0, 0, 0, 0, 0]);
-  assert.equal(px[6], px[7]);
-  assert.equal(px[7], px[8]);
-  assert.equal(px[6], Math.trunc((Math.asinh(8 * 0.5) * 25.5) / Math.asinh(0.8))); // 72
+  const one = Float32Array.from([0.5, 0, 0, 0]);
+  const grey = Array.from(colourComposite(one, [1, 2, 2], { stretch: 1 }).rgb);
+  // by default row 0 is the top row (lensfind's convention, src/sim/raster.ts)
+  assert.deepEqual(grey.slice(3, 12), [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(grey[0], grey[1]);
+  assert.equal(grey[1], grey[2]);
+  assert.equal(grey[0], Math.trunc((Math.asinh(8 * 0.5) * 25.5) / Math.asinh(0.8))); // 72
+  // flipY: bottom-first arrays (FITS): the first data row is the last displayed row
+  const flipped = Array.from(colourComposite(one, [1, 2, 2], { stretch: 1, flipY: true }).rgb);
+  assert.deepEqual(flipped.slice(0, 6), [0, 0, 0, 0, 0, 0]);
+  assert.equal(flipped[6], grey[0]);
 });
 
 test('gallery PNG has the laid-out size and the tiles where expected', async () => {

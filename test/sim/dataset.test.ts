@@ -225,3 +225,17 @@ test("a seeds' format file renders with the simple backend", async () => {
   assert.equal(rows.filter((r) => r.label === '1').length, 3); // round(0.25 * 8) + round(0.25 * 4)
   assert.deepEqual(readNpy(path.join(out, 'images/shard-00000.npy')).shape, [12, 3, 24, 24]);
 });
+
+test('previews show row 0 at the top, as every lensfind cutout is stored (src/sim/raster.ts)', async () => {
+  const { writePreview } = await import('../../src/sim/dataset/preview.js');
+  const size = 8;
+  // three bands, light only in the top two rows
+  const image = new Float32Array(3 * size * size);
+  for (let b = 0; b < 3; b++) image.fill(100, b * size * size, b * size * size + 2 * size);
+  const file = tmp('preview.png');
+  await writePreview(file, image, 3, size);
+  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+  const pixel = (row: number) => data[row * info.width * info.channels];
+  assert.ok(pixel(0) > 100, `top row ${pixel(0)}`);
+  assert.equal(pixel(info.height - 1), 0);
+});

@@ -48,7 +48,6 @@ export async function writePreview(
   const png = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), {
     raw: { width: size, height: size, channels: 3 },
   })
-    .flip() // image y points up; PNG rows go down
     .resize(size * 4, size * 4, { kernel: 'nearest' })
     .png()
     .toBuffer();
