@@ -12,6 +12,7 @@ import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.
 import { openPredictInput, type PredictInput } from './input.js';
 import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './parts.js';
 import { scoreParts } from './score-parts.js';
+import { DEFAULT_BACKEND, type ScoringBackend } from '../export/onnx-scorer.js';
 
 export interface PredictOptions {
   /** One run, or several for an ensemble. */
@@ -31,6 +32,8 @@ export interface PredictOptions {
   dataRoot?: string;
   /** Items per part file (the work a kill can lose; default DEFAULT_PART_SIZE). */
   partSize?: number;
+  /** The scoring engine (default DEFAULT_BACKEND: the faster one measured by bench:predict). */
+  backend?: ScoringBackend;
   /** Score only this shard's parts (0-based index of count) and write no catalogue (see PartStore). */
   shard?: { index: number; count: number };
   onBatch?: (done: number, total: number) => void;
@@ -84,7 +87,13 @@ function planFingerprint(
     'lensfind predict parts 1',
     models,
     { root: input.root, format: input.format, items: listing.digest('hex') },
-    { tta: opts.tta ?? false, method: opts.method ?? 'mean', weights: opts.weights ?? null, batchSize },
+    {
+      tta: opts.tta ?? false,
+      method: opts.method ?? 'mean',
+      weights: opts.weights ?? null,
+      batchSize,
+      backend: opts.backend ?? DEFAULT_BACKEND,
+    },
   ]);
 }
 
@@ -153,6 +162,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     tta: opts.tta,
     method: opts.method,
     weights: opts.weights,
+    backend: opts.backend ?? DEFAULT_BACKEND,
     workers: opts.workers ?? 1,
     onSkip: opts.onReject,
     onPart: (rec) => {
