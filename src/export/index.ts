@@ -6,3 +6,5 @@ export type { OnnxExporter } from './models.js';
 export { OnnxGraph, OPSET_VERSION, IR_VERSION } from '../onnx/graph.js';
 export { encodeModel, ProtoWriter, DataType } from '../onnx/proto.js';
 export type { ModelSpec, NodeSpec, TensorSpec, ValueInfoSpec, AttributeValue } from '../onnx/proto.js';
+export { OnnxScorer, SCORING_BACKENDS, DEFAULT_BACKEND, parseBackend } from './onnx-scorer.js';
+export type { ScoringBackend, OnnxScorerOptions } from './onnx-scorer.js';
