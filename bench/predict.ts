@@ -5,7 +5,8 @@
  * (torchvision's layout), 64x64x3 cutouts, one logit, eval mode, the same thread count everywhere.
  * Each lensfind figure includes what predict does per batch besides the network: the batch is copied in from a
  * Float32Array and the logits copied out. The engines alternate repeat by repeat so all see the same machine
- * load; each figure is the median of the repeats after a warm-up. Prints img/s and the ratios to PyTorch.
+ * load; each figure is the median of the repeats after a warm-up. Prints img/s (per wall second, and per CPU second
+ * of the process, which other jobs on a shared machine disturb less) and the ratios to PyTorch.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -63,44 +64,48 @@ for (const name of values.models!.split(',')) {
   const scorer = await OnnxScorer.fromModel(model, { bands: 3, height: 64, width: 64 }, { threads });
   // Calls per timing: about a second of work each.
   const calls = name === 'lensnet' ? 8 : 2;
-  const timeOnnx = async () => {
+  /** Wall and process-CPU seconds per call. */
+  const timed = async (f: () => unknown) => {
     const t0 = performance.now();
-    for (let i = 0; i < calls; i++) await scorer.logits({ x: xs, shape });
-    return (performance.now() - t0) / 1000 / calls;
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < calls; i++) await f();
+    const c = process.cpuUsage(c0);
+    return { wall: (performance.now() - t0) / 1000 / calls, cpu: (c.user + c.system) / 1e6 / calls };
   };
-  const timeTorch = () => {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) batchLogits(model, { x: xs, shape });
-    return (performance.now() - t0) / 1000 / calls;
-  };
+  const timeOnnx = () => timed(() => scorer.logits({ x: xs, shape }));
+  const timeTorch = () => timed(() => batchLogits(model, { x: xs, shape }));
   // Warm-up, and the two backends agree on these weights.
   const a = await scorer.logits({ x: xs, shape });
   const b = batchLogits(model, { x: xs, shape });
   let maxDiff = 0;
   for (let i = 0; i < batch; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-  timeTorch();
+  await timeTorch();
   await ask(`${name} ${batch} 1`);
-  const t: Record<'onnx' | 'torch' | 'py', number[]> = { onnx: [], torch: [], py: [] };
+  type T = { wall: number; cpu: number };
+  const t: Record<'onnx' | 'torch' | 'py', T[]> = { onnx: [], torch: [], py: [] };
   for (let r = 0; r < repeats; r++) {
     t.onnx.push(await timeOnnx());
-    t.torch.push(timeTorch());
-    t.py.push((await ask(`${name} ${batch} ${calls}`)).s as number);
+    t.torch.push(await timeTorch());
+    const ans = await ask(`${name} ${batch} ${calls}`);
+    t.py.push({ wall: ans.s as number, cpu: ans.cpu as number });
   }
   await scorer.release();
-  const ips = (s: number) => batch / s;
-  const [o, l, p] = [ips(median(t.onnx)), ips(median(t.torch)), ips(median(t.py))];
-  rows.push([
-    name,
-    o.toFixed(0),
-    l.toFixed(0),
-    p.toFixed(0),
-    `${(o / p).toFixed(2)}x`,
-    `${(l / p).toFixed(2)}x`,
-  ]);
-  console.log(
-    `${name}: img/s ONNX ${o.toFixed(0)}, libtorch ${l.toFixed(0)}, PyTorch ${p.toFixed(0)} ` +
-      `(max |Δlogit| ONNX vs libtorch ${maxDiff.toExponential(1)})`,
-  );
+  // Images per wall second, and per CPU second of the process (less sensitive to other jobs on the machine).
+  const ips = (ts: T[], k: keyof T) => batch / median(ts.map((v) => v[k]));
+  for (const k of ['wall', 'cpu'] as const) {
+    const [o, l, p] = [ips(t.onnx, k), ips(t.torch, k), ips(t.py, k)];
+    const label = k === 'wall' ? name : `${name} per CPU-s`;
+    rows.push([
+      label,
+      o.toFixed(0),
+      l.toFixed(0),
+      p.toFixed(0),
+      `${(o / p).toFixed(2)}x`,
+      `${(l / p).toFixed(2)}x`,
+    ]);
+    console.log(`${label}: img/s ONNX ${o.toFixed(0)}, libtorch ${l.toFixed(0)}, PyTorch ${p.toFixed(0)}`);
+  }
+  console.log(`${name}: max |Δlogit| ONNX vs libtorch ${maxDiff.toExponential(1)}`);
 }
 py.stdin.end();
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

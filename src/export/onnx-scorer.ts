@@ -13,7 +13,7 @@ export const SCORING_BACKENDS = ['onnx', 'torch'] as const;
 export type ScoringBackend = (typeof SCORING_BACKENDS)[number];
 
 /** What predict and evaluate use unless told: the faster one on `npm run bench:predict` (README, "Scoring speed"). */
-export const DEFAULT_BACKEND: ScoringBackend = 'torch';
+export const DEFAULT_BACKEND: ScoringBackend = 'onnx';
 
 export function parseBackend(text: unknown, where = '--backend'): ScoringBackend {
   if (text === undefined) return DEFAULT_BACKEND;

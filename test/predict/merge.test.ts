@@ -110,6 +110,37 @@ test('sharded predict + merge equals an unsharded predict, row for row', async (
     });
   }
 
+  await t.test('the CLI takes the shard from Slurm or Kubernetes; merge writes the catalogue', async () => {
+    const ref = readFileSync(path.join(root, 'ref-csv', 'catalog.csv'));
+    const envs: [string, Record<string, string>[], string[]][] = [
+      [
+        'slurm',
+        [1, 2, 3].map((id) => ({
+          SLURM_ARRAY_TASK_ID: String(id),
+          SLURM_ARRAY_TASK_MIN: '1',
+          SLURM_ARRAY_TASK_COUNT: '3',
+        })),
+        [],
+      ],
+      ['k8s', [0, 1, 2, 3].map((i) => ({ JOB_COMPLETION_INDEX: String(i) })), ['--shard-count', '4']],
+    ];
+    for (const [name, tasks, extra] of envs) {
+      const out = path.join(root, name, 'catalog.csv');
+      const argv = ['predict', '--run', runDir, '--input', input, '--out', out, '--batch-size', '3'];
+      for (const env of tasks) {
+        Object.assign(process.env, env);
+        try {
+          assert.equal(await main([...argv, '--part-size', '3', '--workers', '0', ...extra]), 0);
+        } finally {
+          for (const k of Object.keys(env)) delete process.env[k];
+        }
+      }
+      assert.equal(readdirSync(`${out}.parts`).filter((f) => f.endsWith('.parquet')).length, tasks.length);
+      assert.equal(await main(['merge', '--out', out]), 0);
+      assert.deepEqual(readFileSync(out), ref, `${name}: merged catalogue differs from the unsharded one`);
+    }
+  });
+
   await t.test('shards of another predict or a lost item are refused', async () => {
     const out = path.join(root, 'mixed', 'catalog.csv');
     for (const index of [0, 1]) await predict({ ...common, out, shard: { index, count: 2 } });

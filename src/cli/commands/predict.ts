@@ -119,8 +119,9 @@ export const predictCommand: Command = {
     const rate = `scored ${res.scored} images in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s)`;
     if (shard) {
       console.log(
-        `shard ${shard.index + 1}/${shard.count}: ${rate}; wrote ${res.shardFile}. Once all ${shard.count} shards ` +
-          `are done, lensfind merge --out ${values.out as string} writes the catalogue.`,
+        `shard ${shard.index + 1}/${shard.count}: ${rate}; ${res.pendingParts} parts are left to other shards; ` +
+          `wrote ${res.shardFile}. Once all ${shard.count} shards are done, ` +
+          `lensfind merge --out ${values.out as string} writes the catalogue.`,
       );
       return;
     }
