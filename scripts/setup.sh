@@ -24,6 +24,7 @@ if [ -z "${LIBTORCH:-}" ] && [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # onnxruntime-node ships its CPU binaries in the npm package; its postinstall would fetch the CUDA provider: skip it.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
 npm run --silent build:native

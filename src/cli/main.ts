@@ -11,6 +11,8 @@ export const commands: Record<string, () => Promise<Command>> = {
   ensemble: async () => (await import('./commands/ensemble.js')).ensembleCommand,
   calibrate: async () => (await import('./commands/calibrate.js')).calibrateCommand,
   predict: async () => (await import('./commands/predict.js')).predictCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   info: async () => (await import('./commands/info.js')).infoCommand,
 };

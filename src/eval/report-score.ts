@@ -8,6 +8,7 @@ import { batchLogits } from '../train/score.js';
 import type { LoadedRun } from '../train/load-run.js';
 import { combineScores, type CombineMethod } from './ensemble.js';
 import { logit, sigmoid } from '../metrics/sigmoid.js';
+import { OnnxScorer, type ScoringBackend } from '../export/onnx-scorer.js';
 
 /** What scoring needs of a dataset: labelled or not (an unlabeled input has label NaN). */
 export type ScoreSource = Pick<Dataset, 'items' | 'bands' | 'height' | 'width'>;
@@ -22,6 +23,8 @@ export interface ScoreOptions {
   /** How several models' probabilities are combined (default 'mean'). */
   method?: CombineMethod;
   weights?: readonly number[];
+  /** The engine: 'torch' (libtorch, the model as loaded) or 'onnx' (ONNX Runtime on the exported graph). */
+  backend?: ScoringBackend;
   onSkip?: (s: SkippedItem) => void;
 }
 
@@ -109,7 +112,9 @@ export async function* scoreBatches(
   );
   const wasTraining = runs.map((r) => r.model.training);
   runs.forEach((r) => r.model.eval());
+  const scorers: OnnxScorer[] = [];
   try {
+    if (opts.backend === 'onnx') for (const r of runs) scorers.push(await OnnxScorer.create(r));
     for (;;) {
       const results = await Promise.all(streams.map((s) => s.next()));
       if (results.some((r) => r.done)) {
@@ -126,12 +131,16 @@ export async function* scoreBatches(
       const common = batches
         .map((b) => new Set(b.indices))
         .reduce((a, b) => new Set([...a].filter((i) => b.has(i))));
-      const logits = batches.map((b, m) => {
-        const l = batchLogits(runs[m].model, fitBatchToModel(b, runs[m].imageSize), opts.tta ?? false);
+      const logits: Float64Array[] = [];
+      for (const [m, b] of batches.entries()) {
+        const fitted = fitBatchToModel(b, runs[m].imageSize);
+        const l = scorers.length
+          ? await scorers[m].logits(fitted, opts.tta ?? false)
+          : batchLogits(runs[m].model, fitted, opts.tta ?? false);
         const keep: number[] = [];
         b.indices.forEach((idx, k) => common.has(idx) && keep.push(l[k]));
-        return Float64Array.from(keep);
-      });
+        logits.push(Float64Array.from(keep));
+      }
       const first = batches[0];
       const pos = first.indices.map((idx, k) => (common.has(idx) ? k : -1)).filter((k) => k >= 0);
       const probs = logits.map((l, m) => Float64Array.from(l, (z) => sigmoid(z / runs[m].temperature)));
@@ -155,6 +164,7 @@ export async function* scoreBatches(
   } finally {
     await Promise.all(streams.map((s) => s.return?.(undefined)));
     await Promise.all(loaders.map((l) => l.close()));
+    await Promise.all(scorers.map((s) => s.release()));
     runs.forEach((r, m) => r.model.train(wasTraining[m]));
   }
 }

@@ -12,6 +12,9 @@ import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.
 import { openPredictInput, type PredictInput } from './input.js';
 import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './parts.js';
 import { scoreParts } from './score-parts.js';
+import { writeShardTable, type ShardRow } from './merge.js';
+import { shardFileName } from './shard.js';
+import { DEFAULT_BACKEND, type ScoringBackend } from '../export/onnx-scorer.js';
 
 export interface PredictOptions {
   /** One run, or several for an ensemble. */
@@ -31,7 +34,12 @@ export interface PredictOptions {
   dataRoot?: string;
   /** Items per part file (the work a kill can lose; default DEFAULT_PART_SIZE). */
   partSize?: number;
-  /** Score only this shard's parts (0-based index of count) and write no catalogue (see PartStore). */
+  /** The scoring engine (default DEFAULT_BACKEND: the faster one measured by bench:predict). */
+  backend?: ScoringBackend;
+  /**
+   * Score only this shard's parts (0-based index of count) and write them as one Parquet file in `<out>.parts/`
+   * (`lensfind merge` makes the catalogue); no catalogue is written (see PartStore).
+   */
   shard?: { index: number; count: number };
   onBatch?: (done: number, total: number) => void;
   onReject?: (s: SkippedItem) => void;
@@ -49,6 +57,8 @@ export interface PredictResult {
   scoredTotal?: number;
   /** Parts left to other shards: 0 when the catalogue was written. */
   pendingParts: number;
+  /** With `shard`: the shard's Parquet file (in `<out>.parts/`), for `lensfind merge`. */
+  shardFile?: string;
   rejected: SkippedItem[];
   seconds: number;
   imagesPerSecond: number;
@@ -84,7 +94,13 @@ function planFingerprint(
     'lensfind predict parts 1',
     models,
     { root: input.root, format: input.format, items: listing.digest('hex') },
-    { tta: opts.tta ?? false, method: opts.method ?? 'mean', weights: opts.weights ?? null, batchSize },
+    {
+      tta: opts.tta ?? false,
+      method: opts.method ?? 'mean',
+      weights: opts.weights ?? null,
+      batchSize,
+      backend: opts.backend ?? DEFAULT_BACKEND,
+    },
   ]);
 }
 
@@ -153,6 +169,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     tta: opts.tta,
     method: opts.method,
     weights: opts.weights,
+    backend: opts.backend ?? DEFAULT_BACKEND,
     workers: opts.workers ?? 1,
     onSkip: opts.onReject,
     onPart: (rec) => {
@@ -174,17 +191,6 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     top: [] as PredictResult['top'],
     pendingParts: pending,
   };
-  // A shard leaves the catalogue to the run that merges every shard's parts.
-  if (pending > 0) return result;
-  const order = Array.from({ length: n }, (_, i) => i)
-    .filter((i) => !Number.isNaN(score[i]))
-    .sort((a, b) => score[b] - score[a] || a - b);
-  if (order.length === 0) {
-    throw new LensfindError(
-      'E_DATA',
-      `${input.root}: none of the ${n} images could be scored (first: ${rejected[0]?.reason ?? '-'})`,
-    );
-  }
   const names = memberNames(runs);
   const columns = [
     'id',
@@ -194,6 +200,75 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     'logit',
     ...(members.length ? names.map((m) => `score_${m}`) : []),
   ];
+  // A shard writes its own Parquet file; the catalogue is left to `lensfind merge` (or a run without --shard).
+  if (opts.shard) {
+    const { index, count } = opts.shard;
+    const rows: ShardRow[] = input.rejected.map((r) => ({
+      index: -1,
+      part: -1,
+      id: '',
+      path: r.source,
+      score: null,
+      logit: null,
+      members: [],
+      reason: r.reason,
+    }));
+    for (let p = index; p < store.plan.parts; p += count) {
+      const [start, end] = store.range(p);
+      const refused = partRejected[p] ?? [];
+      let j = 0;
+      for (let i = start; i < end; i++) {
+        const item = input.items[i];
+        if (Number.isNaN(score[i])) {
+          const r = refused[j++];
+          if (!r)
+            throw new LensfindError(
+              'E_PARTS',
+              `${store.dir}: part ${p} accounts for fewer items than it holds`,
+            );
+          rows.push({
+            index: i,
+            part: p,
+            id: item.id,
+            path: r.source,
+            score: null,
+            logit: null,
+            members: [],
+            reason: r.reason,
+          });
+        } else {
+          rows.push({
+            index: i,
+            part: p,
+            id: item.id,
+            path: describe(item.source),
+            score: score[i],
+            logit: logit[i],
+            members: members.map((m) => m[i]),
+            reason: null,
+          });
+        }
+      }
+    }
+    const shardFile = path.join(store.dir, shardFileName(index, count));
+    writeShardTable(shardFile, {
+      fingerprint: store.plan.fingerprint,
+      n,
+      shard: { index, count },
+      columns,
+      rows,
+    });
+    return { ...result, shardFile };
+  }
+  const order = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => !Number.isNaN(score[i]))
+    .sort((a, b) => score[b] - score[a] || a - b);
+  if (order.length === 0) {
+    throw new LensfindError(
+      'E_DATA',
+      `${input.root}: none of the ${n} images could be scored (first: ${rejected[0]?.reason ?? '-'})`,
+    );
+  }
   const write = format === 'parquet' ? writeParquetCatalog : writeCsvStreamed;
   write(opts.out, columns, order.length, (k) => {
     const i = order[k];

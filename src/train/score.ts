@@ -14,7 +14,7 @@ export interface Scores {
 }
 
 /** The eight symmetries of the square (flips x 90° rotations): test-time augmentation averages logits over them. */
-function symmetries(x: Tensor): Tensor[] {
+export function symmetries(x: Tensor): Tensor[] {
   const out: Tensor[] = [];
   for (const flipped of [x, x.flip([3])])
     for (let k = 0; k < 4; k++) out.push(k === 0 ? flipped : flipped.rot90(k, [2, 3]));

@@ -38,7 +38,16 @@ test('predict: folders with corrupt files, stacks, ensembles and other image siz
       writeFileSync(path.join(dir, 'notes.txt'), 'ignored: not an image file');
 
       const out = path.join(root, 'out', 'catalog.csv');
-      const res = await predict({ runs: [runDir], input: dir, out, workers: 0, batchSize: 3 });
+      // The libtorch backend, as evaluate scores: the same model gives the same bits (ONNX Runtime's differ by
+      // ~1e-7, test/export/export-run.test.ts).
+      const res = await predict({
+        runs: [runDir],
+        input: dir,
+        out,
+        workers: 0,
+        batchSize: 3,
+        backend: 'torch',
+      });
       assert.equal(res.scored, 8);
       const rejected = readCsv(res.rejectedFile);
       assert.deepEqual(rejected.map((r) => path.basename(r.source)).sort(), [
@@ -82,7 +91,14 @@ test('predict: folders with corrupt files, stacks, ensembles and other image siz
     const file = path.join(root, 'stack.npy');
     writeNpy(file, stack, [4, 3, 16, 16]);
     const out = path.join(root, 'stack_catalog.csv');
-    await predict({ runs: [runDir, runDir], input: file, out, workers: 0, method: 'logit-mean' });
+    await predict({
+      runs: [runDir, runDir],
+      input: file,
+      out,
+      workers: 0,
+      method: 'logit-mean',
+      backend: 'torch',
+    });
     const rows = readCsv(out);
     assert.deepEqual(Object.keys(rows[0]), [
       'id',

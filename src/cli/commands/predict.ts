@@ -11,7 +11,8 @@ export const predictCommand: Command = {
     'Score unlabeled cutouts (a dataset in any reader format, a folder of .npy/.fits/.png files, or an .npy/.npz stack) ' +
     'in streamed batches; write the catalogue sorted by score (id, path, score, rank, logit) and rejected.csv.',
   usage:
-    '--run RUN | --runs R1 R2 ... --input PATH [--out catalog.csv|catalog.parquet] [--batch-size N] [--tta]',
+    '--run RUN | --runs R1 R2 ... --input PATH [--out catalog.csv|catalog.parquet] [--batch-size N] [--tta] ' +
+    '[--backend onnx|torch] [--shard i/N]',
   allowPositionals: true,
   options: {
     run: { type: 'string', short: 'r', description: 'the run folder', valueName: 'RUN' },
@@ -46,8 +47,21 @@ export const predictCommand: Command = {
     },
     shard: {
       type: 'string',
-      description: 'score only shard i of N (1 <= i <= N) into <out>.parts/; a run without --shard merges',
+      description:
+        'score only shard i of N (1 <= i <= N) into <out>.parts/shard-i-of-N.parquet (then lensfind merge); ' +
+        'default in a job array: SLURM_ARRAY_TASK_ID/_COUNT or JOB_COMPLETION_INDEX',
       valueName: 'i/N',
+    },
+    'shard-count': {
+      type: 'string',
+      description:
+        "the number of shards when the scheduler does not say it (Kubernetes' JOB_COMPLETION_INDEX; also LENSFIND_SHARD_COUNT)",
+      valueName: 'N',
+    },
+    backend: {
+      type: 'string',
+      description: 'scoring engine: onnx (ONNX Runtime on the exported graph) or torch (libtorch)',
+      valueName: 'NAME',
     },
     help: { type: 'boolean', short: 'h', description: 'show this help' },
   },
@@ -68,11 +82,18 @@ export const predictCommand: Command = {
     const partSize = intFlag('part-size', values['part-size']);
     if (partSize !== undefined && partSize < 1)
       throw new LensfindError('E_USAGE', `--part-size ${partSize}: expected a positive integer`);
-    const { predict } = await import('../../predict/predict.js');
-    const { parseShard } = await import('../../predict/parts.js');
-    const shard = values.shard === undefined ? undefined : parseShard(values.shard as string);
+    const { predict: lib, onnx } = await import('../../index.js');
+    const backend = onnx.parseBackend(values.backend);
+    const shardCount = intFlag('shard-count', values['shard-count']);
+    const shard =
+      values.shard === undefined
+        ? lib.shardFromEnv(process.env, shardCount)
+        : { ...lib.parseShard(values.shard as string), source: '--shard' };
+    if (shard && shard.source !== '--shard') {
+      console.error(`shard ${shard.index + 1}/${shard.count} (from ${shard.source})`);
+    }
     let bar: Progress | null = null;
-    const res = await predict({
+    const res = await lib.predict({
       runs,
       input: values.input as string,
       out: values.out as string,
@@ -86,6 +107,7 @@ export const predictCommand: Command = {
       dataRoot: values['data-root'] as string | undefined,
       partSize,
       shard,
+      backend,
       onNote: (m) => console.error(m),
       onBatch: (done, total) => {
         bar ??= new Progress({ label: 'predict', total, unit: 'images' });
@@ -95,10 +117,11 @@ export const predictCommand: Command = {
     });
     (bar as Progress | null)?.finish();
     const rate = `scored ${res.scored} images in ${res.seconds.toFixed(1)} s (${res.imagesPerSecond.toFixed(1)} images/s)`;
-    if (res.pendingParts > 0) {
+    if (shard) {
       console.log(
-        `shard ${values.shard as string}: ${rate}; ${res.pendingParts} parts are left to other shards. ` +
-          'Once all are done, the same command without --shard writes the catalogue.',
+        `shard ${shard.index + 1}/${shard.count}: ${rate}; ${res.pendingParts} parts are left to other shards; ` +
+          `wrote ${res.shardFile}. Once all ${shard.count} shards are done, ` +
+          `lensfind merge --out ${values.out as string} writes the catalogue.`,
       );
       return;
     }
