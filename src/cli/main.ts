@@ -5,6 +5,7 @@ import { LensfindError } from '../errors.js';
 /** Commands load lazily, so `lensfind simulate` never loads libtorch. */
 export const commands: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
+  inject: async () => (await import('./commands/inject.js')).injectCommand,
   train: async () => (await import('./commands/train.js')).trainCommand,
   evaluate: async () => (await import('./commands/evaluate.js')).evaluateCommand,
   ensemble: async () => (await import('./commands/ensemble.js')).ensembleCommand,

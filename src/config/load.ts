@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
@@ -50,6 +50,27 @@ export function readYamlFile(file: string): PlainObject {
   if (!isPlainObject(value))
     throw new ConfigError(`${file}: expected a mapping of options at the top level`, undefined, file);
   return value;
+}
+
+/** The names of the YAML presets in a folder (configs/sim, configs/inject, ...), sorted. */
+export function listPresets(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** The file of `--preset name` in `dir`; an error lists the presets there. */
+export function presetFile(dir: string, name: string): string {
+  const file = path.join(dir, `${name}.yaml`);
+  if (!existsSync(file))
+    throw new ConfigError(
+      `--preset ${name}: no such preset (available: ${listPresets(dir).join(', ')})`,
+      'preset',
+      '--preset',
+    );
+  return file;
 }
 
 /** Turns `a.b.c=value` into `{ a: { b: { c: value } } }`, the value parsed as YAML (`3e-4`, `true`, `[1,2]`). */

@@ -4,7 +4,20 @@ import { metricsByBin, type BinMetrics, type ColumnValue } from './by-bin.js';
  * Lens properties: non-lenses carry 0 or NaN there (simulator convention), so these columns are binned over the
  * lenses only and give completeness (TPR) per bin.
  */
-export const LENS_COLUMNS = ['theta_E', 'arc_snr', 'magnification', 'source_offset', 'q'];
+export const LENS_COLUMNS = [
+  'theta_E',
+  'arc_snr',
+  'arc_contrast',
+  'magnification',
+  'source_mag',
+  'source_offset',
+  'q',
+];
+/**
+ * Properties of every cutout (observing conditions, the field): binned over all rows, so each bin has a TPR, an
+ * FPR and an AUC: how the model fares in shallower data or crowded fields.
+ */
+export const ALL_COLUMNS = ['exposure_scale', 'n_neighbours', 'deflector_mag'];
 /** Columns binned by value over all rows: TPR for 'none' (lenses), FPR for each kind of non-lens. */
 export const CATEGORY_COLUMNS = ['negative_kind'];
 
@@ -44,6 +57,13 @@ export function binnedMetrics(
   for (const col of LENS_COLUMNS) {
     if (!present(col)) continue;
     const values: ColumnValue[] = meta.map((m, i) => (labels[i] === 1 ? toNumber(m[col]) : null));
+    const edges = quantileEdges(values.filter((v): v is number => typeof v === 'number'));
+    if (edges.length < 2) continue;
+    out[col] = metricsByBin(labels, scores, values, edges, { threshold });
+  }
+  for (const col of ALL_COLUMNS) {
+    if (!present(col)) continue;
+    const values: ColumnValue[] = meta.map((m) => toNumber(m[col]));
     const edges = quantileEdges(values.filter((v): v is number => typeof v === 'number'));
     if (edges.length < 2) continue;
     out[col] = metricsByBin(labels, scores, values, edges, { threshold });

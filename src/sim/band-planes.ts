@@ -24,6 +24,9 @@ import {
   type SamplesAt,
 } from './wasm/kernels.js';
 
+/** Angular bins of arcSpan (5 degrees each). */
+const SPAN_BINS = 72;
+
 export class BandPlanes {
   private readonly base: number;
   /** Values per plane. */
@@ -129,7 +132,7 @@ export class BandPlanes {
     return wasm.sum(this.pix, n);
   }
 
-  /** dst = src through the PSF kernel (WebAssembly for separable kernels of up to 17 taps, else psf.ts). */
+  /** dst = src through the PSF kernel (WebAssembly for separable kernels of up to 25 taps, else psf.ts). */
   convolve(src: number, dst: number, kernel: Kernel): void {
     const size = this.size;
     if (kernel.separable && kernel.separable.length <= 2 * MAX_HALF + 1 && isSymmetric(kernel.separable))
@@ -156,6 +159,35 @@ export class BandPlanes {
     if (!(a[p] > 0)) return 0;
     const other = this.view(total)[p] - a[p];
     return other > 0 ? a[p] / other : Infinity;
+  }
+
+  /**
+   * How far around the lens the arcs are seen: the fraction of the full circle about (cx, cy) (arcsec; pixel scale
+   * `scale`) covered by the angles of the pixels where the lensed light `arc` exceeds the pixel's noise sigma (from
+   * `total` and the noise model) and a quarter of all other light there; a single compact image covers a few
+   * per cent, an arc or images on both sides of the lens much more. 0 without such pixels.
+   */
+  arcSpan(arc: number, total: number, model: NoiseModel, cx: number, cy: number, scale: number): number {
+    const a = this.view(arc),
+      t = this.view(total);
+    const n = this.size,
+      h = (n - 1) / 2;
+    const bins = new Uint8Array(SPAN_BINS);
+    const T = model.exposureTotal;
+    for (let p = 0; p < a.length; p++) {
+      const v = a[p];
+      if (!(v > 0)) continue;
+      const sigma = Math.sqrt((Math.max(t[p], 0) + model.skyPerPixel) * T + model.readVariance) / T;
+      if (v < sigma || v < 0.25 * (t[p] - v)) continue;
+      const x = ((p % n) - h) * scale - cx,
+        y = (h - Math.floor(p / n)) * scale - cy;
+      if (x * x + y * y < scale * scale) continue; // the centre's pixel has no direction
+      const k = Math.floor(((Math.atan2(y, x) + Math.PI) / (2 * Math.PI)) * SPAN_BINS) % SPAN_BINS;
+      bins[k] = 1;
+    }
+    let covered = 0;
+    for (let k = 0; k < SPAN_BINS; k++) covered += bins[k];
+    return covered / SPAN_BINS;
   }
 
   /** out = plane src with survey noise (noise.ts addNoiseInto). */

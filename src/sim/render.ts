@@ -46,7 +46,7 @@ export interface Cutout {
    * (unlensed, reference filter), source_R, source_x/source_y/source_offset (offset in theta_E units),
    * deflector_mag, deflector_R, n_clumps, magnification (lensed source flux inside the cutout / intrinsic flux),
    * arc_snr (best band), arc_contrast (best band: the lensed light over all other light at the arcs' brightest
-   * pixel), attempts; the field (n_field, n_satellites, n_stars, n_neighbours: objects centred in the
+   * pixel), arc_span (best band: the fraction of the circle about the lens where the arcs are seen), attempts; the field (n_field, n_satellites, n_stars, n_neighbours: objects centred in the
    * cutout) and the observing conditions (exposure_scale, seeing_<band>, sky_<band>, depth_<band>: 5σ point-source
    * magnitude); seed, index. Quantities that do not apply are NaN (source_*, magnification, z_source, sigma_v of
    * non-lenses; z_* and sigma_v under the uniform population) or 0 (theta_E, gamma, arc_snr).
@@ -167,6 +167,52 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?: Light
   return magnification;
 }
 
+/**
+ * Renders a lens scene into the grid's workspace and measures its arcs: the source's magnification, and over the
+ * bands the best arc signal-to-noise and contrast (render.ts's cuts). `image(b)` names the plane of band b that noise
+ * is added to (through the PSF when there is one); the planes stay filled for the caller.
+ */
+function measureArcs(
+  scene: Scene,
+  grid: SampleGrid,
+  nb: number,
+  kernels: readonly Kernel[],
+  models: readonly NoiseModel[],
+  image: (planes: BandPlanes, b: number) => number,
+  truncation: LightTruncation,
+): { magnification: number; snr: number; contrast: number; span: number } {
+  const ws = workspace(grid, nb);
+  const planes = ws.planes;
+  const magnification = shade(scene, grid, ws, truncation);
+  const centre = scene.mass[0] as { center_x?: number; center_y?: number } | undefined;
+  const cx = centre?.center_x ?? 0,
+    cy = centre?.center_y ?? 0;
+  let snr = 0,
+    contrast = 0,
+    span = 0;
+  for (let b = 0; b < nb; b++) {
+    let arc = planes.arc(b);
+    if (kernels.length) {
+      planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
+      planes.convolve(arc, planes.arcPsf, kernels[b]);
+      arc = planes.arcPsf;
+    }
+    snr = Math.max(snr, planes.arcSnr(arc, image(planes, b), models[b]));
+    contrast = Math.max(contrast, planes.arcContrast(arc, image(planes, b)));
+    span = Math.max(span, planes.arcSpan(arc, image(planes, b), models[b], cx, cy, grid.pixelScale));
+  }
+  return { magnification, snr, contrast, span };
+}
+
+/** The grid of a cutout with one sample at each pixel's centre (a quick look at a draw). */
+function coarseGrid(grid: SampleGrid): SampleGrid {
+  return sampleGrid(grid.size, grid.pixelScale, { factor: 1, centralFactor: 1, centralRadius: 0 });
+}
+
+// the quick look refuses a draw only when it falls this far short of a cut (it misjudges compact arcs by tens of
+// per cent); every kept lens passes the cuts on the full render
+const SCREEN_MARGIN = 0.6;
+
 /** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */
 export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
   const ws = workspace(grid, nb);
@@ -221,7 +267,11 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const det = scene.detectability;
   const needCut =
     opts.label === 1 &&
-    (det.min_arc_snr > 0 || det.min_magnification > 0 || det.min_arc_contrast > 0 || det.resolved);
+    (det.min_arc_snr > 0 ||
+      det.min_magnification > 0 ||
+      det.min_arc_contrast > 0 ||
+      det.min_arc_span > 0 ||
+      det.resolved);
   const tries = needCut ? det.max_tries : 1;
   const sharpest = Math.min(...conditions.bands.map((b) => b.seeing));
   const zeroPoints = conditions.bands.map((b) => b.zero_point),
@@ -239,13 +289,14 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const planes = ws.planes;
   const kernels = scene.psf ? conditions.bands.map((b) => bandKernel(survey, b, size)) : [];
   // the planes the noise is added to: all light, through the PSF when there is one
-  const image = (b: number) => (scene.psf ? planes.psf(b) : planes.total(b));
+  const image = (p: BandPlanes, b: number) => (scene.psf ? p.psf(b) : p.total(b));
   const convolveTotals = () => {
     if (scene.psf) for (let b = 0; b < nb; b++) planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
   };
   let drawn!: Scene;
   let snr = 0,
     contrast = 0,
+    span = 0,
     magnification = NaN,
     attempt = 0;
   for (attempt = 0; attempt < tries; attempt++) {
@@ -261,24 +312,36 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       !isResolved(Number(drawn.meta.theta_E), Number(drawn.meta.source_R), sharpest)
     )
       continue;
-    magnification = shade(drawn, grid, ws, truncation);
-    if (needCut && magnification < det.min_magnification && !last) continue;
-    if (opts.label !== 1) break;
-    convolveTotals();
-    snr = 0;
-    contrast = 0;
-    for (let b = 0; b < nb; b++) {
-      let arc = planes.arc(b);
-      if (scene.psf) {
-        planes.convolve(arc, planes.arcPsf, kernels[b]);
-        arc = planes.arcPsf;
-      }
-      snr = Math.max(snr, planes.arcSnr(arc, image(b), models[b]));
-      contrast = Math.max(contrast, planes.arcContrast(arc, image(b)));
+    // a quick look first, one sample per pixel: a draw clearly short of the cuts is re-drawn without its full render
+    if (needCut && !last) {
+      const look = measureArcs(drawn, coarseGrid(grid), nb, kernels, models, image, truncation);
+      if (
+        look.magnification < SCREEN_MARGIN * det.min_magnification ||
+        look.snr < SCREEN_MARGIN * det.min_arc_snr ||
+        look.contrast < SCREEN_MARGIN * det.min_arc_contrast ||
+        look.span < SCREEN_MARGIN * det.min_arc_span
+      )
+        continue;
     }
+    if (opts.label !== 1) {
+      shade(drawn, grid, ws, truncation);
+      break;
+    }
+    ({ magnification, snr, contrast, span } = measureArcs(
+      drawn,
+      grid,
+      nb,
+      kernels,
+      models,
+      image,
+      truncation,
+    ));
     if (
       !needCut ||
-      (snr >= det.min_arc_snr && magnification >= det.min_magnification && contrast >= det.min_arc_contrast)
+      (snr >= det.min_arc_snr &&
+        magnification >= det.min_magnification &&
+        contrast >= det.min_arc_contrast &&
+        span >= det.min_arc_span)
     )
       break;
   }
@@ -297,8 +360,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
   const noiseRng = Rng.forItem(opts.seed, opts.index, NOISE_STREAM);
   for (let b = 0; b < nb; b++) {
     const plane = out.subarray(b * npix, (b + 1) * npix);
-    if (scene.noise) planes.addNoise(image(b), plane, models[b], noiseRng);
-    else plane.set(planes.view(image(b)));
+    if (scene.noise) planes.addNoise(image(planes, b), plane, models[b], noiseRng);
+    else plane.set(planes.view(image(planes, b)));
   }
   return {
     image: out,
@@ -309,6 +372,7 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       magnification: opts.label === 1 ? magnification : NaN,
       arc_snr: snr,
       arc_contrast: contrast,
+      arc_span: span,
       attempts: attempt + 1,
       ...field.meta,
       ...conditions.meta,

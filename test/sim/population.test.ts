@@ -242,3 +242,42 @@ test("the preset's cuts keep lens deflectors and non-lens centrals alike (magnit
     assert.ok(d < critical, `${key}: KS D = ${d.toFixed(3)} >= ${critical.toFixed(3)}`);
   }
 });
+
+test('coverage knobs: sigma_boost reweights σ by σ^k, mag_slope 0 draws source magnitudes uniformly', () => {
+  const boosted = population.populationSchema.parse({
+    deflector: { sigma_boost: 2 },
+    source: { mag_slope: 0 },
+  });
+  const lenses = new population.LensPopulation(boosted, cosmo, galaxies);
+  const rng = new sim.Rng(19);
+  const n = 4000;
+  let mean = 0;
+  const mags: number[] = [];
+  for (let i = 0; i < n; i++) {
+    mean += lenses.drawSigma(rng) / n;
+    mags.push(population.drawCountsMag(0, 20, 27, rng));
+  }
+  const { sigma_star: s0, alpha, beta } = boosted.deflector;
+  let num = 0,
+    den = 0;
+  for (let s = 100; s <= 400; s += 0.05) {
+    const w = (Math.pow(s / s0, alpha + 6) * Math.exp(-Math.pow(s / s0, beta))) / s;
+    num += s * w;
+    den += w;
+  }
+  assert.ok(Math.abs(mean - num / den) < (4 * 45) / Math.sqrt(n), `mean σ ${mean} vs ${num / den}`);
+  const below = mags.filter((m) => m < 23.5).length / n;
+  assert.ok(Math.abs(below - 0.5) < 4 * Math.sqrt(0.25 / n), `${below}`);
+});
+
+test('min_arc_contrast: kept lenses show arcs at least that bright against the other light', () => {
+  const scene = sim.parseScene({
+    field: { enabled: false },
+    stars: { enabled: false },
+    detectability: { min_arc_contrast: 1, max_tries: 100 },
+  });
+  for (let i = 0; i < 8; i++) {
+    const m = sim.renderCutout(scene, lsst, { seed: 6, index: i, label: 1, size: 48 }).meta;
+    assert.ok(Number(m.arc_contrast) >= 1, JSON.stringify(m));
+  }
+});

@@ -1,11 +1,11 @@
-// Separable symmetric "same" convolution, zero padding (src/sim/psf.ts calls it for kernels of up to 17 taps),
+// Separable symmetric "same" convolution, zero padding (src/sim/psf.ts calls it for kernels of up to 25 taps),
 // summed on four float32 lanes, and the pixel-plane arithmetic of a cutout's bands.
 
-const PAD: i32 = 8; // taps either side of the unrolled passes: kernels up to 17 taps
+const PAD: i32 = 12; // taps either side of the unrolled passes: kernels up to 25 taps (FWHM to ~6 pixels at 4 sigma)
 
-/** 4 outputs of one pass (float32): k0 v[p] + k1 (v[p - d] + v[p + d]) + ... + k8 (v[p - 8d] + v[p + 8d]). */
+/** 4 outputs of one pass (float32): k0 v[p] + k1 (v[p - d] + v[p + d]) + ... + k12 (v[p - 12d] + v[p + 12d]). */
 // prettier-ignore
-@inline function taps4(p: usize, d: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128): v128 {
+@inline function taps4(p: usize, d: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, k10: v128, k11: v128, k12: v128): v128 {
   let s = f32x4.mul(k0, v128.load(p));
   s = f32x4.add(s, f32x4.mul(k1, f32x4.add(v128.load(p - d), v128.load(p + d))));
   s = f32x4.add(s, f32x4.mul(k2, f32x4.add(v128.load(p - 2 * d), v128.load(p + 2 * d))));
@@ -15,6 +15,10 @@ const PAD: i32 = 8; // taps either side of the unrolled passes: kernels up to 17
   s = f32x4.add(s, f32x4.mul(k6, f32x4.add(v128.load(p - 6 * d), v128.load(p + 6 * d))));
   s = f32x4.add(s, f32x4.mul(k7, f32x4.add(v128.load(p - 7 * d), v128.load(p + 7 * d))));
   s = f32x4.add(s, f32x4.mul(k8, f32x4.add(v128.load(p - 8 * d), v128.load(p + 8 * d))));
+  s = f32x4.add(s, f32x4.mul(k9, f32x4.add(v128.load(p - 9 * d), v128.load(p + 9 * d))));
+  s = f32x4.add(s, f32x4.mul(k10, f32x4.add(v128.load(p - 10 * d), v128.load(p + 10 * d))));
+  s = f32x4.add(s, f32x4.mul(k11, f32x4.add(v128.load(p - 11 * d), v128.load(p + 11 * d))));
+  s = f32x4.add(s, f32x4.mul(k12, f32x4.add(v128.load(p - 12 * d), v128.load(p + 12 * d))));
   return s;
 }
 
@@ -23,9 +27,9 @@ const PAD: i32 = 8; // taps either side of the unrolled passes: kernels up to 17
 }
 
 /**
- * out (h x w, float64) = inp (float64) convolved with the symmetric kernel whose taps 0..8 from the centre are at k
+ * out (h x w, float64) = inp (float64) convolved with the symmetric kernel whose taps 0..12 from the centre are at k
  * (float64; taps beyond the kernel's half width are 0), in float32. Scratch (float32, rows of w4 = w rounded up to
- * 4): rows ((h + 16) x w4), line (w4 + 16). Rows are filtered into `rows` between 8 zero rows above and below, then
+ * 4): rows ((h + 24) x w4), line (w4 + 24). Rows are filtered into `rows` between 8 zero rows above and below, then
  * columns are filtered by adding whole shifted rows.
  */
 export function convolveSymmetric(inp: usize, out: usize, rows: usize, line: usize, k: usize, h: i32, w: i32): void {
@@ -34,8 +38,8 @@ export function convolveSymmetric(inp: usize, out: usize, rows: usize, line: usi
   memory.fill(line, 0, <usize>(w4 + 2 * PAD) << 2);
   memory.fill(rows, 0, <usize>PAD * rowBytes);
   memory.fill(rows + <usize>(h + PAD) * rowBytes, 0, <usize>PAD * rowBytes);
-  const k0 = tap(k, 0), k1 = tap(k, 1), k2 = tap(k, 2), k3 = tap(k, 3), k4 = tap(k, 4);
-  const k5 = tap(k, 5), k6 = tap(k, 6), k7 = tap(k, 7), k8 = tap(k, 8);
+  const k0 = tap(k, 0), k1 = tap(k, 1), k2 = tap(k, 2), k3 = tap(k, 3), k4 = tap(k, 4), k5 = tap(k, 5), k6 = tap(k, 6);
+  const k7 = tap(k, 7), k8 = tap(k, 8), k9 = tap(k, 9), k10 = tap(k, 10), k11 = tap(k, 11), k12 = tap(k, 12);
   const lineC = line + (<usize>PAD << 2);
   for (let r = 0; r < h; r++) {
     // the row in float32 between zeros (the line's padding, and its tail beyond w, stay 0)
@@ -43,7 +47,7 @@ export function convolveSymmetric(inp: usize, out: usize, rows: usize, line: usi
     for (let c = 0; c < w; c++) store<f32>(lineC + (<usize>c << 2), <f32>load<f64>(src + (<usize>c << 3)));
     const dst = rows + <usize>(r + PAD) * rowBytes;
     for (let c = 0; c < w4; c += 4) {
-      v128.store(dst + (<usize>c << 2), taps4(lineC + (<usize>c << 2), 4, k0, k1, k2, k3, k4, k5, k6, k7, k8));
+      v128.store(dst + (<usize>c << 2), taps4(lineC + (<usize>c << 2), 4, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12));
     }
   }
   const whole = w & ~3;
@@ -51,7 +55,7 @@ export function convolveSymmetric(inp: usize, out: usize, rows: usize, line: usi
     const src = rows + <usize>(r + PAD) * rowBytes;
     const dst = out + ((<usize>r * <usize>w) << 3);
     for (let c = 0; c < w4; c += 4) {
-      const v = taps4(src + (<usize>c << 2), rowBytes, k0, k1, k2, k3, k4, k5, k6, k7, k8);
+      const v = taps4(src + (<usize>c << 2), rowBytes, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12);
       const o = dst + (<usize>c << 3);
       if (c < whole) {
         v128.store(o, f64x2.promote_low_f32x4(v));

@@ -103,7 +103,7 @@ function encode(format: Output['format'], data: Float32Array, shape: number[]): 
  */
 export function renderAndWriteShard(
   renderer: ItemRenderer,
-  cfg: SimulateConfig,
+  cfg: Pick<SimulateConfig, 'output' | 'seed'>,
   outDir: string,
   shard: PlanShard,
   onItem?: () => void,

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
 import {
   flagLayers,
+  listPresets,
   overrideLayers,
+  presetFile,
   readYamlFile,
   resolveConfig,
   type ConfigLayer,
@@ -21,11 +22,7 @@ export const SIM_PRESET_DIR = path.resolve(
 );
 
 export function listSimPresets(): string[] {
-  if (!existsSync(SIM_PRESET_DIR)) return [];
-  return readdirSync(SIM_PRESET_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -5))
-    .sort();
+  return listPresets(SIM_PRESET_DIR);
 }
 
 /** A YAML layer; a file in the seeds' format (General/LensArcs/Galaxy/Noise) is mapped to the simulate config. */
@@ -52,17 +49,8 @@ export interface LoadSimulateConfigOptions {
  */
 export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateConfig {
   const layers: ConfigLayer[] = [];
-  if (opts.preset !== undefined) {
-    const file = path.join(SIM_PRESET_DIR, `${opts.preset}.yaml`);
-    if (!existsSync(file)) {
-      throw new ConfigError(
-        `--preset ${opts.preset}: no such preset (available: ${listSimPresets().join(', ')})`,
-        'preset',
-        '--preset',
-      );
-    }
-    layers.push({ ...fileLayer(file), source: `preset ${opts.preset}` });
-  }
+  if (opts.preset !== undefined)
+    layers.push({ ...fileLayer(presetFile(SIM_PRESET_DIR, opts.preset)), source: `preset ${opts.preset}` });
   if (opts.file !== undefined) layers.push(fileLayer(opts.file, opts.onNote));
   layers.push(...overrideLayers(opts.overrides));
   const flags: PlainObject = { ...opts.flags };

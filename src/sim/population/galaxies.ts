@@ -10,12 +10,11 @@ import type { Rng } from '../rng.js';
 import type { CountsConfig, PopulationConfig } from './schema.js';
 import { absoluteMag, BLUE_SED, drawCoefficients, galaxyMags, meanCoefficients, RED_SED } from './sed.js';
 
-export interface GalaxyDraw {
+/** A galaxy's light: magnitudes per output band and a Sérsic shape (z is NaN where a model has no redshifts). */
+export interface Galaxy {
   z: number;
   red: boolean;
-  /** Template coefficients (sed.ts). */
-  coeffs: Float64Array;
-  /** Magnitude in the counts' filter. */
+  /** Magnitude in the population's reference filter (the counts' filter, or the uniform model's reference band). */
   refMag: number;
   /** AB magnitudes in the output bands' filters. */
   mags: Float64Array;
@@ -24,6 +23,12 @@ export interface GalaxyDraw {
   n: number;
   q: number;
   phi: number;
+}
+
+/** A galaxy drawn from the spectral templates. */
+export interface GalaxyDraw extends Galaxy {
+  /** Template coefficients (sed.ts). */
+  coeffs: Float64Array;
 }
 
 /** N(<m) per arcmin^2 of power-law counts. */

@@ -106,13 +106,14 @@ export const fieldSchema = z
     margin_mag: z.number().default(24),
     /**
      * Satellites of the central galaxy: a Poisson number with this mean, projected density ∝ R^slope (Nierenberg
-     * et al. 2012, ApJ 752, 99: slope -1.1 around massive early types), between r_min and the cutout's corner.
+     * et al. 2012, ApJ 752, 99: slope -1.1 around massive early types), between r_min (their detection limit near
+     * the host was ~0.7"; the profile continues inward) and the cutout's corner.
      */
     satellites: z
       .strictObject({
         mean: z.number().nonnegative().default(1.5),
         slope: z.number().gt(-2).default(-1.1),
-        r_min: z.number().positive().default(1),
+        r_min: z.number().positive().default(0.5),
         /** Magnitude below the central (Nierenberg et al. 2012 count satellites to ~5.5 mag fainter). */
         dmag: dist.default({ uniform: [0.5, 5.5] }),
         red_fraction: z.number().min(0).max(1).default(0.5),

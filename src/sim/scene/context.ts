@@ -80,6 +80,12 @@ export class SceneContext {
     };
   }
 
+  /** A Gaussian ring of unit flux (light/shapes.ts) of radius R and width, axis ratio q at angle phi, about (cx, cy). */
+  ring(R: number, width: number, phi: number, q: number, cx: number, cy: number): LightComponent {
+    const { e1, e2 } = phiQToEllipticity(phi, q);
+    return { type: 'RING', flux: 1, R_ring: R, width, e1, e2, center_x: cx, center_y: cy };
+  }
+
   /** A galaxy placed at (cx, cy). */
   place(g: Galaxy, cx: number, cy: number, role: PlacedLight['role'], lensed = false): PlacedLight {
     return { shape: this.sersic(g.R, g.n, g.q, g.phi, cx, cy), flux: this.flux(g.mags), lensed, role };

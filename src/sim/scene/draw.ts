@@ -36,7 +36,7 @@ export class SceneDrawer {
 
   /** A lens; `accept` screens the population's draws before the scene is built (cheap cuts). */
   lens(rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
-    return drawLens(this.ctx, rng, accept);
+    return drawLens(this.ctx, rng, { accept });
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * A lens scene: the deflector's light, an SIE with external shear whose axis ratio and angle follow the light's
- * (with scatter), a Sérsic source placed uniformly in area within max_offset Einstein radii, and star-forming clumps.
+ * (with scatter), a Sérsic source placed within max_offset Einstein radii (uniformly in area by default), and
+ * star-forming clumps.
  */
 import { phiQToEllipticity } from '../ellipticity.js';
 import type { MassComponent } from '../lens/index.js';
@@ -11,12 +12,22 @@ import type { LensDraw } from './population.js';
 const RAD = Math.PI / 180;
 const MAX_SCREENED = 200;
 
-/** Draws a lens; `accept` screens the population's draws before the scene is built (re-drawn up to 200 times). */
-export function drawLens(ctx: SceneContext, rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
+/**
+ * Draws a lens. `accept` screens the population's draws before the scene is built (re-drawn up to 200 times).
+ * `given`: the deflector, source and Einstein radius, and the deflector's place, instead of drawing them (injection
+ * into real cutouts: src/inject); the rest (mass axis ratio and angle with scatter, shear, source offset, clumps) is
+ * drawn as for any lens.
+ */
+export function drawLens(
+  ctx: SceneContext,
+  rng: Rng,
+  opts: { accept?: (lens: LensDraw) => boolean; given?: { cx: number; cy: number; lens: LensDraw } } = {},
+): Scene {
   const c = ctx.cfg;
-  const { cx, cy } = ctx.centre(rng);
-  let drawn = ctx.pop.lens(rng);
-  for (let i = 0; i < MAX_SCREENED && accept && !accept(drawn); i++) drawn = ctx.pop.lens(rng);
+  const { accept, given } = opts;
+  const { cx, cy } = given ?? ctx.centre(rng);
+  let drawn = given?.lens ?? ctx.pop.lens(rng);
+  for (let i = 0; i < MAX_SCREENED && !given && accept && !accept(drawn); i++) drawn = ctx.pop.lens(rng);
   const { deflector: defl, source, thetaE: rawThetaE, sigma } = drawn;
   const thetaE = Math.max(0.05, rawThetaE);
   const qm = Math.min(
@@ -31,7 +42,7 @@ export function drawLens(ctx: SceneContext, rng: Rng, accept?: (lens: LensDraw) 
     { type: 'SIE', theta_E: thetaE, e1, e2, center_x: cx, center_y: cy },
     { type: 'SHEAR', gamma1: gamma * Math.cos(2 * gphi), gamma2: gamma * Math.sin(2 * gphi) },
   ];
-  const r = c.source.max_offset * thetaE * Math.sqrt(rng.next());
+  const r = c.source.max_offset * thetaE * Math.pow(rng.next(), 1 / c.source.offset_power);
   const ang = rng.uniform(0, 2 * Math.PI);
   const sx = cx + r * Math.cos(ang),
     sy = cy + r * Math.sin(ang);

@@ -4,25 +4,14 @@
  * works with either model.
  */
 import { flatLambdaCDM } from '../cosmology.js';
-import { GalaxyModel } from '../population/galaxies.js';
+import { GalaxyModel, type Galaxy } from '../population/galaxies.js';
 import { LensPopulation } from '../population/lenses.js';
 import { sampleDistribution, type Distribution, type Rng } from '../rng.js';
 import { bandFilter, type Survey } from '../survey.js';
 import { ConfigError } from '../../errors.js';
 import type { SceneConfig } from './schema.js';
 
-/** A galaxy's light: magnitudes per output band and a Sérsic shape; z is NaN under the uniform model. */
-export interface Galaxy {
-  /** Magnitude in the population's reference filter (counts filter, or the uniform model's reference band). */
-  refMag: number;
-  mags: Float64Array;
-  R: number;
-  n: number;
-  q: number;
-  phi: number;
-  z: number;
-  red: boolean;
-}
+export type { Galaxy };
 
 export interface LensDraw {
   deflector: Galaxy;

@@ -74,6 +74,12 @@ export const sceneSchema = z.strictObject({
     .extend({
       /** Source offset drawn uniformly in area within this many theta_E of the lens centre (rings, arcs, doubles). */
       max_offset: z.number().positive().default(0.9),
+      /**
+       * The offset's distribution: r ∝ u^(1/offset_power), u uniform. 2 is uniform in area (sources scattered on the
+       * sky); 1, uniform in radius, represents more of the rare well-aligned sources that make rings (a
+       * training-set choice).
+       */
+      offset_power: z.number().min(1).max(2).default(2),
       clumps: z
         .strictObject({
           probability: z.number().min(0).max(1).default(0.4),
@@ -118,6 +124,13 @@ export const sceneSchema = z.strictObject({
        * HOLISMOKES, Canameras et al. 2020, 2021).
        */
       min_arc_contrast: z.number().nonnegative().default(0),
+      /**
+       * Arcs that look like lensing: the fraction of the circle about the lens centre covered by pixels where the
+       * arcs are seen (above the noise and a quarter of the other light there). A lone compact image next to a
+       * galaxy covers ~0.05-0.1: it is the companion a search must not call a lens; an arc, a ring, or images on
+       * both sides cover more.
+       */
+      min_arc_span: z.number().min(0).max(1).default(0),
       /**
        * Require the arcs to be resolved: theta_E^2 > R_source^2 + (FWHM / 2)^2 in the sharpest band (Collett 2015,
        * ApJ 811, 20, eq. 2).

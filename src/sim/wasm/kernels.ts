@@ -43,12 +43,12 @@ function samplesIn(region: Region, data: ArrayLike<number>): number {
 
 // ---- convolution --------------------------------------------------------------------------------------------
 
-/** Taps either side of the centre that the WebAssembly convolution takes (kernels of up to 17 taps). */
-export const MAX_HALF = 8;
+/** Taps either side of the centre that the WebAssembly convolution takes (kernels of up to 25 taps). */
+export const MAX_HALF = 12;
 
 /**
  * dst (h x w, a pointer) = src (a pointer) convolved ("same", zero padding) with the symmetric odd kernel k of at
- * most 17 taps, rows then columns, summed on four float32 lanes (within 1e-6 of the image's peak of psf.ts's
+ * most 25 taps, rows then columns, summed on four float32 lanes (within 1e-6 of the image's peak of psf.ts's
  * float64 passes; test/sim/fast-render.test.ts).
  */
 export function convolvePtr(src: number, dst: number, h: number, w: number, k: Float64Array): void {

@@ -1,5 +1,3 @@
-import type { LightComponent } from '../../light/index.js';
-import { phiQToEllipticity } from '../../ellipticity.js';
 import type { PlacedLight } from '../context.js';
 import type { NegativeKindDraw } from './types.js';
 
@@ -13,17 +11,7 @@ export const ring: NegativeKindDraw = (ctx, { galaxy, cx, cy }, rng) => {
   const R = rng.uniform(2.5, 5);
   const phi = rng.uniform(0, Math.PI),
     q = rng.uniform(0.55, 1);
-  const { e1, e2 } = phiQToEllipticity(phi, q);
-  const shape: LightComponent = {
-    type: 'RING',
-    flux: 1,
-    R_ring: R,
-    width: R * rng.uniform(0.06, 0.15),
-    e1,
-    e2,
-    center_x: cx,
-    center_y: cy,
-  };
+  const shape = ctx.ring(R, R * rng.uniform(0.06, 0.15), phi, q, cx, cy);
   const blue = ctx.pop.near(galaxy, rng.uniform(0.5, 2), false, rng);
   const flux = ctx.flux(blue.mags);
   const lights: PlacedLight[] = [

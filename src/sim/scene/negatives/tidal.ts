@@ -1,5 +1,3 @@
-import type { LightComponent } from '../../light/index.js';
-import { phiQToEllipticity } from '../../ellipticity.js';
 import type { PlacedLight } from '../context.js';
 import type { NegativeKindDraw } from './types.js';
 
@@ -25,17 +23,7 @@ export const tidal: NegativeKindDraw = (ctx, { galaxy, cx, cy }, rng) => {
       lights.push({ shape, flux: ctx.flux(galaxy.mags, dmag), lensed: false, role: 'feature' });
     } else {
       const R = rng.uniform(2, 4.5); // shells lie farther out than galaxy-scale Einstein radii
-      const { e1, e2 } = phiQToEllipticity(galaxy.phi, Math.max(0.5, galaxy.q));
-      const shape: LightComponent = {
-        type: 'RING',
-        flux: 1,
-        R_ring: R,
-        width: R * rng.uniform(0.1, 0.25),
-        e1,
-        e2,
-        center_x: cx,
-        center_y: cy,
-      };
+      const shape = ctx.ring(R, R * rng.uniform(0.1, 0.25), galaxy.phi, Math.max(0.5, galaxy.q), cx, cy);
       lights.push({ shape, flux: ctx.flux(galaxy.mags, dmag), lensed: false, role: 'feature' });
     }
   }

@@ -1,0 +1,335 @@
+/**
+ * `lensfind inject`: a training set from the user's own cutouts. Lenses are painted onto a seeded choice of them
+ * (inject.ts); the others, and every cutout of `contaminants`, are the non-lenses. The result is an ordinary
+ * lensfind dataset written with the simulator's writer (src/sim/dataset): `images/` shards, `manifest.csv`,
+ * `config.yaml`, `previews/` (of injected cutouts), plus `skipped.csv` listing unusable input files.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, DataError } from '../errors.js';
+import { saveConfig } from '../config/load.js';
+import { writeCsv } from '../io/csv.js';
+import { Progress } from '../log/progress.js';
+import { detectFormat } from '../data/detect.js';
+import { readItems } from '../data/open.js';
+import { checkImage, describe, readSource } from '../data/source.js';
+import type { DatasetItem, SkippedItem, Split } from '../data/types.js';
+import { splitCounts } from '../sim/config.js';
+import {
+  manifestColumns,
+  readShardRows,
+  renderAndWriteShard,
+  type ManifestRow,
+} from '../sim/dataset/layout.js';
+import { itemId, planShards, type PlanItem } from '../sim/dataset/plan.js';
+import { writePreview } from '../sim/dataset/preview.js';
+import type { RenderedItem } from '../sim/dataset/render-item.js';
+import { Rng } from '../sim/rng.js';
+import { catalogThetaE, readDeflectorCatalog } from './catalog.js';
+import type { InjectConfig } from './config.js';
+import { Injector, type CutoutMeasure } from './inject.js';
+
+export interface InjectOptions {
+  /** The dataset folder to write (absent or empty). */
+  out: string;
+  /** Progress and summary lines (default stderr); `quiet` silences them. */
+  stream?: { write(s: string): boolean; isTTY?: boolean };
+  quiet?: boolean;
+  /** Called for every input file that cannot be used (it is skipped). */
+  onSkip?: (s: SkippedItem) => void;
+}
+
+type Counts = { train: number; val: number; test: number };
+
+export interface InjectSummary {
+  out: string;
+  bands: string[];
+  size: number;
+  /** Cutouts listed in `cutouts` and in `contaminants`. */
+  inputs: number;
+  contaminants: number;
+  skipped: SkippedItem[];
+  /** Items written, per split, and lenses among them. */
+  items: Counts;
+  lenses: Counts;
+  injected: number;
+  /** Usable cutouts (label 0) where no deflector was found near the centre: kept as non-lenses. */
+  noDeflector: number;
+  /** Injections whose θ_E came from the catalogue. */
+  fromCatalog: number;
+  seconds: number;
+  /** Cutouts written per second (measuring, injecting, writing), and lenses injected per second of that. */
+  itemsPerSecond: number;
+  injectionsPerSecond: number;
+}
+
+/** Sub-streams of the plan (items' own streams are Rng.forItem(seed, index, ...), inject.ts). */
+const CHOICE_STREAM = 0x63686f;
+const SPLIT_STREAM = 0x73706c;
+
+interface Entry {
+  item: DatasetItem;
+  role: 'cutout' | 'contaminant';
+}
+
+/** The items a folder lists; the entries its reader refuses (paths outside the folder, ...) go to `skip`. */
+function listItems(
+  root: string,
+  format: InjectConfig['format'],
+  skip: (s: SkippedItem) => void,
+  labels?: string,
+): DatasetItem[] {
+  const r = readItems(root, format ?? detectFormat(root), { labels });
+  r.skipped.forEach(skip);
+  return r.items;
+}
+
+const SPLITS: readonly Split[] = ['train', 'val', 'test'];
+
+/** Splits of entries without one: a seeded shuffle cut by the configured fractions (largest remainder). */
+function assignSplits(entries: readonly Entry[], usable: readonly number[], cfg: InjectConfig): Split[] {
+  const split: Split[] = [];
+  (['cutout', 'contaminant'] as const).forEach((role, r) => {
+    const free = usable.filter((i) => entries[i].role === role && entries[i].item.split === undefined);
+    const rng = Rng.forItem(cfg.seed, r, SPLIT_STREAM);
+    for (let k = free.length - 1; k > 0; k--) {
+      const j = rng.int(0, k + 1);
+      [free[k], free[j]] = [free[j], free[k]];
+    }
+    const counts = splitCounts({ n: free.length, splits: cfg.splits });
+    let k = 0;
+    for (const s of SPLITS) for (let c = 0; c < counts[s]; c++) split[free[k++]] = s;
+  });
+  for (const i of usable) split[i] ??= entries[i].item.split!;
+  return split;
+}
+
+/** The cutouts that get a lens: per split, the n_s candidates with the smallest per-item uniform deviate. */
+function chooseInjected(
+  candidates: readonly number[],
+  split: readonly Split[],
+  cfg: InjectConfig,
+): Set<number> {
+  const bySplit = new Map<Split, number[]>(SPLITS.map((s) => [s, []]));
+  for (const i of candidates) bySplit.get(split[i])!.push(i);
+  let want: Counts;
+  if (cfg.n !== undefined) {
+    if (cfg.n > candidates.length)
+      throw new ConfigError(
+        `n: ${cfg.n} injections asked for, but only ${candidates.length} cutouts have a deflector to inject into`,
+        'n',
+      );
+    const total = Math.max(1, candidates.length);
+    const fr = Object.fromEntries(SPLITS.map((s) => [s, bySplit.get(s)!.length / total])) as Counts;
+    want = candidates.length > 0 ? splitCounts({ n: cfg.n, splits: fr }) : { train: 0, val: 0, test: 0 };
+  } else {
+    const f = cfg.fraction ?? 0.5;
+    want = Object.fromEntries(SPLITS.map((s) => [s, Math.round(f * bySplit.get(s)!.length)])) as Counts;
+  }
+  const chosen = new Set<number>();
+  for (const s of SPLITS) {
+    const u = new Map(bySplit.get(s)!.map((i) => [i, Rng.forItem(cfg.seed, i, CHOICE_STREAM).next()]));
+    const ranked = [...u.keys()].sort((a, b) => u.get(a)! - u.get(b)! || a - b);
+    for (const i of ranked.slice(0, want[s])) chosen.add(i);
+  }
+  return chosen;
+}
+
+/** The configuration as it was used: paths absolute, the survey's values written out. */
+function resolvedConfig(cfg: InjectConfig, inj: Injector): InjectConfig {
+  const abs = (p?: string) => (p === undefined ? undefined : path.resolve(p));
+  return {
+    ...cfg,
+    cutouts: abs(cfg.cutouts),
+    contaminants: abs(cfg.contaminants),
+    catalog: abs(cfg.catalog),
+    labels: abs(cfg.labels),
+    bands: inj.bands,
+    pixel_scale: inj.pixelScale,
+    zero_points: inj.zeroPoints,
+    gain: inj.gains,
+    psf: cfg.psf.files ? { files: cfg.psf.files.map((f) => path.resolve(f)) } : cfg.psf,
+  };
+}
+
+export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Promise<InjectSummary> {
+  const stream = opts.stream ?? process.stderr;
+  const say = (s: string) => {
+    if (!opts.quiet) stream.write(`${s}\n`);
+  };
+  if (!cfg.cutouts)
+    throw new ConfigError('cutouts: give the cutouts to inject into (--cutouts DIR)', 'cutouts');
+  const out = path.resolve(opts.out);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new ConfigError(
+      `${out} exists and is not empty: give a new --out folder (or delete this one)`,
+      'out',
+    );
+  const start = performance.now();
+  const skipped: SkippedItem[] = [];
+  const skip = (s: SkippedItem) => {
+    skipped.push(s);
+    opts.onSkip?.(s);
+  };
+  const entries: Entry[] = [
+    ...listItems(path.resolve(cfg.cutouts), cfg.format, skip, cfg.labels).map((item) => ({
+      item,
+      role: 'cutout' as const,
+    })),
+    ...(cfg.contaminants ? listItems(path.resolve(cfg.contaminants), undefined, skip) : []).map((item) => ({
+      item,
+      role: 'contaminant' as const,
+    })),
+  ];
+  const nCut = entries.filter((e) => e.role === 'cutout').length;
+  const catalog = cfg.catalog ? readDeflectorCatalog(cfg.catalog) : undefined;
+
+  // pass 1: every cutout is read and checked once, and measured
+  const measures = new Map<number, CutoutMeasure>();
+  let injector: Injector | undefined;
+  let spec: { bands: number; height: number; width: number } | undefined;
+  const measuring = new Progress({
+    label: 'measure',
+    total: entries.length,
+    unit: 'img',
+    stream,
+    quiet: opts.quiet,
+  });
+  for (let i = 0; i < entries.length; i++) {
+    const src = entries[i].item.source;
+    let img;
+    try {
+      img = await readSource(src);
+      checkImage(img, src, spec);
+    } catch (err) {
+      // any reading error is this file's problem (as openDataset treats it): reported, skipped
+      skip({ source: describe(src), reason: (err as Error).message });
+      measuring.tick();
+      continue;
+    }
+    if (!injector || !spec) {
+      const [b, h, w] = img.shape;
+      if (h !== w)
+        throw new DataError(`${describe(src)}: cutouts must be square, this one is ${h}x${w}`, src.file);
+      injector = new Injector(cfg, h);
+      if (b !== injector.bands.length)
+        throw new ConfigError(
+          `bands: the cutouts have ${b} bands (${describe(src)}), the configuration names ${injector.bands.length} ` +
+            `(${injector.bands.join(', ')}): give --bands`,
+          'bands',
+        );
+      spec = { bands: b, height: h, width: w };
+    }
+    measures.set(i, injector.measure(img.data));
+    measuring.tick();
+  }
+  const closeBar = (bar: Progress) => {
+    // a terminal's bar needs its closing newline; in logs the last update already printed the final line
+    if (stream.isTTY && !process.env.CI) bar.finish();
+  };
+  closeBar(measuring);
+  if (!injector || !spec) throw new DataError(`${cfg.cutouts}: no usable cutouts`, cfg.cutouts);
+  const inj = injector;
+  const size = spec.height;
+
+  // the plan: splits, the injected cutouts, one item per usable entry (index = its place in the listing)
+  const usable = [...measures.keys()];
+  const split = assignSplits(entries, usable, cfg);
+  const isCandidate = (i: number) => entries[i].role === 'cutout' && entries[i].item.label === 0;
+  const candidates = usable.filter((i) => isCandidate(i) && measures.get(i)!.deflector.found);
+  const chosen = chooseInjected(candidates, split, cfg);
+  const items: PlanItem[] = usable.map((i) => ({
+    index: i,
+    id: itemId(i),
+    split: split[i],
+    label: chosen.has(i) || (entries[i].role === 'cutout' && entries[i].item.label === 1) ? 1 : 0,
+  }));
+  const shards = planShards(items, cfg.output.shard_size);
+  say(
+    `inject into ${out}: ${usable.length} usable cutouts [${spec.bands}, ${size}, ${size}] (bands ${inj.bands.join(' ')}) ` +
+      `of ${nCut} listed and ${entries.length - nCut} contaminants; ${chosen.size} to get a lens; ${skipped.length} skipped`,
+  );
+  saveConfig(
+    path.join(out, 'config.yaml'),
+    resolvedConfig(cfg, inj),
+    `lensfind inject: resolved configuration\nPSF per band: ${inj.psfs.map((p, b) => `${inj.bands[b]} ${p.source}`).join(', ')}`,
+  );
+
+  // pass 2: inject and write, shard by shard
+  const injecting = new Progress({
+    label: 'inject',
+    total: items.length,
+    unit: 'img',
+    stream,
+    quiet: opts.quiet,
+  });
+  const previews: { id: string; image: Float32Array }[] = [];
+  let fromCatalog = 0;
+  for (const shard of shards) {
+    const done = new Map<number, RenderedItem>();
+    for (const it of shard.items) {
+      const { item, role } = entries[it.index];
+      const src = item.source;
+      const pixels = (await readSource(src)).data;
+      const m = measures.get(it.index)!;
+      const from = {
+        source_id: item.id,
+        source_path: describe(src),
+        input_label: role === 'contaminant' ? 0 : item.label,
+      };
+      if (chosen.has(it.index)) {
+        const thetaE = catalog ? catalogThetaE(catalog, item) : undefined;
+        if (thetaE !== undefined) fromCatalog++;
+        const r = inj.inject(pixels, it.index, { thetaE, measure: m });
+        done.set(it.index, { image: r.image, meta: { ...r.meta, ...from } });
+        if (previews.length < cfg.output.previews) previews.push({ id: it.id, image: r.image });
+      } else {
+        const kind = role === 'contaminant' ? 'contaminant' : it.label === 1 ? 'none' : 'cutout';
+        done.set(it.index, { image: pixels, meta: { ...inj.unchanged(m, kind, it.label), ...from } });
+      }
+    }
+    const renderer = { bands: inj.bands, size, render: (p: PlanItem) => done.get(p.index)! };
+    renderAndWriteShard(renderer, { output: cfg.output, seed: cfg.seed }, out, shard, () => injecting.tick());
+  }
+  closeBar(injecting);
+  const rows: ManifestRow[] = shards.flatMap((s) => readShardRows(out, s.shard));
+  writeCsv(path.join(out, 'manifest.csv'), rows, manifestColumns(rows));
+  if (skipped.length > 0)
+    writeCsv(
+      path.join(out, 'skipped.csv'),
+      skipped.map((s) => ({ ...s })),
+      ['source', 'reason'],
+    );
+  for (const p of previews)
+    await writePreview(path.join(out, 'previews', `${p.id}.png`), p.image, spec.bands, size);
+
+  const seconds = (performance.now() - start) / 1000;
+  const count = (label?: number): Counts => {
+    const c = { train: 0, val: 0, test: 0 };
+    for (const it of items) if (label === undefined || it.label === label) c[it.split]++;
+    return c;
+  };
+  const summary: InjectSummary = {
+    out,
+    bands: inj.bands,
+    size,
+    inputs: nCut,
+    contaminants: entries.length - nCut,
+    skipped,
+    items: count(),
+    lenses: count(1),
+    injected: chosen.size,
+    noDeflector: usable.filter((i) => isCandidate(i) && !measures.get(i)!.deflector.found).length,
+    fromCatalog,
+    seconds,
+    itemsPerSecond: seconds > 0 ? items.length / seconds : 0,
+    injectionsPerSecond: seconds > 0 ? chosen.size / seconds : 0,
+  };
+  say(
+    `wrote ${items.length} cutouts in ${seconds.toFixed(1)} s (${summary.itemsPerSecond.toFixed(1)} per second): ` +
+      `${chosen.size} with an injected lens (${fromCatalog} θ_E from the catalogue), ` +
+      `${items.length - chosen.size} others (${entries.length - nCut} contaminants); ` +
+      `${summary.noDeflector} without a deflector near the centre; manifest ${path.join(out, 'manifest.csv')}`,
+  );
+  return summary;
+}
