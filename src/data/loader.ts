@@ -117,6 +117,12 @@ export class BatchLoader {
         },
       );
       worker.on('error', (err) => this.fail(err));
+      // A worker that stops on its own (killed, crashed) would leave its batches unanswered: the trainer would wait
+      // forever, or Node would end with exit code 13 and no message.
+      worker.on('exit', (code) => {
+        if (!this.closed && !this.failure)
+          this.fail(new Error(`data worker ${w} stopped (exit code ${code}) while training still needed it`));
+      });
       // Idle workers must not keep the process alive. unref() only after the listeners: on Node 20 adding a
       // 'message' listener refs the worker's port again, so a loader never closed would hang the exit.
       worker.unref();
