@@ -29,7 +29,7 @@ test('a rendering error in a worker rejects the epoch with its class and message
   const errors: unknown[] = [];
   for (const workers of [1, 0]) {
     const loader = new BatchLoader(dataset, {
-      normalization: { kind: 'per-image' },
+      normalization: { kind: 'per-image', scope: 'image', softening: 1, bands: 3, center: [], scale: [] },
       seed: 0,
       workers,
       prefetch: 2,

@@ -253,7 +253,7 @@ test('configuration errors name the key; nothing is created', async () => {
   );
   assert.throws(
     () => load('data.sim.config=lsst', 'data.sim.nPerEpoch=10'),
-    /data\.sim\.nPerEpoch: unknown key/,
+    /data\.sim\.nPerEpoch: unknown key \(valid keys here: config, n_per_epoch, val_n\)/,
   );
   assert.throws(
     () => load('data.sim.n_per_epoch=10'),
