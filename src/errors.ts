@@ -49,3 +49,35 @@ export class OutputError extends LensfindError {
     this.name = 'OutputError';
   }
 }
+
+/** An error as it crosses a worker thread's port (a structured clone keeps neither the class nor `code`). */
+export interface ErrorMessage {
+  message: string;
+  stack?: string;
+  name?: string;
+  code?: string;
+  field?: string;
+}
+
+/** What a worker posts for an error, so that the main thread can rebuild it (rebuildError). */
+export function errorMessage(err: unknown): ErrorMessage {
+  const e = (err instanceof Error ? err : new Error(String(err))) as Error & {
+    code?: string;
+    field?: string;
+  };
+  return { message: e.message, stack: e.stack, name: e.name, code: e.code, field: e.field };
+}
+
+/** The error a worker posted, as lensfind's class of it: ConfigError, DataError, LensfindError (any code), else Error. */
+export function rebuildError(m: ErrorMessage): Error {
+  const err =
+    m.code === 'E_CONFIG'
+      ? new ConfigError(m.message, m.field)
+      : m.code === 'E_DATA'
+        ? new DataError(m.message)
+        : m.code
+          ? new LensfindError(m.code, m.message)
+          : new Error(m.message);
+  if (m.stack) err.stack = m.stack;
+  return err;
+}

@@ -147,6 +147,24 @@ function hasPath(obj: unknown, keyPath: readonly PropertyKey[]): boolean {
   return true;
 }
 
+/** A zod schema as seen from its definition (zod 4): wrappers hold `innerType`, pipes `in`, objects `shape`. */
+interface SchemaDef {
+  _zod?: { def: { type: string; innerType?: SchemaDef; in?: SchemaDef; shape?: Record<string, SchemaDef> } };
+}
+
+/** The keys the object schema at `keyPath` accepts, for an unknown key's error; null when it is not an object. */
+function sectionKeys(schema: z.ZodType, keyPath: readonly PropertyKey[]): string[] | null {
+  const objectAt = (s: SchemaDef | undefined): Record<string, SchemaDef> | undefined => {
+    const def = s?._zod?.def;
+    if (!def) return undefined;
+    if (def.type === 'object') return def.shape;
+    return objectAt(def.innerType ?? def.in);
+  };
+  let shape = objectAt(schema as SchemaDef);
+  for (const k of keyPath) shape = shape && objectAt(shape[String(k)]);
+  return shape ? Object.keys(shape) : null;
+}
+
 /**
  * Merges the layers (later wins) and validates the result with one zod schema. Errors name every bad field by its
  * dotted path, what was expected, and the layer that set it.
@@ -165,7 +183,7 @@ export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly C
         const from = [...layers].reverse().find((l) => hasPath(l.value, full))?.source;
         const what =
           issue.code === 'unrecognized_keys'
-            ? `unknown key (check the spelling; valid keys are listed in the schema)`
+            ? `unknown key (valid keys here: ${sectionKeys(schema, issue.path)?.join(', ') ?? 'see the schema'})`
             : issue.message;
         return `  ${field}: ${what}${from ? ` (from ${from})` : ''}`;
       })

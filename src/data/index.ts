@@ -24,8 +24,10 @@ export { augmentImage, drawAugment, flip, rot90, rotateShift, applyGains, NO_AUG
 export type { AugmentConfig } from './augment.js';
 export { BatchLoader } from './loader.js';
 export type { Batch, LoaderOptions, EpochOptions } from './loader.js';
-export { dataConfigSchema, normalizationSchema, augmentationSchema } from './schema.js';
-export type { DataConfig } from './schema.js';
+export { dataConfigSchema, normalizationSchema, augmentationSchema, simDataSchema } from './schema.js';
+export type { DataConfig, SimDataConfig } from './schema.js';
 export { DataRng } from './rng.js';
+export { simEpochItems, simSeeds, simSpec, renderSimItems } from './sim-stream.js';
+export type { SimStream } from './sim-stream.js';
 export { createDataPipeline } from './pipeline.js';
 export type { DataPipeline, PipelineOptions } from './pipeline.js';

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../errors.js';
 import { prepareBatch, type BatchTask, type PrepareContext } from './prepare.js';
 
 /** A batch-preparation worker: receives tasks, answers with the batch (its buffer transferred) or an error. */
@@ -6,7 +7,6 @@ const ctx = workerData as PrepareContext;
 parentPort!.on('message', (task: BatchTask) => {
   prepareBatch(ctx, task).then(
     (r) => parentPort!.postMessage({ ok: true, result: r }, [r.x.buffer as ArrayBuffer]),
-    (err: Error) =>
-      parentPort!.postMessage({ ok: false, id: task.id, message: err.message, stack: err.stack }),
+    (err: unknown) => parentPort!.postMessage({ ok: false, id: task.id, ...errorMessage(err) }),
   );
 });

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { LensfindError } from '../errors.js';
+import { LensfindError, rebuildError, type ErrorMessage } from '../errors.js';
 import type { AugmentConfig } from './augment.js';
 import type { NormalizationParams } from './normalize.js';
 import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
 import { epochOrder, type SamplerKind } from './sampler.js';
+import { simEpochItems, type SimStream } from './sim-stream.js';
 import type { Dataset, SkippedItem } from './types.js';
 
 /** One batch: x is [B, bands, H, W] row-major, y the labels (1 = lens). */
@@ -27,6 +28,11 @@ export interface LoaderOptions {
   prefetch: number;
   /** Called the first time a bad file is met; it is skipped in every epoch but reported (and counted) once. */
   onSkip?: (s: SkippedItem) => void;
+  /**
+   * Fresh simulations (`data.sim`): `simEpoch` renders this stream's cutouts in the same workers that read the
+   * dataset's (which must have the stream's shape).
+   */
+  sim?: SimStream | null;
 }
 
 export interface EpochOptions {
@@ -63,10 +69,13 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** What a batch's labels and ids are, from the indices that made it into the batch. */
+type Describe = (kept: readonly number[]) => Pick<Batch, 'y' | 'ids'>;
+
 /**
- * Prepares batches (load, normalise, augment) in worker threads while the model computes, `prefetch` batches
- * ahead. Every random draw depends on (seed, epoch, position), so batches are identical for any worker count.
- * Bad files are skipped (reported through onSkip), never fatal. Call close() when done.
+ * Prepares batches (load or render, normalise, augment) in worker threads while the model computes, `prefetch`
+ * batches ahead. Every random draw depends on (seed, epoch, position), so batches are identical for any worker
+ * count. Bad files are skipped (reported through onSkip), never fatal. Call close() when done.
  */
 export class BatchLoader {
   private readonly ctx: PrepareContext;
@@ -88,14 +97,13 @@ export class BatchLoader {
       normalization: opts.normalization,
       augmentation: opts.augmentation ?? null,
       seed: opts.seed,
+      sim: opts.sim?.config ?? null,
     };
     for (let w = 0; w < opts.workers; w++) {
       const worker = startWorker(this.ctx);
       worker.on(
         'message',
-        (
-          m: { ok: true; result: BatchResult } | { ok: false; id: number; message: string; stack?: string },
-        ) => {
+        (m: { ok: true; result: BatchResult } | ({ ok: false; id: number } & ErrorMessage)) => {
           const id = m.ok ? m.result.id : m.id;
           const p = this.pending.get(id);
           this.pending.delete(id);
@@ -105,10 +113,16 @@ export class BatchLoader {
           if (--this.busy[w] === 0 && !this.closed) worker.unref();
           if (!p) return;
           if (m.ok) p.resolve(m.result);
-          else p.reject(Object.assign(new Error(m.message), { stack: m.stack }));
+          else p.reject(rebuildError(m));
         },
       );
       worker.on('error', (err) => this.fail(err));
+      // A worker that stops on its own (killed, crashed) would leave its batches unanswered: the trainer would wait
+      // forever, or Node would end with exit code 13 and no message.
+      worker.on('exit', (code) => {
+        if (!this.closed && !this.failure)
+          this.fail(new Error(`data worker ${w} stopped (exit code ${code}) while training still needed it`));
+      });
       // Idle workers must not keep the process alive. unref() only after the listeners: on Node 20 adding a
       // 'message' listener refs the worker's port again, so a loader never closed would hang the exit.
       worker.unref();
@@ -145,6 +159,43 @@ export class BatchLoader {
             indices.map((i) => items[i].label),
             { kind: o.sampler, seed: this.opts.seed, epoch: o.epoch },
           );
+    yield* this.batches(order, null, o, (kept) => ({
+      y: Float32Array.from(kept, (i) => items[i].label),
+      ids: kept.map((i) => items[i].id),
+    }));
+  }
+
+  /**
+   * The training batches of epoch `epoch` of fresh simulations (LoaderOptions.sim): the epoch's new cutouts in
+   * order, rendered where batches are prepared, never read. `indices` of a batch are simulation indices.
+   */
+  async *simEpoch(epoch: number, o: Omit<EpochOptions, 'epoch' | 'sampler'>): AsyncGenerator<Batch> {
+    const stream = this.opts.sim;
+    if (!stream)
+      throw new LensfindError('E_USAGE', 'loader.simEpoch: the loader has no simulation stream (sim)');
+    const plan = simEpochItems(stream, epoch);
+    const base = epoch * stream.perEpoch;
+    yield* this.batches(
+      plan.map((it) => it.index),
+      plan.map((it) => it.label),
+      { ...o, epoch, sampler: 'none' },
+      (kept) => ({
+        y: Float32Array.from(kept, (i) => plan[i - base].label),
+        ids: kept.map((i) => plan[i - base].id),
+      }),
+    );
+  }
+
+  /**
+   * Batches of `order` (dataset indices to read, or simulation indices to render with `labels`), from batch
+   * `startBatch` on, prepared `prefetch` ahead.
+   */
+  private async *batches(
+    order: readonly number[],
+    labels: readonly number[] | null,
+    o: EpochOptions,
+    describe: Describe,
+  ): AsyncGenerator<Batch> {
     const startBatch = o.startBatch ?? 0;
     if (!Number.isInteger(startBatch) || startBatch < 0)
       throw new LensfindError(
@@ -158,7 +209,8 @@ export class BatchLoader {
       const chunk = order.slice(s, s + o.batchSize);
       if (o.dropLast && chunk.length < o.batchSize) break;
       const positions = chunk.map((_, k) => s + k);
-      tasks.push({ id: 0, epoch: o.epoch, indices: chunk, positions, augment: o.augment, batchIndex: b });
+      const task = { id: 0, epoch: o.epoch, indices: chunk, positions, augment: o.augment, batchIndex: b };
+      tasks.push(labels ? { ...task, labels: labels.slice(s, s + o.batchSize) } : task);
     }
     const inflight: { batchIndex: number; result: Promise<BatchResult> }[] = [];
     let sent = 0;
@@ -182,8 +234,7 @@ export class BatchLoader {
       const { bands, height, width } = this.dataset;
       yield {
         x: r.x,
-        y: Float32Array.from(r.kept, (i) => items[i].label),
-        ids: r.kept.map((i) => items[i].id),
+        ...describe(r.kept),
         indices: r.kept,
         shape: [r.kept.length, bands, height, width],
         batchIndex: next.batchIndex,

@@ -2,6 +2,8 @@ import { DataError } from '../errors.js';
 import { augmentImage, type AugmentConfig } from './augment.js';
 import { applyNormalization, type NormalizationParams } from './normalize.js';
 import { describe, loadChecked } from './source.js';
+import { renderSimItems } from './sim-stream.js';
+import type { SimulateConfig } from '../sim/config.js';
 import type { DatasetSpec, ItemSource, SkippedItem } from './types.js';
 
 /** What a batch needs besides the item list; the same on the main thread and in every worker. */
@@ -11,6 +13,8 @@ export interface PrepareContext {
   normalization: NormalizationParams;
   augmentation: AugmentConfig | null;
   seed: number;
+  /** The simulate config of fresh training cutouts (`data.sim`), rendered for tasks with `labels`; else null. */
+  sim: SimulateConfig | null;
 }
 
 export interface BatchTask {
@@ -21,6 +25,11 @@ export interface BatchTask {
   /** Positions in the epoch's order: the augmentation stream of each draw. */
   positions: number[];
   augment: boolean;
+  /**
+   * Set for fresh simulations: `indices` are simulation indices of `PrepareContext.sim`, rendered with these labels
+   * instead of read from the sources.
+   */
+  labels?: number[];
 }
 
 export interface BatchResult {
@@ -32,11 +41,25 @@ export interface BatchResult {
   skipped: SkippedItem[];
 }
 
-/** Loads, normalises and augments the items of one batch; bad files are skipped and returned, never thrown. */
+/** The raw images of a task's items: read (a bad file is a rejection, skipped) or rendered (an error throws). */
+async function rawImages(
+  ctx: PrepareContext,
+  task: BatchTask,
+): Promise<PromiseSettledResult<Float32Array>[]> {
+  if (!task.labels) return Promise.allSettled(task.indices.map((i) => loadChecked(ctx.sources[i], ctx.spec)));
+  if (!ctx.sim) throw new Error('prepareBatch: a task to render, but the loader has no simulate config');
+  const images = await renderSimItems(ctx.sim, task.indices, task.labels);
+  return images.map((value) => ({ status: 'fulfilled', value }));
+}
+
+/**
+ * Loads (or renders), normalises and augments the items of one batch; bad files are skipped and returned, never
+ * thrown.
+ */
 export async function prepareBatch(ctx: PrepareContext, task: BatchTask): Promise<BatchResult> {
   const { bands, height, width } = ctx.spec;
   const size = bands * height * width;
-  const images = await Promise.allSettled(task.indices.map((i) => loadChecked(ctx.sources[i], ctx.spec)));
+  const images = await rawImages(ctx, task);
   const kept: number[] = [];
   const skipped: SkippedItem[] = [];
   const outs: Float32Array[] = [];

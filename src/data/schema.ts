@@ -22,6 +22,25 @@ export const augmentationSchema = z.strictObject({
   brightness: z.number().min(0).max(1).default(0),
 });
 
+/**
+ * `data.sim`: fresh simulations while training. Every epoch renders `n_per_epoch` new cutouts in the data worker
+ * threads (src/data/sim-stream.ts); the validation set is `data.path`'s val split, or `val_n` cutouts simulated
+ * once into the run folder (`val-data/`).
+ */
+export const simDataSchema = z.strictObject({
+  /** A simulate preset (configs/sim/NAME.yaml: lsst, des, hsc, euclid, simple) or a simulate YAML file. */
+  config: z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'required: a simulate preset or YAML file (--sim NAME|FILE)' : undefined,
+    })
+    .min(1),
+  /** New cutouts per epoch (the epoch's length). */
+  n_per_epoch: z.int().positive().default(20000),
+  /** Cutouts of the validation set simulated once (not used when data.path gives the validation data). */
+  val_n: z.int().min(2).default(2000),
+});
+
 export const dataConfigSchema = z.strictObject({
   format: z.enum(['auto', 'lensfind', 'deeplense', 'png-csv', 'fits', 'stack']).default('auto'),
   path: z.string().optional(),
@@ -42,6 +61,9 @@ export const dataConfigSchema = z.strictObject({
   workers: z.int().min(0).max(64).default(2),
   /** Batches prepared ahead of the model. */
   prefetch: z.int().min(1).max(64).default(4),
+  /** Train on fresh simulations (see simDataSchema); `path` is then the validation data, if given. */
+  sim: simDataSchema.optional(),
 });
 
 export type DataConfig = z.infer<typeof dataConfigSchema>;
+export type SimDataConfig = z.infer<typeof simDataSchema>;

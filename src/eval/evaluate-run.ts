@@ -6,6 +6,7 @@ import type { Dataset, DataFormat, SkippedItem, Split } from '../data/types.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { claimOutputDir, ensureWritableDir } from '../io/output-dir.js';
 import { calibrationPath, loadRun, type LoadedRun } from '../train/load-run.js';
+import { runDataPath } from '../train/run-folder.js';
 import type { CombineMethod } from './ensemble.js';
 import { expectedCalibrationError, logLoss } from './probability.js';
 import { gatherScores, type GatheredScores } from './report-score.js';
@@ -14,7 +15,7 @@ import { sigmoid } from '../metrics/sigmoid.js';
 import { fitTemperature } from './temperature.js';
 
 export interface EvaluateDataOptions {
-  /** Dataset path (default: the first run's training data). */
+  /** Dataset path (default: the first run's training data, or the validation set it simulated: runDataPath). */
   data?: string;
   format?: DataFormat;
   /**
@@ -50,12 +51,13 @@ export async function openEvalData(
   opts: EvaluateDataOptions,
   defaultSplits: Split[],
 ): Promise<OpenedEvalData> {
-  const dataPath = opts.data ?? run.config.data.path;
+  // A run trained on fresh simulations evaluates on its simulated validation set by default.
+  const runData = runDataPath(run.runDir, run.config);
+  const dataPath = opts.data ?? runData;
   if (!dataPath) {
     throw new ConfigError(`${run.runDir}: the run's config has no data.path; give --data PATH`, 'data.path');
   }
-  const sameData =
-    opts.data === undefined || path.resolve(opts.data) === path.resolve(run.config.data.path ?? '');
+  const sameData = opts.data === undefined || path.resolve(opts.data) === path.resolve(runData ?? '');
   const runFormat = run.config.data.format === 'auto' ? undefined : run.config.data.format;
   const dataset = await openDataset(dataPath, {
     format: opts.format ?? (sameData ? runFormat : undefined),

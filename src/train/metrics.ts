@@ -15,11 +15,13 @@ export interface EpochMetrics {
   val_ap: number;
   'val_tpr_fpr1e-2': number;
   images_per_s: number;
+  /** Fraction of the epoch's training time spent waiting for the loader's batches. */
+  data_wait: number;
   seconds: number;
 }
 
 /** Fields of EpochMetrics that measure time (they differ between otherwise identical runs). */
-export const TIMING_FIELDS = ['images_per_s', 'seconds'] as const;
+export const TIMING_FIELDS = ['images_per_s', 'data_wait', 'seconds'] as const;
 
 export function metricValue(m: EpochMetrics, name: string): number {
   return (m as unknown as Record<string, number>)[name];

@@ -6,6 +6,19 @@ import { ensureWritableDir, writeMarker } from '../io/output-dir.js';
 import { flattenConfig, loadConfig } from '../config/load.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 
+/** A run trained on fresh simulations (`data.sim`) keeps the simulate config of its training cutouts here. */
+export const SIM_CONFIG_FILE = 'sim.yaml';
+/** ... and, without `data.path`, its validation set here: an ordinary lensfind dataset, simulated once. */
+export const VAL_DATA_DIR = 'val-data';
+
+/**
+ * The data a run validated on, and evaluates on by default: its `data.path`, or the validation set simulated into
+ * the run folder when it trained on fresh simulations; undefined when it has neither.
+ */
+export function runDataPath(runDir: string, config: TrainConfig): string | undefined {
+  return config.data.path ?? (config.data.sim ? path.join(runDir, VAL_DATA_DIR) : undefined);
+}
+
 /** Short names for common options in run names: `resnet18_lr0.001_bs64`. */
 const ALIASES: Record<string, string> = {
   'optim.lr': 'lr',
@@ -17,6 +30,9 @@ const ALIASES: Record<string, string> = {
   'model.init_weights': 'init',
   'loss.name': 'loss',
   'optim.name': 'opt',
+  'data.sim.config': 'sim',
+  'data.sim.n_per_epoch': 'simn',
+  'data.sim.val_n': 'simval',
 };
 
 /**
@@ -48,8 +64,8 @@ function label(key: string): string {
 }
 
 function slug(key: string, v: unknown): string {
-  // A weights file is named by its file name, not its folders or extension.
-  const value = key === 'model.init_weights' ? path.parse(String(v)).name : v;
+  // A weights file or simulate config is named by its file name, not its folders or extension.
+  const value = key === 'model.init_weights' || key === 'data.sim.config' ? path.parse(String(v)).name : v;
   return String(Array.isArray(value) ? value.join('-') : value).replace(/[^A-Za-z0-9.+-]+/g, '-');
 }
 

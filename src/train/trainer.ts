@@ -34,7 +34,7 @@ import { checkModelConfig, modelOptions } from './model-options.js';
 import { validationMetrics, metricValue, improved, fmt, type EpochMetrics } from './metrics.js';
 import { EpochScores, type SavedScores } from './epoch-scores.js';
 import { logBatchImage } from './batch-image.js';
-import { prepareTrainingData, type TrainingData } from './training-data.js';
+import { TrainingData } from './training-data.js';
 import { watchStopSignals, type StopSignals } from './stop-signals.js';
 
 export type { EpochMetrics } from './metrics.js';
@@ -49,6 +49,8 @@ export interface PartialEpoch {
   correct: number;
   seen: number;
   seconds: number;
+  /** Of `seconds`, the time spent waiting for batches (absent in checkpoints of older versions). */
+  waited?: number;
   /** The epoch's training scores so far (for its training AUC); absent in checkpoints of older versions. */
   scores?: SavedScores;
 }
@@ -167,19 +169,18 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       // an unwritable or impossible run root is refused before any work
       ensureWritableDir(config.run.dir);
     }
-    if (!config.data.path)
-      throw new ConfigError('data.path: the training data folder is required (--data PATH)', 'data.path');
+    if (!config.data.path && !config.data.sim)
+      throw new ConfigError(
+        'data.path: the training data folder is required (--data PATH), or fresh simulations (--sim lsst)',
+        'data.path',
+      );
     Object.assign(known, { model: config.model.name, monitor: config.monitor, epochs: state?.epoch ?? 0 });
     setNumThreads(config.threads ?? availableParallelism());
 
     // Data and model first: a new run's folder is created only when both are good.
-    data = await prepareTrainingData(config, state, logger);
+    data = await TrainingData.prepare(config, state, logger, session?.dir);
     const generator = new Generator(config.seed);
-    const model: LensModel = createModel(
-      config.model.name,
-      modelOptions(config.model, data.dataset),
-      generator,
-    );
+    const model: LensModel = createModel(config.model.name, modelOptions(config.model, data.spec), generator);
     if (config.model.init_weights && !state) {
       const report = loadInitWeights(model, config.model.init_weights);
       logger.info(`initial weights from ${config.model.init_weights}: ${JSON.stringify(report)}`);
@@ -200,6 +201,9 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     }
     const run = session;
     stop = watchStopSignals(opts.handleSignals === true, logger, () => run.release());
+    // Fresh simulations record their config in the folder and may first simulate their validation set there (a
+    // signal meanwhile stops the run before its first batch, once that is done).
+    await data.start(session);
     return await trainLoop({
       config,
       state,
@@ -218,7 +222,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     throw err;
   } finally {
     stop?.close();
-    await data?.loader.close();
+    await data?.close();
     session?.release();
   }
 }
@@ -282,12 +286,13 @@ interface LoopContext {
 /** The epochs of one training call, from where the checkpoint left off to the end or a stop. */
 async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
   const { config, state, session, model, generator, logger, stop, opts, known } = ctx;
-  const { dataset, trainIdx, valIdx, normalization, posWeight, loader, skipped } = ctx.data;
+  const data = ctx.data;
+  const { valIdx, normalization, posWeight, loader, trainSize } = data;
   const runDir = session.dir;
   const parameters = known.parameters as number;
   const optimizer = makeOptimizer(model, config.optim);
-  const dropLast = trainIdx.length >= config.batch_size;
-  const stepsPerEpoch = dropLast ? Math.floor(trainIdx.length / config.batch_size) : 1;
+  const dropLast = trainSize >= config.batch_size;
+  const stepsPerEpoch = dropLast ? Math.floor(trainSize / config.batch_size) : 1;
   const schedule = makeSchedule(optimizer, config, stepsPerEpoch);
   const lossFn = makeLoss(config.loss, posWeight);
   const mode = metricMode(config.monitor);
@@ -321,8 +326,8 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
     generator: Buffer.from(generator.getState()).toString('base64'),
     normalization,
     posWeight,
-    bands: dataset.bands,
-    imageSize: dataset.height,
+    bands: data.spec.bands,
+    imageSize: data.spec.height,
     monitor: config.monitor,
   });
 
@@ -337,7 +342,15 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
         interrupted = true;
         break;
       }
-      const partial: PartialEpoch = resumeFrom ?? { batches: 0, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      const partial: PartialEpoch = resumeFrom ?? {
+        batches: 0,
+        lossSum: 0,
+        correct: 0,
+        seen: 0,
+        seconds: 0,
+        waited: 0,
+      };
+      const waitedBefore = (partial.waited ?? 0) - phases.data;
       resumeFrom = null;
       const trainScores = EpochScores.resume(partial.scores, partial.batches);
       const t0 = performance.now() - partial.seconds * 1000;
@@ -350,11 +363,8 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
       });
       // Resuming inside this epoch: the loader starts after the batches trained on before the interruption,
       // without reading them; the rest are the batches an uninterrupted run would see.
-      const batches = loader.epoch(trainIdx, {
-        epoch,
+      const batches = data.trainBatches(epoch, {
         batchSize: config.batch_size,
-        sampler: config.data.sampler,
-        augment: true,
         dropLast,
         startBatch: partial.batches,
       });
@@ -403,6 +413,7 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
         bar.finish();
         // Mid-epoch checkpoint: resuming skips the batches already trained on, so the run stays exact.
         partial.seconds = (performance.now() - t0) / 1000;
+        partial.waited = waitedBefore + phases.data;
         if (partial.batches > 0 && partial.batches < stepsPerEpoch) {
           saveCheckpoint(path.join(runDir, 'checkpoints/last'), {
             model,
@@ -423,6 +434,7 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
       }
       bar.finish({ loss: fmt(partial.lossSum / Math.max(1, partial.seen)) });
       const seconds = (performance.now() - t0) / 1000;
+      const waited = waitedBefore + phases.data;
       const scores = valIdx.length
         ? await scoreIndices(model, loader, valIdx, { batchSize: config.eval_batch_size })
         : { logits: new Float64Array(), labels: new Float64Array() };
@@ -436,6 +448,7 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
         train_auc: trainScores.auc(),
         ...validationMetrics(scores.logits, scores.labels),
         images_per_s: partial.seen / seconds,
+        data_wait: waited / seconds,
         seconds,
       };
       history.push(m);
@@ -449,7 +462,8 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
       logger.info(
         `epoch ${epoch}/${config.epochs}: loss ${fmt(m.train_loss)} acc ${fmt(m.train_accuracy)} auc ${fmt(m.train_auc)} ` +
           `| val loss ${fmt(m.val_loss)} acc ${fmt(m.val_accuracy)} auc ${fmt(m.val_auc)} ap ${fmt(m.val_ap)} ` +
-          `| lr ${m.lr.toExponential(2)} ${Math.round(m.images_per_s)} img/s${isBest ? ' *best*' : ''}`,
+          `| lr ${m.lr.toExponential(2)} ${Math.round(m.images_per_s)} img/s ` +
+          `(${Math.round(100 * m.data_wait)}% waiting for data)${isBest ? ' *best*' : ''}`,
       );
       writeFileAtomic(session.file('metrics.jsonl'), history.map((h) => JSON.stringify(h)).join('\n') + '\n');
       if (tb) {
@@ -490,11 +504,17 @@ async function trainLoop(ctx: LoopContext): Promise<TrainResult> {
     monitor: config.monitor,
     best,
     last: history.at(-1) ?? null,
-    train_images: trainIdx.length,
+    train_images: trainSize,
     val_images: valIdx.length,
-    skipped_images: skipped(),
+    skipped_images: data.skipped(),
+    // Training on fresh simulations: new cutouts every epoch (train_images per epoch), see `sim`.
+    fresh_simulations: data.sim !== null,
+    sim: data.sim,
     seconds: totalSeconds,
     images_per_s: trainedImages / totalSeconds,
+    // Of the training steps' time in this call, the fraction spent waiting for batches.
+    data_wait:
+      phases.data / Math.max(1e-9, phases.data + phases.forward + phases.backward + phases.optimizer),
   };
   if (opts.maxSteps === undefined) session.writeSummary(summary);
   if (!interrupted) {

@@ -10,7 +10,8 @@ export const scoringOptions = {
   data: {
     type: 'string',
     short: 'd',
-    description: "dataset (any reader format; default: the run's training data)",
+    description:
+      "dataset (any reader format; default: the run's training data, or its val-data/ after --sim)",
     valueName: 'PATH',
   },
   split: {

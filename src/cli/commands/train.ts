@@ -7,7 +7,9 @@ export const trainCommand: Command = {
   summary:
     'Train a lens classifier (lensnet, resnet18/34, vit_*, hybrid) in a run folder: config.yaml, train.log, ' +
     'metrics.jsonl, TensorBoard events, checkpoints/best and checkpoints/last, summary.json.',
-  usage: '[--preset quick|resnet18|vit|hybrid] [--config FILE] --data PATH [options] | --resume runs/NAME',
+  usage:
+    '[--preset quick|resnet18|vit|hybrid] [--config FILE] (--data PATH | --sim NAME|FILE [--sim-n N] [--data VAL]) ' +
+    '[options] | --resume runs/NAME',
   options: {
     ...configOptions,
     preset: {
@@ -17,7 +19,23 @@ export const trainCommand: Command = {
       valueName: 'NAME',
       default: 'quick',
     },
-    data: { type: 'string', short: 'd', description: 'training data (any reader format)', valueName: 'PATH' },
+    data: {
+      type: 'string',
+      short: 'd',
+      description: 'training data (any reader format); with --sim, the validation data (its val split)',
+      valueName: 'PATH',
+    },
+    sim: {
+      type: 'string',
+      description:
+        'train on fresh simulations, new every epoch: a simulate preset (lsst, des, hsc, euclid, simple) or YAML file (data.sim.config)',
+      valueName: 'NAME|FILE',
+    },
+    'sim-n': {
+      type: 'string',
+      description: 'simulated cutouts per epoch (data.sim.n_per_epoch, default 20000)',
+      valueName: 'N',
+    },
     format: {
       type: 'string',
       description: 'data format: auto, lensfind, deeplense, png-csv, fits, stack',
@@ -57,6 +75,8 @@ export const trainCommand: Command = {
     // One layer per flag, named as typed: errors and conflicts with --set name the flag (`--epochs 1`).
     const flags = [
       flagLayer('data', 'data.path', values.data),
+      flagLayer('sim', 'data.sim.config', values.sim),
+      flagLayer('sim-n', 'data.sim.n_per_epoch', intFlag('sim-n', values['sim-n'])),
       flagLayer('format', 'data.format', values.format),
       flagLayer('model', 'model.name', values.model),
       flagLayer('epochs', 'epochs', intFlag('epochs', values.epochs)),

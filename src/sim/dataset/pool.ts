@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, DataError, LensfindError } from '../../errors.js';
+import { rebuildError, type ErrorMessage } from '../../errors.js';
 import type { SimulateConfig } from '../config.js';
 import type { PlanShard } from './plan.js';
 
@@ -10,7 +10,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; n: number }
   | { type: 'done'; shard: number }
-  | { type: 'error'; message: string; stack?: string; name?: string; code?: string; field?: string };
+  | ({ type: 'error' } & ErrorMessage);
 
 const here = fileURLToPath(import.meta.url);
 const workerFile = path.join(path.dirname(here), `worker${path.extname(here)}`);
@@ -25,19 +25,6 @@ function startWorker(workerData: unknown): Worker {
   const target = pathToFileURL(workerFile).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
   return new Worker(boot, { eval: true, workerData });
-}
-
-function rebuildError(m: Extract<FromWorker, { type: 'error' }>): Error {
-  const err =
-    m.code === 'E_CONFIG'
-      ? new ConfigError(m.message, m.field)
-      : m.code === 'E_DATA'
-        ? new DataError(m.message)
-        : m.code
-          ? new LensfindError(m.code, m.message)
-          : new Error(m.message);
-  if (m.stack) err.stack = m.stack;
-  return err;
 }
 
 /**

@@ -3,6 +3,7 @@
  * rendering and file writing both run in parallel. Never imports the engine.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../errors.js';
 import type { SimulateConfig } from '../config.js';
 import { createItemRenderer } from './render-item.js';
 import { renderAndWriteShard } from './layout.js';
@@ -37,8 +38,7 @@ port.on('message', async (msg: ToWorker) => {
     if (pending > 0) post({ type: 'progress', n: pending });
     post({ type: 'done', shard: shard.shard });
   } catch (err) {
-    const e = err as Error & { code?: string; field?: string };
-    post({ type: 'error', message: e.message, stack: e.stack, name: e.name, code: e.code, field: e.field });
+    post({ type: 'error', ...errorMessage(err) });
   }
 });
 post({ type: 'ready' });
