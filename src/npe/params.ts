@@ -295,6 +295,36 @@ export class ParamSpace {
     return this.logPrior(scratch) + lj;
   }
 
+  /**
+   * Physical rows mapped into the unit box [0, 1]^D, for TARP's distances: each scalar by its prior's scale
+   * ((g(x) - g(lo)) / span), the shape as its disk point ((1 + d cos 2 phi) / 2, (1 + d sin 2 phi) / 2), so
+   * phi near 0 and near 180 are near each other.
+   */
+  unitCoords(theta: ArrayLike<number>, n: number): Float64Array {
+    const D = this.dim;
+    const out = new Float64Array(n * D);
+    for (let r = 0; r < n; r++) {
+      const o = r * D;
+      for (let k = 0; k < this.scalars.length; k++) {
+        const sc = this.scalars[k];
+        const i = this.scalarIndex(k);
+        const x = theta[o + i];
+        out[o + i] = ((sc.log ? Math.log(x) : x) - sc.g0) / sc.span;
+      }
+      const q = Math.min(1, Math.max(this.qMin, theta[o + this.qIndex]));
+      const d = Math.sqrt((1 - q) / (1 - this.qMin));
+      const a = 2 * theta[o + this.qIndex + 1] * DEG;
+      out[o + this.qIndex] = (1 + d * Math.cos(a)) / 2;
+      out[o + this.qIndex + 1] = (1 + d * Math.sin(a)) / 2;
+    }
+    return out;
+  }
+
+  /** The period of each parameter (180 for phi, undefined otherwise), for the coverage of angles. */
+  periods(): (number | undefined)[] {
+    return this.kinds.map((k) => (k === 'angle' ? 180 : undefined));
+  }
+
   /** e1, e2 (lenstronomy) of a physical row. */
   ellipticity(theta: ArrayLike<number>, offset = 0): { e1: number; e2: number } {
     const q = theta[offset + this.qIndex],
