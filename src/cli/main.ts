@@ -11,6 +11,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   ensemble: async () => (await import('./commands/ensemble.js')).ensembleCommand,
   calibrate: async () => (await import('./commands/calibrate.js')).calibrateCommand,
   predict: async () => (await import('./commands/predict.js')).predictCommand,
+  sersic: async () => (await import('./commands/sersic.js')).sersicCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   info: async () => (await import('./commands/info.js')).infoCommand,
 };
