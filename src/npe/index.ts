@@ -31,3 +31,5 @@ export { checkSersic, galaxySnr } from './check.js';
 export type { CheckReport, AccuracySummary } from './check.js';
 export { predictSersic, readCutouts } from './predict.js';
 export type { SersicPredictOptions } from './predict.js';
+export { ensembleSample, sersicLogPosterior } from './mcmc.js';
+export type { EnsembleOptions, EnsembleResult } from './mcmc.js';
