@@ -8,7 +8,7 @@
  * Writes bench.json into the run's check/ folder and prints a table.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
 if (!values.run) throw new Error('--run RUN is required');
 const run = npe.loadSersicRun(values.run);
 const { config, space, net } = run;
+torch.setNumThreads(config.threads ?? availableParallelism());
 const N = Number(values.galaxies);
 const D = space.dim;
 const renderer = npe.makeRenderer({ ...config }, space);

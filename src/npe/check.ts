@@ -7,7 +7,9 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { makeDirs } from '../io/mkdirs.js';
+import { availableParallelism } from 'node:os';
 import { Generator } from '../torch/random.js';
+import { setNumThreads } from '../torch/threads.js';
 import { Rng } from '../sim/rng.js';
 import { calibrationReport, type CalibrationReport } from './calibration.js';
 import { makeRenderer, STREAM } from './data.js';
@@ -61,6 +63,7 @@ export async function checkSersic(
 ): Promise<CheckReport> {
   const run = loadSersicRun(runDir, opts.which ?? 'best');
   const { config, space, net } = run;
+  setNumThreads(config.threads ?? availableParallelism());
   const N = opts.galaxies ?? config.check.galaxies;
   const S = opts.samples ?? config.check.samples;
   const D = space.dim;

@@ -11,7 +11,9 @@ import { readNpy, writeNpy } from '../io/npy.js';
 import { readFitsImage } from '../io/fits.js';
 import { writeCsv } from '../io/csv.js';
 import { catalogFormat, writeParquetCatalog } from '../predict/catalog.js';
+import { availableParallelism } from 'node:os';
 import { Generator } from '../torch/random.js';
+import { setNumThreads } from '../torch/threads.js';
 import { makeRenderer, normalizeImages } from './data.js';
 import { samplePosterior, summaryRows } from './posterior.js';
 import { loadSersicRun } from './run.js';
@@ -55,6 +57,7 @@ export interface SersicPredictOptions {
 export function predictSersic(opts: SersicPredictOptions): { rows: number; out: string } {
   const run = loadSersicRun(opts.run, opts.which ?? 'best');
   const { config, space, net } = run;
+  setNumThreads(config.threads ?? availableParallelism());
   const format = catalogFormat(opts.out);
   const { x, n } = readCutouts(opts.input, config.bands.length, config.image_size);
   const renderer = makeRenderer(config, space);

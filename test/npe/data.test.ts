@@ -58,3 +58,18 @@ test('a rendered galaxy holds its flux and sits where its centre says', () => {
   assert.ok(Math.abs(mx / sum - 0.3) < 0.02, `x centroid ${mx / sum}`);
   assert.ok(Math.abs(my / sum + 0.2) < 0.02, `y centroid ${my / sum}`);
 });
+
+test('several bands: one magnitude per band, one plane per band', () => {
+  const renderer = makeRenderer({ ...settings, bands: ['g', 'r', 'i'] });
+  assert.deepEqual(renderer.space.names.slice(0, 3), ['mag_g', 'mag_r', 'mag_i']);
+  const b = simulateBatch(renderer, 5, STREAM.train, 0, 2);
+  assert.equal(b.x.length, 2 * 3 * 1024);
+  assert.equal(b.theta.length, 2 * 9);
+  // the brighter band (smaller magnitude at a similar zero point) holds more of the light
+  const theta = Float64Array.from([19, 21, 23, 0.5, 1, 0.8, 10, 0, 0]);
+  const img = renderer.noiseless(theta);
+  const sums = [0, 1, 2].map((k) => img.subarray(k * 1024, (k + 1) * 1024).reduce((a, v) => a + v, 0));
+  const fl = renderer.fluxes(theta);
+  for (let k = 0; k < 3; k++)
+    assert.ok(Math.abs(sums[k] / fl[k] - 1) < 0.03, `band ${k}: ${sums[k]} vs ${fl[k]}`);
+});
