@@ -13,6 +13,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./commands/predict.js')).predictCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  sersic: async () => (await import('./commands/sersic.js')).sersicCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   info: async () => (await import('./commands/info.js')).infoCommand,
 };

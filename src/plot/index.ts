@@ -16,3 +16,5 @@ export { colourComposite } from './composite.js';
 export type { RgbImage, CompositeOptions } from './composite.js';
 export { gallery, galleryLayout } from './gallery.js';
 export type { GalleryItem, GalleryOptions } from './gallery.js';
+export { coveragePlot, truthScatter } from './coverage.js';
+export type { CoverageSeries } from './coverage.js';

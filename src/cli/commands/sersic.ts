@@ -1,0 +1,137 @@
+import { configOptions, EXIT, type Command } from '../command.js';
+import { intFlag } from '../flags.js';
+import { flagLayer } from '../../config/load.js';
+import { LensfindError } from '../../errors.js';
+
+const ACTIONS = ['train', 'predict', 'check'] as const;
+
+export const sersicCommand: Command = {
+  name: 'sersic',
+  summary:
+    'Sérsic-profile posteriors by neural posterior estimation: train a flow on simulated galaxies (a run folder), ' +
+    'predict posteriors for cutouts (CSV/Parquet), check calibration (coverage, TARP) on held-out galaxies.',
+  usage:
+    'train [--preset cpu|quick|lsst] [--config FILE] [--set k=v] | train --resume RUN | ' +
+    'predict --run RUN --input CUTOUTS.npy --out posteriors.csv|.parquet | check --run RUN',
+  allowPositionals: true,
+  options: {
+    ...configOptions,
+    preset: {
+      type: 'string',
+      short: 'p',
+      description: 'train: a preset from configs/sersic (quick, cpu, lsst)',
+      valueName: 'NAME',
+      default: 'cpu',
+    },
+    steps: { type: 'string', description: 'train: optimisation steps', valueName: 'N' },
+    seed: {
+      type: 'string',
+      description: 'train: seed of the data and the weights; predict/check: of the draws',
+      valueName: 'S',
+    },
+    threads: { type: 'string', description: 'train: compute threads', valueName: 'N' },
+    workers: { type: 'string', description: 'train: rendering worker threads', valueName: 'N' },
+    'run-dir': { type: 'string', description: 'train: folder of runs', valueName: 'DIR' },
+    name: { type: 'string', description: 'train: run name', valueName: 'NAME' },
+    resume: {
+      type: 'string',
+      description: 'train: continue this run from checkpoints/last',
+      valueName: 'RUN',
+    },
+    run: { type: 'string', short: 'r', description: 'predict/check: the run folder', valueName: 'RUN' },
+    input: { type: 'string', short: 'i', description: 'predict: cutouts (.npy or .fits)', valueName: 'PATH' },
+    out: {
+      type: 'string',
+      short: 'o',
+      description: 'predict: the table (.csv or .parquet)',
+      valueName: 'FILE',
+    },
+    samples: {
+      type: 'string',
+      short: 'n',
+      description: 'predict/check: posterior draws per galaxy',
+      valueName: 'N',
+    },
+    'samples-out': {
+      type: 'string',
+      description: 'predict: also write all draws as .npy [N, S, D]',
+      valueName: 'FILE',
+    },
+    galaxies: { type: 'string', description: 'check: held-out galaxies', valueName: 'N' },
+    last: { type: 'boolean', description: 'predict/check: use checkpoints/last instead of best' },
+    quiet: { type: 'boolean', short: 'q', description: 'no console output' },
+  },
+  async run({ values, positionals }) {
+    const action = positionals[0];
+    if (!ACTIONS.includes(action as (typeof ACTIONS)[number]) || positionals.length > 1)
+      throw new LensfindError(
+        'E_USAGE',
+        `lensfind sersic: expected one action (${ACTIONS.join(', ')}), got ${positionals.length ? positionals.join(' ') : 'none'}`,
+      );
+    const npe = await import('../../npe/index.js');
+    const which = values.last ? 'last' : 'best';
+    const need = (k: string) => {
+      if (!values[k]) throw new LensfindError('E_USAGE', `lensfind sersic ${action}: --${k} is required`);
+      return values[k] as string;
+    };
+    if (action === 'train') {
+      if (values.resume) {
+        const r = await npe.trainSersic(null, { resume: values.resume as string, console: !values.quiet });
+        console.log(`run: ${r.runDir}`);
+        return EXIT.OK;
+      }
+      const flags = [
+        flagLayer('steps', 'steps', intFlag('steps', values.steps)),
+        flagLayer('seed', 'seed', intFlag('seed', values.seed)),
+        flagLayer('threads', 'threads', intFlag('threads', values.threads)),
+        flagLayer('workers', 'workers', intFlag('workers', values.workers)),
+        flagLayer('run-dir', 'run.dir', values['run-dir']),
+        flagLayer('name', 'run.name', values.name),
+      ];
+      const { config, overridden } = npe.loadSersicConfig({
+        preset: values.preset as string,
+        file: values.config as string | undefined,
+        overrides: (values.set as string[] | undefined) ?? [],
+        flags,
+      });
+      const r = await npe.trainSersic(config, { overridden, console: !values.quiet });
+      console.log(`run: ${r.runDir}`);
+      return EXIT.OK;
+    }
+    if (action === 'predict') {
+      const r = npe.predictSersic({
+        run: need('run'),
+        input: need('input'),
+        out: need('out'),
+        samples: intFlag('samples', values.samples),
+        samplesOut: values['samples-out'] as string | undefined,
+        seed: intFlag('seed', values.seed),
+        which,
+      });
+      if (!values.quiet) console.log(`${r.rows} posteriors: ${r.out}`);
+      return EXIT.OK;
+    }
+    const r = await npe.checkSersic(need('run'), {
+      galaxies: intFlag('galaxies', values.galaxies),
+      samples: intFlag('samples', values.samples),
+      seed: intFlag('seed', values.seed),
+      which,
+    });
+    if (!values.quiet) {
+      const c = r.calibration;
+      for (const p of c.parameters)
+        console.log(
+          `${p.name.padEnd(10)} coverage 68% ${p.coverage68.toFixed(3)}  95% ${p.coverage95.toFixed(3)}  ${p.passed ? 'ok' : 'OFF'}`,
+        );
+      console.log(
+        `TARP KS ${c.tarp.ks.toFixed(4)} (critical ${c.tarp.critical.toFixed(4)}): ${c.tarp.passed ? 'passed' : 'failed'}`,
+      );
+      const a = r.accuracy.snr50;
+      console.log(
+        `SNR >= 50 (${a.galaxies}): median |dmag| ${a.magAbsErrorMedian.toFixed(4)}, R_e ${(100 * a.reRelErrorMedian).toFixed(1)}%, n ${(100 * a.nRelErrorMedian).toFixed(1)}%`,
+      );
+      console.log(`report: ${r.run}/check/metrics.json`);
+    }
+    return r.calibration.passed ? EXIT.OK : EXIT.USER_ERROR;
+  },
+};

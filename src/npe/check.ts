@@ -1,0 +1,160 @@
+/**
+ * `lensfind sersic check`: a trained run against galaxies it never saw (stream 2 of its own simulator, the same
+ * priors): expected coverage at 68% / 95% per parameter with curves and SBC histograms, TARP, and the accuracy of
+ * the posterior medians overall and at SNR >= 50 (the issue's goals), written to `<run>/check/metrics.json` with
+ * plots (coverage.png, tarp.png, truth_<param>.png; and SVG).
+ */
+import path from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import { makeDirs } from '../io/mkdirs.js';
+import { availableParallelism } from 'node:os';
+import { Generator } from '../torch/random.js';
+import { setNumThreads } from '../torch/threads.js';
+import { Rng } from '../sim/rng.js';
+import { calibrationReport, type CalibrationReport } from './calibration.js';
+import { makeRenderer, STREAM } from './data.js';
+import { SimPool } from './pool.js';
+import { samplePosterior, summarise } from './posterior.js';
+import { loadSersicRun } from './run.js';
+import type { SersicRenderer } from './render.js';
+
+export interface AccuracySummary {
+  galaxies: number;
+  /** median |Δmag| of the posterior medians. */
+  magAbsErrorMedian: number;
+  /** median |ΔR_e| / R_e. */
+  reRelErrorMedian: number;
+  /** median |Δn| / n. */
+  nRelErrorMedian: number;
+}
+
+export interface CheckReport {
+  run: string;
+  calibration: CalibrationReport;
+  accuracy: { all: AccuracySummary; snr50: AccuracySummary };
+  seconds: { render: number; sample: number };
+}
+
+/** Matched-filter SNR of a noiseless galaxy: sqrt(sum m^2 / var), var = sky + read + the galaxy's Poisson. */
+export function galaxySnr(renderer: SersicRenderer, theta: ArrayLike<number>, offset = 0): number {
+  const img = renderer.noiseless(theta, offset);
+  const P = renderer.size * renderer.size;
+  let s = 0;
+  renderer.bands.forEach((b, k) => {
+    const t = b.noise.exposureTotal;
+    for (let i = 0; i < P; i++) {
+      const m = img[k * P + i];
+      s += (m * m) / (b.sigma * b.sigma + Math.max(0, m) / t);
+    }
+  });
+  return Math.sqrt(s);
+}
+
+function median(v: number[]): number {
+  if (v.length === 0) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  const h = (s.length - 1) / 2;
+  return (s[Math.floor(h)] + s[Math.ceil(h)]) / 2;
+}
+
+export async function checkSersic(
+  runDir: string,
+  opts: { galaxies?: number; samples?: number; which?: 'best' | 'last'; plots?: boolean; seed?: number } = {},
+): Promise<CheckReport> {
+  const run = loadSersicRun(runDir, opts.which ?? 'best');
+  const { config, space, net } = run;
+  setNumThreads(config.threads ?? availableParallelism());
+  const N = opts.galaxies ?? config.check.galaxies;
+  const S = opts.samples ?? config.check.samples;
+  const D = space.dim;
+  const t0 = Date.now();
+  const pool = new SimPool(config, config.workers);
+  let set;
+  try {
+    set = await pool.range(STREAM.check, 0, N);
+  } finally {
+    await pool.close();
+  }
+  const t1 = Date.now();
+  const draws = samplePosterior(net, space, set.x, N, S, { generator: new Generator((opts.seed ?? 0) + 1) });
+  const t2 = Date.now();
+  const posterior = { n: N, s: S, d: D, samples: draws, truths: set.theta };
+  const unit = {
+    n: N,
+    s: S,
+    d: D,
+    samples: space.unitCoords(draws, N * S),
+    truths: space.unitCoords(set.theta, N),
+  };
+  const calibration = calibrationReport(
+    posterior,
+    space.names,
+    space.periods(),
+    unit,
+    new Rng(opts.seed ?? 0),
+  );
+  // accuracy of posterior medians
+  const renderer = makeRenderer(config, space);
+  const iMag = 0,
+    iR = space.index('R_sersic'),
+    iN = space.index('n_sersic');
+  const rows: { snr: number; dm: number; dr: number; dn: number }[] = [];
+  const med = (g: number, j: number) => summarise(draws, g * S * D + j, S, D).median;
+  const medians: number[][] = space.names.map(() => []);
+  for (let g = 0; g < N; g++) {
+    const t = (j: number) => set.theta[g * D + j];
+    for (let j = 0; j < D; j++)
+      medians[j].push(
+        j === space.index('phi') ? summarise(draws, g * S * D + j, S, D, 180).median : med(g, j),
+      );
+    rows.push({
+      snr: galaxySnr(renderer, set.theta, g * D),
+      dm: Math.abs(medians[iMag][g] - t(iMag)),
+      dr: Math.abs(medians[iR][g] - t(iR)) / t(iR),
+      dn: Math.abs(medians[iN][g] - t(iN)) / t(iN),
+    });
+  }
+  const acc = (r: typeof rows): AccuracySummary => ({
+    galaxies: r.length,
+    magAbsErrorMedian: median(r.map((x) => x.dm)),
+    reRelErrorMedian: median(r.map((x) => x.dr)),
+    nRelErrorMedian: median(r.map((x) => x.dn)),
+  });
+  const report: CheckReport = {
+    run: runDir,
+    calibration,
+    accuracy: { all: acc(rows), snr50: acc(rows.filter((r) => r.snr >= 50)) },
+    seconds: { render: (t1 - t0) / 1000, sample: (t2 - t1) / 1000 },
+  };
+  const out = path.join(runDir, 'check');
+  makeDirs(out);
+  writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(report, null, 1));
+  if (opts.plots ?? true) {
+    const { saveChart } = await import('../plot/render.js');
+    const { coveragePlot, truthScatter } = await import('../plot/coverage.js');
+    const cov = calibration.parameters.map((p) => ({
+      name: p.name,
+      nominal: calibration.alphas,
+      observed: p.curve,
+    }));
+    await saveChart(await coveragePlot(cov), path.join(out, 'coverage'));
+    await saveChart(
+      await coveragePlot(
+        [{ name: 'TARP', nominal: calibration.tarp.alphas, observed: calibration.tarp.ecp }],
+        {
+          title: `TARP (KS ${calibration.tarp.ks.toFixed(3)}, ${calibration.tarp.passed ? 'passed' : 'failed'})`,
+        },
+      ),
+      path.join(out, 'tarp'),
+    );
+    for (let j = 0; j < D; j++) {
+      const truth = Array.from({ length: N }, (_, g) => set.theta[g * D + j]);
+      const log = space.names[j] === 'R_sersic' || space.names[j] === 'n_sersic';
+      await saveChart(
+        await truthScatter(space.names[j], truth, medians[j], { log }),
+        path.join(out, `truth_${space.names[j]}`),
+      );
+    }
+  }
+  return report;
+}

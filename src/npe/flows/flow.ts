@@ -1,0 +1,52 @@
+/**
+ * A conditional density p(z | c) over R^D given a context vector c (the image's features): its log-density for
+ * training (negative log-likelihood of the true parameters) and its samples for posteriors. Every flow here maps z
+ * to a standard normal u through invertible transforms; log p(z | c) = log N(u; 0, I) + log |det ∂u/∂z|.
+ */
+import { Module } from '../../torch/nn/index.js';
+import type { Tensor } from '../../torch/tensor.js';
+import { randn, type Generator } from '../../torch/random.js';
+
+export const LOG_2PI = Math.log(2 * Math.PI);
+
+export abstract class ConditionalFlow extends Module {
+  constructor(
+    readonly dim: number,
+    readonly contextDim: number,
+  ) {
+    super();
+  }
+
+  /** The base point u [B, D] of z [B, D] under contexts [B, C], and log |det ∂u/∂z| [B]. */
+  abstract toBase(z: Tensor, context: Tensor): { u: Tensor; logDet: Tensor };
+
+  /** log p(z | c) for z [B, D] and c [B, C]: [B]. */
+  logProb(z: Tensor, context: Tensor): Tensor {
+    const { u, logDet } = this.toBase(z, context);
+    return standardNormalLogProb(u).add(logDet);
+  }
+
+  /** z of base draws u [B, D] under contexts [B, C] (the inverse of the density direction). */
+  abstract inverse(u: Tensor, context: Tensor): Tensor;
+
+  /** n draws per context: [B, n, D]. */
+  sample(context: Tensor, n: number, generator?: Generator): Tensor {
+    const [B, C] = context.shape;
+    const rows = context
+      .unsqueeze(1)
+      .expand([B, n, C])
+      .reshape([B * n, C]);
+    const u = randn([B * n, this.dim], { generator, dtype: context.dtype });
+    return this.inverse(u, rows).reshape([B, n, this.dim]);
+  }
+}
+
+/** log N(u; 0, I) summed over the last dimension. */
+export function standardNormalLogProb(u: Tensor): Tensor {
+  const d = u.shape[u.ndim - 1];
+  return u
+    .square()
+    .sum(-1)
+    .mul(-0.5)
+    .sub(0.5 * d * LOG_2PI);
+}

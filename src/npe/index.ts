@@ -1,0 +1,35 @@
+/** Sérsic-parameter posteriors by neural posterior estimation (issue 13): the library behind `lensfind sersic`. */
+export { ParamSpace, priorsSchema, boundSchema, standardNormalLogPdf } from './params.js';
+export type { Priors, Bound, ParamKind } from './params.js';
+export { SersicRenderer } from './render.js';
+export type { RenderSettings, RenderBand } from './render.js';
+export * from './flows/index.js';
+export { PosteriorNet, modelConfigSchema } from './model.js';
+export type { NpeModelConfig } from './model.js';
+export { createBackbone, backboneConfigSchema, SmallCnn, ResNetBackbone, Backbone } from './backbone.js';
+export type { BackboneConfig } from './backbone.js';
+export { sersicConfigSchema, loadSersicConfig, SERSIC_PRESET_DIR } from './config.js';
+export type { SersicConfig } from './config.js';
+export { simulateBatch, makeRenderer, makeSpace, normalizeImages, STREAM } from './data.js';
+export type { SimBatch, SimSettings } from './data.js';
+export { SimPool } from './pool.js';
+export {
+  calibrationReport,
+  credibilityLevels,
+  coverageCurve,
+  sbcRanks,
+  tarp,
+  defaultAlphas,
+} from './calibration.js';
+export type { PosteriorSet, TarpResult, CalibrationReport, ParameterCalibration } from './calibration.js';
+export { samplePosterior, summarise, summaryRows, SUMMARY_STATS } from './posterior.js';
+export { buildNet, loadSersicRun } from './run.js';
+export type { SersicRun } from './run.js';
+export { trainSersic, scoreNll } from './train.js';
+export type { SersicTrainOptions, SersicTrainResult } from './train.js';
+export { checkSersic, galaxySnr } from './check.js';
+export type { CheckReport, AccuracySummary } from './check.js';
+export { predictSersic, readCutouts } from './predict.js';
+export type { SersicPredictOptions } from './predict.js';
+export { ensembleSample, sersicLogPosterior } from './mcmc.js';
+export type { EnsembleOptions, EnsembleResult } from './mcmc.js';

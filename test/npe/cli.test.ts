@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { parseCommandArgs } from '../../src/cli/command.js';
+import { sersicCommand } from '../../src/cli/commands/sersic.js';
+import { loadSersicConfig } from '../../src/npe/config.js';
+import { makeRenderer, STREAM } from '../../src/npe/data.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { readCsv } from '../../src/io/csv.js';
+import { Rng } from '../../src/sim/rng.js';
+import { ConfigError } from '../../src/errors.js';
+
+const tiny = [
+  '--preset',
+  'quick',
+  '--steps',
+  '12',
+  '--threads',
+  '1',
+  '--workers',
+  '0',
+  '--set',
+  'image_size=16',
+  '--set',
+  'val_size=16',
+  '--set',
+  'val_every=6',
+  '--set',
+  'batch_size=8',
+  '--set',
+  'model.flow.layers=2',
+  '--set',
+  'model.flow.hidden=16',
+];
+
+test('sersic: arguments parse without a process; a wrong key is named as written', () => {
+  const a = parseCommandArgs(sersicCommand, ['check', '--run', 'runs/x', '--galaxies', '50']);
+  assert.deepEqual(a.positionals, ['check']);
+  assert.equal(a.values.galaxies, '50');
+  assert.throws(
+    () => loadSersicConfig({ preset: 'quick', overrides: ['priors.R_sersic.mn=1'] }),
+    (e: unknown) => e instanceof ConfigError && /priors\.R_sersic\.mn/.test(e.message),
+  );
+});
+
+test('sersic train, predict and check end to end on a tiny run', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-sersic-'));
+  const code = await main(['sersic', 'train', ...tiny, '--run-dir', dir, '--name', 't', '-q']);
+  assert.equal(code, 0);
+  const run = path.join(dir, 't');
+  for (const f of [
+    'config.yaml',
+    'train.log',
+    'metrics.jsonl',
+    'summary.json',
+    'checkpoints/best/model.safetensors',
+  ])
+    assert.ok(existsSync(path.join(run, f)), f);
+  const metrics = readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(metrics.length, 2); // steps 6 and 12
+  // resume at the end: nothing left to do, the same step count
+  assert.equal(await main(['sersic', 'train', '--resume', run, '-q']), 0);
+  assert.equal(JSON.parse(readFileSync(path.join(run, 'summary.json'), 'utf8')).steps, 12);
+
+  // three galaxies in physical units, as a user's stack would come
+  const { config } = loadSersicConfig({ file: path.join(run, 'config.yaml') });
+  const r = makeRenderer(config);
+  const imgs = new Float32Array(3 * 256);
+  const th = new Float64Array(7);
+  for (let i = 0; i < 3; i++) {
+    const rng = Rng.forItem(99, i, STREAM.check);
+    r.space.samplePrior(rng, th);
+    imgs.set(r.render(th, rng), i * 256);
+  }
+  const input = path.join(dir, 'cutouts.npy');
+  writeNpy(input, imgs, [3, 1, 16, 16], 'float32');
+  const out = path.join(dir, 'post.csv');
+  const samplesOut = path.join(dir, 'draws.npy');
+  const argv = ['sersic', 'predict', '--run', run, '--input', input, '--out', out, '-n', '40'];
+  assert.equal(await main([...argv, '--samples-out', samplesOut, '-q']), 0);
+  const rows = readCsv(out);
+  assert.equal(rows.length, 3);
+  for (const row of rows) {
+    const lo = Number(row['R_sersic_p16']),
+      md = Number(row['R_sersic_median']),
+      hi = Number(row['R_sersic_p84']);
+    assert.ok(lo <= md && md <= hi, `percentiles ordered: ${lo} ${md} ${hi}`);
+    assert.ok(md >= 0.2 && md <= 2, `R_sersic inside its prior: ${md}`);
+    const phi = Number(row['phi_mean']);
+    assert.ok(phi >= 0 && phi < 180);
+  }
+  assert.ok(existsSync(samplesOut));
+
+  const checkCode = await main(['sersic', 'check', '--run', run, '--galaxies', '30', '-n', '40', '-q']);
+  assert.ok(checkCode === 0 || checkCode === 2, `check exit ${checkCode}`);
+  const report = JSON.parse(readFileSync(path.join(run, 'check', 'metrics.json'), 'utf8'));
+  assert.equal(report.calibration.galaxies, 30);
+  assert.equal(report.calibration.parameters.length, 7);
+  for (const p of report.calibration.parameters) assert.ok(p.coverage68 >= 0 && p.coverage68 <= p.coverage95);
+  assert.equal(checkCode === 0, report.calibration.passed);
+  assert.ok(existsSync(path.join(run, 'check', 'coverage.png')));
+  assert.ok(existsSync(path.join(run, 'check', 'tarp.svg')));
+});
