@@ -17,8 +17,7 @@ import type { Scene } from '../sim/scene/draw.js';
 import { sampleGrid, type SampleGrid } from '../sim/raster.js';
 import { psfKernel, convolve, type Kernel } from '../sim/psf.js';
 import { noiseModel, addNoise, magToCps, type NoiseModel } from '../sim/noise.js';
-import { sersicAmpForFlux } from '../sim/light/index.js';
-import { phiQToEllipticity } from '../sim/ellipticity.js';
+import { sersicEllipse } from '../sim/light/index.js';
 import { surveyBand, type Survey } from '../sim/survey.js';
 import type { Rng } from '../sim/rng.js';
 import type { ParamSpace } from './params.js';
@@ -121,21 +120,11 @@ export class SersicRenderer {
       cy = theta[offset + this.iR + 5];
     const ix = Math.round(cx / s),
       iy = Math.round(cy / s);
-    const { e1, e2 } = phiQToEllipticity(phi, q);
     const mags = this.fluxes(theta, offset);
     const scene: Scene = {
       lights: [
         {
-          shape: {
-            type: 'SERSIC_ELLIPSE',
-            amp: sersicAmpForFlux(1, R, n),
-            R_sersic: R,
-            n_sersic: n,
-            e1,
-            e2,
-            center_x: cx - ix * s,
-            center_y: cy - iy * s,
-          },
+          shape: sersicEllipse(R, n, q, phi, cx - ix * s, cy - iy * s),
           flux: mags,
           lensed: false,
           role: 'deflector',

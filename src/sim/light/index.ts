@@ -1,11 +1,37 @@
 /** Light profiles: surface brightness (flux / arcsec^2) of one component at points. */
-import { sersicAdd, type SersicEllipseParams, type SersicParams } from './sersic.js';
+import { phiQToEllipticity } from '../ellipticity.js';
+import { sersicAdd, sersicAmpForFlux, type SersicEllipseParams, type SersicParams } from './sersic.js';
 import { ringAdd, spiralAdd, type RingParams, type SpiralParams } from './shapes.js';
 
 export type { SersicEllipseParams, SersicParams, RingParams, SpiralParams };
 export type LightComponent = SersicEllipseParams | SersicParams | RingParams | SpiralParams;
 export { sersicBn, sersicTotalFlux, sersicAmpForFlux } from './sersic.js';
 export { ringTotal } from './shapes.js';
+
+/**
+ * An elliptical Sérsic light of unit total flux: half-light radius R (arcsec), index n, axis ratio q, position angle
+ * phi (radians, counter-clockwise from +x), centre (cx, cy) in arcsec.
+ */
+export function sersicEllipse(
+  R: number,
+  n: number,
+  q: number,
+  phi: number,
+  cx: number,
+  cy: number,
+): SersicEllipseParams {
+  const { e1, e2 } = phiQToEllipticity(phi, q);
+  return {
+    type: 'SERSIC_ELLIPSE',
+    amp: sersicAmpForFlux(1, R, n),
+    R_sersic: R,
+    n_sersic: n,
+    e1,
+    e2,
+    center_x: cx,
+    center_y: cy,
+  };
+}
 
 /** Adds scale * I(x, y) of `c` into `out`. */
 export function addLight(

@@ -4,8 +4,7 @@
  */
 import { phiQToEllipticity } from '../ellipticity.js';
 import type { MassComponent } from '../lens/index.js';
-import type { LightComponent } from '../light/index.js';
-import { sersicAmpForFlux } from '../light/sersic.js';
+import { sersicEllipse, type LightComponent } from '../light/index.js';
 import { magToCps } from '../noise.js';
 import type { Rng } from '../rng.js';
 import { starColor } from '../population/sed.js';
@@ -67,17 +66,7 @@ export class SceneContext {
   }
 
   sersic(R: number, n: number, q: number, phi: number, cx: number, cy: number): LightComponent {
-    const { e1, e2 } = phiQToEllipticity(phi, Math.min(1, Math.max(0.05, q)));
-    return {
-      type: 'SERSIC_ELLIPSE',
-      amp: sersicAmpForFlux(1, R, n),
-      R_sersic: R,
-      n_sersic: n,
-      e1,
-      e2,
-      center_x: cx,
-      center_y: cy,
-    };
+    return sersicEllipse(R, n, Math.min(1, Math.max(0.05, q)), phi, cx, cy);
   }
 
   /** A Gaussian ring of unit flux (light/shapes.ts) of radius R and width, axis ratio q at angle phi, about (cx, cy). */
