@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { LensfindError } from '../errors.js';
+import { PNG_DPI } from '../io/png-dpi.js';
 import type { RgbImage } from './composite.js';
 import { FONT } from './render.js';
 
@@ -92,6 +93,7 @@ export async function gallery(items: GalleryItem[], opts: GalleryOptions = {}): 
     },
   })
     .composite([...tiles, { input: Buffer.from(svg), left: 0, top: 0 }])
+    .withMetadata({ density: PNG_DPI })
     .png()
     .toBuffer();
 }

@@ -62,6 +62,7 @@ test('gallery PNG has the laid-out size and the tiles where expected', async () 
   const items = Array.from({ length: 5 }, (_, k) => ({ image: red, caption: `id ${k} <score> 0.9${k}` }));
   const opts = { cols: 3, tile: 32, title: 'Top candidates' };
   const png = await gallery(items, opts);
+  assert.equal((await sharp(png).metadata()).density, 144);
   const layout = galleryLayout(5, opts);
   const meta = await sharp(png).metadata();
   assert.equal(meta.format, 'png');

@@ -238,4 +238,5 @@ test('previews show row 0 at the top, as every lensfind cutout is stored (src/si
   const pixel = (row: number) => data[row * info.width * info.channels];
   assert.ok(pixel(0) > 100, `top row ${pixel(0)}`);
   assert.equal(pixel(info.height - 1), 0);
+  assert.equal((await sharp(file).metadata()).density, 144); // a page-sized print, not a viewer's guess
 });

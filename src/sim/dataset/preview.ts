@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { makeDirs } from '../../io/mkdirs.js';
+import { PNG_DPI } from '../../io/png-dpi.js';
 
 /** Which bands feed red, green, blue: the reddest, a middle one and the bluest (bands ordered blue to red). */
 export function compositeBands(nBands: number): [number, number, number] {
@@ -49,6 +50,7 @@ export async function writePreview(
     raw: { width: size, height: size, channels: 3 },
   })
     .resize(size * 4, size * 4, { kernel: 'nearest' })
+    .withMetadata({ density: PNG_DPI })
     .png()
     .toBuffer();
   makeDirs(path.dirname(file));
