@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
@@ -32,8 +32,15 @@ export function deepMerge(base: PlainObject, over: PlainObject): PlainObject {
 export function readYamlFile(file: string): PlainObject {
   let text: string;
   try {
+    // only a regular file: reading a FIFO or a device would block or never end
+    const stat = statSync(file);
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, socket or device)';
+      throw new ConfigError(`${file}: the configuration file is ${kind}`, undefined, file);
+    }
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(
       `${file}: cannot read the configuration file: ${(err as Error).message}`,
       undefined,

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { claimOutputDir, folderKind, MARKER_FILE } from '../../src/io/output-dir.js';
 import { ConfigError, OutputError } from '../../src/errors.js';
@@ -166,4 +167,19 @@ test('a dataset whose config.yaml an earlier evaluate replaced is refused in one
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('a --config that is a FIFO or a folder is refused in one line, without reading it (no hang)', async () => {
+  const dir = tempDir('cfgfifo');
+  const fifo = path.join(dir, 'config.yaml');
+  execFileSync('mkfifo', [fifo]);
+  for (const args of [
+    ['simulate', '--config', fifo, '--out', path.join(dir, 'ds')],
+    ['train', '--config', fifo, '--data', dir],
+    ['simulate', '--config', dir, '--out', path.join(dir, 'ds2')],
+  ]) {
+    const line = assertOneLineError(await cli(args, { timeoutMs: 40_000 }), args[2], args.join(' '));
+    assert.match(line, /not a regular file|is a folder/);
+  }
+  assert.ok(!existsSync(path.join(dir, 'ds')));
 });
