@@ -1,3 +1,4 @@
+import { robustLevel } from '../metrics/robust.js';
 import { DataRng } from './rng.js';
 import type { Dataset } from './types.js';
 
@@ -30,18 +31,11 @@ export interface NormalizationParams {
 
 const EPS = 1e-12;
 
-function median(values: Float64Array | Float32Array): number {
-  const s = Float64Array.from(values).sort();
-  const n = s.length;
-  return n === 0 ? 0 : n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-/** Median and 1.4826 * MAD (the Gaussian sigma) of the values. */
+/** Median and 1.4826 * MAD (the Gaussian sigma) of the values (left unchanged); 0 and 0 when empty. */
 export function robustStats(values: Float32Array | Float64Array): { center: number; scale: number } {
-  const center = median(values);
-  const dev = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) dev[i] = Math.abs(values[i] - center);
-  return { center, scale: 1.4826 * median(dev) };
+  if (values.length === 0) return { center: 0, scale: 0 };
+  const { level, sigma } = robustLevel(Float64Array.from(values));
+  return { center: level, scale: sigma };
 }
 
 function meanStd(values: Float32Array): { center: number; scale: number } {

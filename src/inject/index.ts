@@ -15,11 +15,11 @@ export {
   borderStats,
   borderWidth,
   measureDeflector,
-  robustLevel,
   kernelVariance,
   type BorderStats,
   type DeflectorMeasure,
   type MeasureSetup,
 } from './measure.js';
+export { robustLevel } from '../metrics/robust.js';
 export { bandPsfs, readPsfFile, type BandPsf } from './psf.js';
 export { readDeflectorCatalog, catalogThetaE, type DeflectorCatalog } from './catalog.js';

@@ -5,6 +5,7 @@
  * size from a PSF-convolved Sérsic fit.
  * Positions are in arcsec from the cutout centre with x to the right and y up (row 0 is the top: src/sim/raster.ts).
  */
+import { robustLevel } from '../metrics/robust.js';
 import { renderNoiseless } from '../sim/render.js';
 import type { Kernel } from '../sim/psf.js';
 import type { SampleGrid } from '../sim/raster.js';
@@ -25,48 +26,6 @@ export interface BorderStats {
 /** Pixels from each edge that count as the border: an eighth of the side, at least 2. */
 export function borderWidth(size: number): number {
   return Math.max(2, Math.floor(size / 8));
-}
-
-/** The k-th smallest value of v (quickselect; v is reordered). */
-function select(v: Float64Array, k: number): number {
-  let lo = 0,
-    hi = v.length - 1;
-  while (lo < hi) {
-    const pivot = v[(lo + hi) >> 1];
-    let i = lo,
-      j = hi;
-    while (i <= j) {
-      while (v[i] < pivot) i++;
-      while (v[j] > pivot) j--;
-      if (i <= j) {
-        const t = v[i];
-        v[i++] = v[j];
-        v[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return v[k];
-}
-
-function medianInPlace(v: Float64Array): number {
-  const n = v.length;
-  if (n === 0) return NaN;
-  const upper = select(v, n >> 1);
-  if (n % 2) return upper;
-  // the lower middle is the largest value below the upper one's place
-  let lower = -Infinity;
-  for (let i = 0; i < n >> 1; i++) lower = Math.max(lower, v[i]);
-  return 0.5 * (lower + upper);
-}
-
-/** Median and 1.4826 x median absolute deviation of values. */
-export function robustLevel(values: Float64Array): { level: number; sigma: number } {
-  const level = medianInPlace(values);
-  for (let i = 0; i < values.length; i++) values[i] = Math.abs(values[i] - level);
-  return { level, sigma: 1.4826 * medianInPlace(values) };
 }
 
 /** The border's values, and each border pixel less the mean of the pixels two columns either side. */

@@ -4,6 +4,7 @@
  * the posterior medians overall and at SNR >= 50 (the issue's goals), written to `<run>/check/metrics.json` with
  * plots (coverage.png, tarp.png, truth_<param>.png; and SVG).
  */
+import { medianInPlace } from '../metrics/robust.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { makeDirs } from '../io/mkdirs.js';
@@ -50,12 +51,7 @@ export function galaxySnr(renderer: SersicRenderer, theta: ArrayLike<number>, of
   return Math.sqrt(s);
 }
 
-function median(v: number[]): number {
-  if (v.length === 0) return NaN;
-  const s = [...v].sort((a, b) => a - b);
-  const h = (s.length - 1) / 2;
-  return (s[Math.floor(h)] + s[Math.ceil(h)]) / 2;
-}
+const median = (v: number[]): number => medianInPlace(Float64Array.from(v));
 
 export async function checkSersic(
   runDir: string,
