@@ -11,15 +11,8 @@ export {
   type InjectConfigInput,
   type LoadInjectConfigOptions,
 } from './config.js';
-export {
-  borderStats,
-  borderWidth,
-  measureDeflector,
-  kernelVariance,
-  type BorderStats,
-  type DeflectorMeasure,
-  type MeasureSetup,
-} from './measure.js';
+export { measureDeflector, kernelVariance, type DeflectorMeasure, type MeasureSetup } from './measure.js';
 export { robustLevel } from '../metrics/robust.js';
+export { borderStats, borderWidth, type BorderStats } from './border-noise.js';
 export { bandPsfs, readPsfFile, type BandPsf } from './psf.js';
 export { readDeflectorCatalog, catalogThetaE, type DeflectorCatalog } from './catalog.js';

@@ -25,13 +25,8 @@ import type { Galaxy, LensDraw } from '../sim/scene/population.js';
 import { loadSurvey, surveyBand, type Survey } from '../sim/survey.js';
 import type { InjectConfig } from './config.js';
 import { checkBands } from './config.js';
-import {
-  borderStats,
-  measureDeflector,
-  type BorderStats,
-  type DeflectorMeasure,
-  type MeasureSetup,
-} from './measure.js';
+import { borderStats, type BorderStats } from './border-noise.js';
+import { measureDeflector, type DeflectorMeasure, type MeasureSetup } from './measure.js';
 import { bandPsfs, PlaneConvolver, type BandPsf } from './psf.js';
 
 /** Sub-stream of the arcs' Poisson noise (the simulator's noise stream id; attempts use 1, 2, ...). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sim } from '../../src/index.js';
 import { Injector } from '../../src/inject/inject.js';
-import { borderStats } from '../../src/inject/measure.js';
+import { borderStats } from '../../src/inject/border-noise.js';
 import { BANDS, injectConfig, nominalLsst } from './helpers.js';
 
 const SIZE = 40;
