@@ -12,7 +12,8 @@ import { f64View, Region, wasm } from './wasm/instance.js';
 import { varianceForm } from './arc-snr.js';
 import {
   addNoisePtr,
-  arcSnrPtr,
+  arcMeasuresPtr,
+  type ArcMeasures,
   convolvePtr,
   MAX_HALF,
   lensedPixelsPtr,
@@ -23,9 +24,6 @@ import {
   type LightForm,
   type SamplesAt,
 } from './wasm/kernels.js';
-
-/** Angular bins of arcSpan (5 degrees each). */
-const SPAN_BINS = 72;
 
 export class BandPlanes {
   private readonly base: number;
@@ -143,51 +141,26 @@ export class BandPlanes {
     }
   }
 
-  /** The arc signal-to-noise (arc-snr.ts) of the lensed light `arc` in the image `total` (planes). */
-  arcSnr(arc: number, total: number, model: NoiseModel): number {
-    return arcSnrPtr(arc, total, this.size * this.size, varianceForm(model));
-  }
-
   /**
-   * The contrast of the lensed light `arc` in the image `total` (planes): at the pixel where the arc is brightest,
-   * the arc over all other light there (lens light, neighbours); 0 without arc light.
+   * The arcs of one band, in one pass over the planes `arc` (lensed light) and `total` (all light), about the lens
+   * centre (cx, cy) in arcsec at pixel scale `scale`:
+   *  - snr: the arc signal-to-noise of arc-snr.ts, with the noise of `total`;
+   *  - contrast: at the pixel where the arc is brightest, the arc over all other light there (lens light,
+   *    neighbours); 0 without arc light;
+   *  - span: how far around the lens the arcs are seen, the fraction of the full circle (72 bins of 5 degrees)
+   *    covered by the angles of the pixels where the arc is at least the pixel's noise sigma and a quarter of all
+   *    other light there; a single compact image covers a few per cent, an arc or images on both sides of the lens
+   *    much more; 0 without such pixels.
    */
-  arcContrast(arc: number, total: number): number {
-    const a = this.view(arc);
-    let p = 0;
-    for (let i = 1; i < a.length; i++) if (a[i] > a[p]) p = i;
-    if (!(a[p] > 0)) return 0;
-    const other = this.view(total)[p] - a[p];
-    return other > 0 ? a[p] / other : Infinity;
-  }
-
-  /**
-   * How far around the lens the arcs are seen: the fraction of the full circle about (cx, cy) (arcsec; pixel scale
-   * `scale`) covered by the angles of the pixels where the lensed light `arc` exceeds the pixel's noise sigma (from
-   * `total` and the noise model) and a quarter of all other light there; a single compact image covers a few
-   * per cent, an arc or images on both sides of the lens much more. 0 without such pixels.
-   */
-  arcSpan(arc: number, total: number, model: NoiseModel, cx: number, cy: number, scale: number): number {
-    const a = this.view(arc),
-      t = this.view(total);
-    const n = this.size,
-      h = (n - 1) / 2;
-    const bins = new Uint8Array(SPAN_BINS);
-    const T = model.exposureTotal;
-    for (let p = 0; p < a.length; p++) {
-      const v = a[p];
-      if (!(v > 0)) continue;
-      const sigma = Math.sqrt((Math.max(t[p], 0) + model.skyPerPixel) * T + model.readVariance) / T;
-      if (v < sigma || v < 0.25 * (t[p] - v)) continue;
-      const x = ((p % n) - h) * scale - cx,
-        y = (h - Math.floor(p / n)) * scale - cy;
-      if (x * x + y * y < scale * scale) continue; // the centre's pixel has no direction
-      const k = Math.floor(((Math.atan2(y, x) + Math.PI) / (2 * Math.PI)) * SPAN_BINS) % SPAN_BINS;
-      bins[k] = 1;
-    }
-    let covered = 0;
-    for (let k = 0; k < SPAN_BINS; k++) covered += bins[k];
-    return covered / SPAN_BINS;
+  arcMeasures(
+    arc: number,
+    total: number,
+    model: NoiseModel,
+    cx: number,
+    cy: number,
+    scale: number,
+  ): ArcMeasures {
+    return arcMeasuresPtr(arc, total, this.size, varianceForm(model), cx, cy, scale);
   }
 
   /** out = plane src with survey noise (noise.ts addNoiseInto). */

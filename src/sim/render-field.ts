@@ -24,6 +24,27 @@ export function lightTruncation(models: readonly NoiseModel[]): LightTruncation 
   );
 }
 
+/**
+ * Lensed Sérsic light is left out where its surface brightness (which lensing conserves) is below this fraction of
+ * FIELD_TRUNCATION: most of the image plane maps far from a compact source, and its samples then skip the profile.
+ * Ten times lower than for unlensed light, since the source's faint wings add up over the arcs' area (the
+ * magnification and arc measures count them).
+ */
+export const LENSED_TRUNCATION = 0.1;
+
+/** form with its cut where the lensed light falls below LENSED_TRUNCATION times the threshold in every band. */
+export function truncateLensed(
+  light: PlacedLight,
+  form: SersicForm,
+  area: number,
+  threshold: LightTruncation,
+): SersicForm {
+  let k = 0;
+  for (let b = 0; b < threshold.length; b++)
+    k = Math.max(k, light.flux[b] / (LENSED_TRUNCATION * threshold[b]));
+  return { ...form, cut: visibleU(form, area * k) };
+}
+
 /** Adds an unlensed Sérsic light into the planes' totals over the pixels where it is visible. */
 export function addTruncated(
   light: PlacedLight,
@@ -53,14 +74,19 @@ export function renderField(
   for (const p of field.points) planes.addPoint(h - p.y / grid.pixelScale, h + p.x / grid.pixelScale, p.flux);
 }
 
+/** The ellipse coordinate u within which form's brightness times `gain` exceeds 1 (at most its cut; 0: nowhere). */
+export function visibleU(form: SersicForm, gain: number): number {
+  const L = Math.log(form.a * gain);
+  return L > 0 ? Math.min(form.cut, Math.pow(L / form.bn, 1 / form.half)) : 0;
+}
+
 /**
  * The pixels where form's brightness times `gain` exceeds 1, i.e. u <= (ln(a gain) / bn)^(2n) on the ellipse
  * u = A x^2 + B x y + C y^2; undefined when none does or the box misses the cutout.
  */
 export function visibleBox(form: SersicForm, gain: number, grid: SampleGrid): PixelBox | undefined {
-  const L = Math.log(form.a * gain);
-  if (!(L > 0)) return undefined;
-  const u = Math.min(form.cut, Math.pow(L / form.bn, 1 / form.half));
+  const u = visibleU(form, gain);
+  if (!(u > 0)) return undefined;
   const det = 4 * form.A * form.C - form.B * form.B;
   const hx = Math.sqrt((4 * u * form.C) / det),
     hy = Math.sqrt((4 * u * form.A) / det);

@@ -15,7 +15,13 @@ import { psfKernel, type Kernel } from './psf.js';
 import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { Rng } from './rng.js';
 import { drawConditions } from './conditions.js';
-import { addTruncated, lightTruncation, renderField, type LightTruncation } from './render-field.js';
+import {
+  addTruncated,
+  lightTruncation,
+  renderField,
+  truncateLensed,
+  type LightTruncation,
+} from './render-field.js';
 import { isResolved, SceneDrawer, type PlacedLight, type Scene } from './scene/draw.js';
 import type { LensDraw } from './scene/population.js';
 import { estimatedContrast } from './scene/visibility.js';
@@ -118,9 +124,12 @@ function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?: Light
   planes.clear();
   let magnification = NaN;
   // the kernels' form of each light (Sérsic, spiral, ring); undefined: the TypeScript path
-  const forms = scene.lights.map(({ shape }) =>
-    shape.type === 'SERSIC_ELLIPSE' || shape.type === 'SERSIC' ? sersicForm(shape) : shapeForm(shape),
-  );
+  const forms = scene.lights.map((light) => {
+    const shape = light.shape;
+    if (shape.type !== 'SERSIC_ELLIPSE' && shape.type !== 'SERSIC') return shapeForm(shape);
+    const form = sersicForm(shape);
+    return truncation && light.lensed ? truncateLensed(light, form, area, truncation) : form;
+  });
   // where the lensed lights' source-plane positions are: not yet, in the kernels' memory, or in ws.bx, ws.by
   let rays: 'none' | 'kernel' | 'arrays' = 'none';
   for (let i = 0; i < scene.lights.length; i++) {
@@ -197,9 +206,10 @@ function measureArcs(
       planes.convolve(arc, planes.arcPsf, kernels[b]);
       arc = planes.arcPsf;
     }
-    snr = Math.max(snr, planes.arcSnr(arc, image(planes, b), models[b]));
-    contrast = Math.max(contrast, planes.arcContrast(arc, image(planes, b)));
-    span = Math.max(span, planes.arcSpan(arc, image(planes, b), models[b], cx, cy, grid.pixelScale));
+    const m = planes.arcMeasures(arc, image(planes, b), models[b], cx, cy, grid.pixelScale);
+    snr = Math.max(snr, m.snr);
+    contrast = Math.max(contrast, m.contrast);
+    span = Math.max(span, m.span);
   }
   return { magnification, snr, contrast, span };
 }
@@ -353,7 +363,9 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     Rng.forItem(opts.seed, opts.index, FIELD_STREAM),
   );
   renderField(field, grid, planes, truncation);
-  convolveTotals();
+  // a lens's totals went through the PSF when its arcs were measured: again only if the field added light
+  const measured = opts.label === 1;
+  if (!measured || field.lights.length > 0 || field.points.length > 0) convolveTotals();
 
   const npix = size * size;
   const out = new Float32Array(nb * npix);

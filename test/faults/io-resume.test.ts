@@ -108,7 +108,7 @@ test('simulate killed with -9 at random points resumes to the bytes of an uninte
   );
   assert.match(
     redo.stderr,
-    /shard-00011: images\/shard-00011\.npy does not match its SHA-256: rendering it again/,
+    /shard-00011: images\/shard-00011\.npy does not match its checksum: rendering it again/,
   );
   assert.match(redo.stderr, /30 shards, 28 already complete/);
   assertSameTree(out, ref, 'damaged shards redone');

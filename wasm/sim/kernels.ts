@@ -12,7 +12,7 @@ export { sersicProfile, sersicShape } from './sersic';
 export { ringForm, spiralForm } from './shapes';
 export { lightKind, lightPixels, lightSamples } from './light';
 export { raySamples, sieShear } from './lens';
-export { addNoise, arcSnr, noiseTables, rngSet, rngWord } from './noise';
+export { addNoise, arcContrastLast, arcMeasures, arcSnr, arcSpanLast, noiseTables, rngSet, rngWord } from './noise';
 
 /** Memory for the glue's buffers (the stub runtime never frees; the glue keeps and grows a few). */
 export function alloc(bytes: i32): usize {

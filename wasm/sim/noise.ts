@@ -170,11 +170,86 @@ export function arcSnr(arc: usize, total: usize, n: i32, t: f64, skyPerPixel: f6
     s += select<f64>(a, 0, counts);
     v += select<f64>(w, 0, counts);
   }
-  if (v > 0) return (s * t) / Math.sqrt(v);
+  return v > 0 ? (s * t) / Math.sqrt(v) : bestPixelSnr(arc, total, n, t, skyPerPixel, rv);
+}
+
+/** The best single pixel's arc / sigma: arcSnr when no pixel exceeds its sigma. */
+function bestPixelSnr(arc: usize, total: usize, n: i32, t: f64, skyPerPixel: f64, rv: f64): f64 {
   let best: f64 = 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 3;
     best = Math.max(best, (load<f64>(arc + o) * t) / Math.sqrt(varianceT2(load<f64>(total + o), t, skyPerPixel, rv)));
   }
   return best;
+}
+
+const SPAN_BINS: i32 = 72; // 5 degrees each
+const spanBins = new StaticArray<u8>(SPAN_BINS);
+let lastContrast: f64 = 0;
+let lastSpan: f64 = 0;
+
+/** The contrast and span of arcMeasures' last call. */
+export function arcContrastLast(): f64 {
+  return lastContrast;
+}
+export function arcSpanLast(): f64 {
+  return lastSpan;
+}
+
+/**
+ * One pass over a size x size cutout's lensed light `arc` and all light `total` (e-/s, row 0 at the top) measuring
+ * (src/sim/band-planes.ts arcMeasures):
+ *  - the arc signal-to-noise (returned; arcSnr);
+ *  - the contrast: at the arc's brightest pixel, the arc over all other light there (0 without arc light; +inf
+ *    without other light);
+ *  - the span: the fraction of 72 angular bins about (cx, cy) (arcsec, pixel scale `scale`) holding a pixel where
+ *    the arc is at least its noise sigma and a quarter of the other light there (the centre's pixel excluded).
+ */
+export function arcMeasures(arc: usize, total: usize, size: i32, t: f64, skyPerPixel: f64, rv: f64, cx: f64, cy: f64, scale: f64): f64 {
+  const t2 = t * t;
+  const h = <f64>(size - 1) / 2;
+  const inner = scale * scale;
+  const binsPerRadian = <f64>SPAN_BINS / (2 * Math.PI);
+  for (let k = 0; k < SPAN_BINS; k++) unchecked((spanBins[k] = 0));
+  let s: f64 = 0,
+    v: f64 = 0;
+  let best = load<f64>(arc),
+    bestAt: i32 = 0,
+    p: i32 = 0;
+  for (let r = 0; r < size; r++) {
+    const y = (h - <f64>r) * scale - cy;
+    for (let c = 0; c < size; c++, p++) {
+      const o = <usize>p << 3;
+      const a = load<f64>(arc + o);
+      if (a > best) {
+        best = a;
+        bestAt = p;
+      }
+      if (!(a > 0)) continue;
+      const tp = load<f64>(total + o);
+      const w = varianceT2(tp, t, skyPerPixel, rv);
+      const aa = a * a * t2;
+      if (aa > w) {
+        s += a;
+        v += w;
+      }
+      if (aa >= w && a >= 0.25 * (tp - a)) {
+        const x = (<f64>c - h) * scale - cx;
+        if (x * x + y * y >= inner) {
+          const k = <i32>Math.floor((Math.atan2(y, x) + Math.PI) * binsPerRadian) % SPAN_BINS;
+          unchecked((spanBins[k] = 1));
+        }
+      }
+    }
+  }
+  let covered = 0;
+  for (let k = 0; k < SPAN_BINS; k++) covered += unchecked(spanBins[k]);
+  lastSpan = <f64>covered / <f64>SPAN_BINS;
+  if (!(best > 0)) lastContrast = 0;
+  else {
+    const other = load<f64>(total + (<usize>bestAt << 3)) - best;
+    lastContrast = other > 0 ? best / other : Infinity;
+  }
+  const n = size * size;
+  return v > 0 ? (s * t) / Math.sqrt(v) : bestPixelSnr(arc, total, n, t, skyPerPixel, rv);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import xxhash from 'xxhash-wasm';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -16,20 +17,33 @@ export type ManifestRow = Record<string, MetaValue>;
 export const BASE_COLUMNS = ['id', 'split', 'label', 'path', 'seed', 'index'] as const;
 
 /**
- * Per-shard metadata sidecars, written last: the manifest rows and the size and SHA-256 of every data file of the
+ * Per-shard metadata sidecars, written last: the manifest rows and the size and checksum (XXH64) of every data file of the
  * shard. A shard counts as complete only when its files still have that size and digest.
  */
 export const SIDECAR_DIR = '.shards';
 
-/** A data file as written: its path in the dataset, byte size and SHA-256. */
+/**
+ * A data file as written: its path in the dataset, byte size and 64-bit xxHash (XXH64, seed 0, 16 hex digits): a
+ * check against damage, not tampering, at ~20x the speed of SHA-256 (which took a sixth of a cutout's CPU time).
+ * Sidecars of older datasets hold `sha256`, still checked.
+ */
 export interface FileDigest {
   path: string;
   size: number;
-  sha256: string;
+  xxh64?: string;
+  sha256?: string;
 }
 
+const { h64Raw } = await xxhash();
+
 function digest(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return h64Raw(bytes).toString(16).padStart(16, '0');
+}
+
+/** Whether bytes match the digest a sidecar records (either kind). */
+function matches(bytes: Uint8Array, d: FileDigest): boolean {
+  if (d.xxh64 !== undefined) return digest(bytes) === d.xxh64;
+  return d.sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') === d.sha256;
 }
 
 type Output = SimulateConfig['output'];
@@ -64,14 +78,14 @@ function mismatch(outDir: string, d: FileDigest): string | null {
   try {
     const size = statSync(file).size;
     if (size !== d.size) return `${d.path} has ${size} bytes, ${d.size} were written`;
-    return digest(readRegularFile(file)) === d.sha256 ? null : `${d.path} does not match its SHA-256`;
+    return matches(readRegularFile(file), d) ? null : `${d.path} does not match its checksum`;
   } catch (err) {
     return `${d.path} cannot be read (${(err as Error).message})`;
   }
 }
 
 /**
- * Whether a shard is complete: null when its sidecar parses and every data file has the size and SHA-256 it
+ * Whether a shard is complete: null when its sidecar parses and every data file has the size and checksum it
  * records; else why not ('missing' when it was never finished). A truncated or damaged file, or a sidecar of an
  * earlier version (no digests), means the shard is rendered again; the same seed gives the same bytes.
  */
@@ -116,7 +130,7 @@ export function renderAndWriteShard(
   const files: FileDigest[] = [];
   const put = (rel: string, bytes: Uint8Array) => {
     writeFileAtomic(path.join(outDir, rel), bytes);
-    files.push({ path: rel, size: bytes.byteLength, sha256: digest(bytes) });
+    files.push({ path: rel, size: bytes.byteLength, xxh64: digest(bytes) });
   };
   shard.items.forEach((item, k) => {
     const { image, meta } = renderer.render(item);

@@ -66,8 +66,13 @@ export const populationSchema = z
         /** Number density ∝ (1 + z)^evolution (LensPop). */
         evolution: z.number().default(-2.5),
         n_sersic: dist.default({ normal: [4, 0.5], min: 2.5, max: 6 }),
-        /** Scatter (mag) of the Hyde & Bernardi (2009) luminosity at fixed sigma (LensPop: 0.15 / 2.4). */
-        mag_scatter: z.number().nonnegative().default(0.0625),
+        /**
+         * Scatter (mag) of the luminosity at fixed σ about Hyde & Bernardi's (2009) mean relation. SDSS early types
+         * have a joint Gaussian in (M, log σ) with σ_M ≈ 0.84 mag and correlation ρ ≈ -0.75 (Bernardi et al. 2003,
+         * AJ 125, 1849), so σ(M | σ) = σ_M √(1 - ρ²) ≈ 0.55 mag: wide lenses around modest deflectors exist.
+         * LensPop's 0.15 / 2.4 = 0.06 mag made luminosity almost a function of σ.
+         */
+        mag_scatter: z.number().nonnegative().default(0.5),
         /** Scatter (dex) of the Hyde & Bernardi (2009) size at fixed sigma (LensPop). */
         size_scatter: z.number().nonnegative().default(0.11),
       })

@@ -22,6 +22,7 @@ export interface Exports {
     k: number,
     h: number,
     w: number,
+    narrow: number,
   ): void;
   sersicProfile(a: number, bn: number, half: number): void;
   sersicShape(a: number, b: number, c: number, cx: number, cy: number, uMin: number, cut: number): void;
@@ -58,6 +59,19 @@ export interface Exports {
     single: number,
   ): void;
   arcSnr(arc: number, total: number, n: number, t: number, skyPerPixel: number, rv: number): number;
+  arcMeasures(
+    arc: number,
+    total: number,
+    size: number,
+    t: number,
+    skyPerPixel: number,
+    rv: number,
+    cx: number,
+    cy: number,
+    scale: number,
+  ): number;
+  arcContrastLast(): number;
+  arcSpanLast(): number;
   axpy(dst: number, src: number, f: number, n: number): void;
   sum(src: number, n: number): number;
 }

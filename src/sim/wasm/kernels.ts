@@ -60,7 +60,7 @@ export function convolvePtr(src: number, dst: number, h: number, w: number, k: F
   const taps = scratch.taps.f64(MAX_HALF + 1);
   taps.fill(0);
   for (let t = 0; t <= half; t++) taps[t] = k[half + t];
-  wasm.convolveSymmetric(src, dst, scratch.rows.ptr, scratch.line.ptr, scratch.taps.ptr, h, w);
+  wasm.convolveSymmetric(src, dst, scratch.rows.ptr, scratch.line.ptr, scratch.taps.ptr, h, w, half <= 7 ? 1 : 0);
 }
 
 /** convolvePtr on arrays. */
@@ -309,6 +309,27 @@ export interface VarianceForm {
 /** Arc SNR (arc-snr.ts) of the planes `arc` and `total` (pointers, n pixels). */
 export function arcSnrPtr(arc: number, total: number, n: number, f: VarianceForm): number {
   return wasm.arcSnr(arc, total, n, f.t, f.skyPerPixel, f.readVariance);
+}
+
+/** What arcMeasuresPtr measures of a cutout's arcs in one band (band-planes.ts arcMeasures). */
+export interface ArcMeasures {
+  snr: number;
+  contrast: number;
+  span: number;
+}
+
+/** Arc SNR, contrast and span of the size x size planes `arc` and `total` about (cx, cy) arcsec, in one pass. */
+export function arcMeasuresPtr(
+  arc: number,
+  total: number,
+  size: number,
+  f: VarianceForm,
+  cx: number,
+  cy: number,
+  scale: number,
+): ArcMeasures {
+  const snr = wasm.arcMeasures(arc, total, size, f.t, f.skyPerPixel, f.readVariance, cx, cy, scale);
+  return { snr, contrast: wasm.arcContrastLast(), span: wasm.arcSpanLast() };
 }
 
 /** arcSnrPtr of arrays. */
