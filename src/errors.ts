@@ -12,6 +12,21 @@ export class LensfindError extends Error {
   }
 }
 
+/**
+ * libtorch refused an op (a shape mismatch, an index out of range, a bad dtype): the same class whether it came
+ * from a Tensor method, a free function or F.*. `op` is lensfind's name of the op; `detail` libtorch's own message.
+ */
+export class TorchError extends LensfindError {
+  constructor(
+    message: string,
+    readonly op: string,
+    readonly detail: string,
+  ) {
+    super('E_TORCH', message);
+    this.name = 'TorchError';
+  }
+}
+
 /** A configuration value is invalid: `field` is its dotted path, `source` the file or flag it came from. */
 export class ConfigError extends LensfindError {
   constructor(

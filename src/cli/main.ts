@@ -36,8 +36,14 @@ async function mainHelp(): Promise<string> {
   ].join('\n');
 }
 
+/** Whether errors print their stack trace: `--verbose` anywhere on the line, or LENSFIND_DEBUG=1. */
+function verboseErrors(argv: readonly string[]): boolean {
+  return argv.includes('--verbose') || process.env.LENSFIND_DEBUG === '1';
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const verbose = verboseErrors(argv);
+  const [name, ...rest] = argv.filter((a) => a !== '--verbose');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(await mainHelp());
     return name ? EXIT.OK : EXIT.USER_ERROR; // no command at all is a usage error
@@ -56,15 +62,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return (await cmd.run(args)) ?? 0;
   } catch (err) {
-    if (err instanceof LensfindError) {
-      console.error(`lensfind ${name}: ${err.message}`);
-      return EXIT.USER_ERROR;
-    }
-    // Not something the user can fix: one line first, then where it happened for the bug report.
-    console.error(`lensfind ${name}: internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof Error && err.stack) console.error(err.stack);
-    return EXIT.INTERNAL;
+    return reportError(name, err, verbose);
   }
+}
+
+/**
+ * Any error as one line and an exit code: a LensfindError is something to fix (2), anything else a bug (1). The
+ * stack trace, for a bug report, only with --verbose or LENSFIND_DEBUG=1.
+ */
+export function reportError(command: string, err: unknown, verbose: boolean): number {
+  const message = err instanceof Error ? err.message : String(err);
+  const user = err instanceof LensfindError;
+  const hint = user || verbose ? '' : ' (--verbose or LENSFIND_DEBUG=1 prints the stack trace)';
+  console.error(`lensfind ${command}: ${user ? '' : 'internal error: '}${message}${hint}`);
+  if (verbose && err instanceof Error && err.stack) console.error(err.stack);
+  return user ? EXIT.USER_ERROR : EXIT.INTERNAL;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
@@ -73,8 +85,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       process.exitCode = code;
     },
     (err) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exitCode = 1;
+      process.exitCode = reportError(process.argv[2] ?? '', err, verboseErrors(process.argv.slice(2)));
     },
   );
 }

@@ -1,3 +1,4 @@
+import { LensfindError } from '../errors.js';
 import { DataRng } from './rng.js';
 
 /**
@@ -93,7 +94,10 @@ export function rot90(img: Float32Array, bands: number, h: number, w: number, k:
   k = ((k % 4) + 4) % 4;
   if (k === 0) return img.slice();
   if (k % 2 === 1 && h !== w)
-    throw new RangeError(`rot90: an odd number of quarter turns needs a square image, got ${h}x${w}`);
+    throw new LensfindError(
+      'E_DATA',
+      `rot90: an odd number of quarter turns needs a square image, got ${h}x${w}`,
+    );
   const out = new Float32Array(img.length);
   for (let b = 0; b < bands; b++) {
     const o = b * h * w;

@@ -1,3 +1,4 @@
+import { LensfindError } from '../errors.js';
 import { robustLevel } from '../metrics/robust.js';
 import { DataRng } from './rng.js';
 import type { Dataset } from './types.js';
@@ -77,13 +78,14 @@ export async function fitNormalization(
   sample.length = Math.min(sample.length, config.fitImages ?? 256);
   sample.sort((a, b) => a - b);
   if (sample.length === 0)
-    throw new RangeError('fitNormalization: no training images to compute the statistics on');
+    throw new LensfindError('E_DATA', 'fitNormalization: no training images to compute the statistics on');
   // Unreadable items (possible when the dataset was opened without validation) are left out of the statistics.
   const loaded = await Promise.allSettled(sample.map((i) => dataset.load(i)));
   const images = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   if (images.length === 0) {
     const first = loaded.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-    throw new RangeError(
+    throw new LensfindError(
+      'E_DATA',
       `fitNormalization: none of the ${sample.length} sampled training images could be read: ${first?.reason}`,
     );
   }

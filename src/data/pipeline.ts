@@ -1,11 +1,8 @@
-import { DataError } from '../errors.js';
 import { BatchLoader, type Batch } from './loader.js';
-import { fitNormalization, type NormalizationParams } from './normalize.js';
-import { openDataset } from './open.js';
-import { computePosWeight } from './sampler.js';
+import type { NormalizationParams } from './normalize.js';
 import type { DataConfig } from './schema.js';
-import { splitIndices } from './split.js';
-import type { DataFormat, Dataset, SkippedItem } from './types.js';
+import { fitOnTrainSplit, openSplits } from './training-split.js';
+import type { Dataset, SkippedItem } from './types.js';
 
 /** Everything training needs from the `data` config: the dataset, its splits, normalisation, pos_weight, batches. */
 export interface DataPipeline {
@@ -31,24 +28,13 @@ export interface PipelineOptions {
   onSkip?: (s: SkippedItem) => void;
 }
 
+/** The dataset of `cfg`, its splits, the normalisation and pos_weight (fitted on the train split), and its batches. */
 export async function createDataPipeline(cfg: DataConfig, opts: PipelineOptions): Promise<DataPipeline> {
-  if (!cfg.path) throw new DataError('data.path is not set: give the dataset folder or file (--data PATH)');
-  const dataset = await openDataset(cfg.path, {
-    format: cfg.format === 'auto' ? undefined : (cfg.format as DataFormat),
-    labels: cfg.labels,
-    dataRoot: cfg.root,
-    valFraction: cfg.valFraction,
-    seed: opts.seed,
-    onSkip: opts.onSkip,
+  const splits = await openSplits(cfg, opts.seed, opts.onSkip);
+  const { dataset, train, val, test } = splits;
+  const { normalization, posWeight } = await fitOnTrainSplit(splits, cfg, opts.seed, {
+    normalization: opts.normalization,
   });
-  const train = splitIndices(dataset.items, 'train');
-  const val = splitIndices(dataset.items, 'val');
-  const test = splitIndices(dataset.items, 'test');
-  const normalization =
-    opts.normalization ??
-    (await fitNormalization(dataset, train.length ? train : val, cfg.normalization, opts.seed));
-  const posWeight =
-    cfg.posWeight === 'auto' ? computePosWeight(train.map((i) => dataset.items[i].label)) : cfg.posWeight;
   const loader = new BatchLoader(dataset, {
     normalization,
     augmentation: cfg.augmentation,

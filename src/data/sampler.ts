@@ -1,3 +1,4 @@
+import { LensfindError } from '../errors.js';
 import { DataRng } from './rng.js';
 
 const SAMPLER_STREAM = 0x5a3b;
@@ -39,6 +40,7 @@ export function computePosWeight(labels: ArrayLike<number>): number {
   let pos = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i] >= 0.5) pos++;
   const neg = labels.length - pos;
-  if (pos === 0) throw new RangeError('computePosWeight: the training labels have no positives (lenses)');
+  if (pos === 0)
+    throw new LensfindError('E_DATA', 'computePosWeight: the training labels have no positives (lenses)');
   return neg / pos;
 }

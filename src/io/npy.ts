@@ -1,6 +1,6 @@
 import { writeFileAtomic } from './atomic.js';
 import { readRegularFile } from './read-fd.js';
-import { DataError } from '../errors.js';
+import { DataError, LensfindError } from '../errors.js';
 
 /** Typed arrays an `.npy` file can hold here, keyed by NumPy's dtype descriptor (little-endian). */
 export type NpyDtype =
@@ -66,7 +66,8 @@ export function encodeNpy(
 ): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
-    throw new Error(
+    throw new LensfindError(
+      'E_SHAPE',
       `encodeNpy: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`,
     );
   }

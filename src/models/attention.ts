@@ -1,3 +1,4 @@
+import { LensfindError } from '../errors.js';
 import { Linear, Module } from '../torch/nn/index.js';
 import { xavierUniform_ } from '../torch/nn/init.js';
 import { zeros } from '../torch/creation.js';
@@ -26,7 +27,8 @@ export class SelfAttention extends Module {
   ) {
     super();
     if (embedDim % numHeads !== 0) {
-      throw new RangeError(
+      throw new LensfindError(
+        'E_MODULE',
         `attention: hidden size ${embedDim} is not divisible by the number of heads ${numHeads}`,
       );
     }

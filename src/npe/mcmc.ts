@@ -5,6 +5,7 @@
  * never leave the bounds. Likelihood: independent Gaussian pixels with the noise the data were drawn with,
  * variance sky + read noise + the model's own Poisson term (m / t_exp), its log-normaliser included.
  */
+import { LensfindError } from '../errors.js';
 import type { Rng } from '../sim/rng.js';
 import type { ParamSpace } from './params.js';
 import type { SersicRenderer } from './render.js';
@@ -34,7 +35,8 @@ export function ensembleSample(
 ): EnsembleResult {
   const { walkers: W, steps, burn } = opts;
   const a = opts.a ?? 2;
-  if (W < 2 * dim) throw new RangeError(`ensembleSample: need at least ${2 * dim} walkers, got ${W}`);
+  if (W < 2 * dim)
+    throw new LensfindError('E_NPE', `ensembleSample: need at least ${2 * dim} walkers, got ${W}`);
   const pos = Float64Array.from(init);
   const lp = new Float64Array(W);
   for (let w = 0; w < W; w++) lp[w] = logProb(pos.subarray(w * dim, (w + 1) * dim));

@@ -1,3 +1,4 @@
+import { LensfindError } from '../errors.js';
 import {
   DataType,
   encodeModel,
@@ -48,7 +49,10 @@ export class OnnxGraph {
     const n = this.fresh(name);
     const expected = dims.reduce((a, b) => a * b, 1);
     if (expected !== data.length) {
-      throw new RangeError(`onnx: weight ${name} has ${data.length} values, expected [${dims.join(', ')}]`);
+      throw new LensfindError(
+        'E_EXPORT',
+        `onnx: weight ${name} has ${data.length} values, expected [${dims.join(', ')}]`,
+      );
     }
     this.initializers.push({ name: n, dims: [...dims], dataType: DataType.FLOAT, data });
     return n;

@@ -4,7 +4,7 @@
  * steradian per unit redshift. The comoving distance is integrated once on a fine grid (Simpson's rule) and
  * interpolated by cubic Hermite steps, within 1e-7 relative of astropy (test/sim/cosmology.test.ts).
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, LensfindError } from '../errors.js';
 
 export const SPEED_OF_LIGHT_KM_S = 299792.458;
 /** Arcseconds per radian. */
@@ -51,7 +51,7 @@ export class FlatLambdaCDM {
   /** Line-of-sight comoving distance, Mpc. */
   comovingDistance(z: number): number {
     if (!(z >= 0) || z > Z_MAX)
-      throw new RangeError(`comovingDistance: z must be in [0, ${Z_MAX}], got ${z}`);
+      throw new LensfindError('E_SIM', `comovingDistance: z must be in [0, ${Z_MAX}], got ${z}`);
     // cubic Hermite between grid nodes, with the derivative dD/dz = D_H / E(z) known exactly at the nodes
     const u = z / STEP;
     const i = Math.min(Math.floor(u), this.dc.length - 2);

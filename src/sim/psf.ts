@@ -3,6 +3,7 @@
  * convolution (zero padding, like scipy.signal.fftconvolve(mode='same'), which lenstronomy uses). Separable 1-D
  * passes for Gaussians, FFT for other kernels; the kernel sums to 1 so flux that stays in the image is conserved.
  */
+import { LensfindError } from '../errors.js';
 import { fft2d, nextPow2 } from './math/fft.js';
 
 export const FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
@@ -84,7 +85,7 @@ export function erf(x: number): number {
  * sub-samples per pixel), normalised to sum 1. `maxSize` caps the side (e.g. the image size).
  */
 export function psfKernel(spec: PsfSpec, pixelScale: number, maxSize = 63): Kernel {
-  if (!(spec.fwhm > 0)) throw new RangeError(`PSF fwhm must be > 0, got ${spec.fwhm}`);
+  if (!(spec.fwhm > 0)) throw new LensfindError('E_SIM', `PSF fwhm must be > 0, got ${spec.fwhm}`);
   const size = kernelSize(spec, pixelScale, Math.max(3, maxSize));
   if (spec.type === 'gaussian') {
     const k1 = gaussian1d(size, (spec.fwhm / pixelScale) * FWHM_TO_SIGMA);

@@ -3,6 +3,7 @@
  * platform), seeded through splitmix64 so that image `index` of a run with `seed` gets its own stream that depends
  * only on (seed, index) — the same bytes whatever the number of workers.
  */
+import { LensfindError } from '../errors.js';
 import { z } from 'zod';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -18,7 +19,7 @@ function splitmix64(state: bigint): [bigint, bigint] {
 
 function toBig(v: number | bigint, what: string): bigint {
   if (typeof v === 'bigint') return v & MASK64;
-  if (!Number.isInteger(v)) throw new RangeError(`Rng: ${what} must be an integer, got ${v}`);
+  if (!Number.isInteger(v)) throw new LensfindError('E_RNG', `Rng: ${what} must be an integer, got ${v}`);
   return BigInt(v) & MASK64;
 }
 
@@ -152,7 +153,7 @@ export class Rng {
    * U^(1/shape).
    */
   gamma(shape: number): number {
-    if (!(shape > 0)) throw new RangeError(`Rng.gamma: shape must be > 0, got ${shape}`);
+    if (!(shape > 0)) throw new LensfindError('E_RNG', `Rng.gamma: shape must be > 0, got ${shape}`);
     if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next(), 1 / shape);
     const d = shape - 1 / 3,
       c = 1 / Math.sqrt(9 * d);
@@ -176,17 +177,18 @@ export class Rng {
 
   /** Integer uniform in [lo, hiExclusive). */
   int(lo: number, hiExclusive: number): number {
-    if (!(hiExclusive > lo)) throw new RangeError(`Rng.int: empty range [${lo}, ${hiExclusive})`);
+    if (!(hiExclusive > lo)) throw new LensfindError('E_RNG', `Rng.int: empty range [${lo}, ${hiExclusive})`);
     return lo + Math.floor(this.next() * (hiExclusive - lo));
   }
 
   /** One element of `arr`, uniformly or with (unnormalised, non-negative) `weights`. */
   choice<T>(arr: readonly T[], weights?: readonly number[]): T {
-    if (arr.length === 0) throw new RangeError('Rng.choice: empty array');
+    if (arr.length === 0) throw new LensfindError('E_RNG', 'Rng.choice: empty array');
     if (!weights) return arr[this.int(0, arr.length)];
-    if (weights.length !== arr.length) throw new RangeError('Rng.choice: weights and array differ in length');
+    if (weights.length !== arr.length)
+      throw new LensfindError('E_RNG', 'Rng.choice: weights and array differ in length');
     const total = weights.reduce((s, w) => s + w, 0);
-    if (!(total > 0)) throw new RangeError('Rng.choice: weights must have a positive sum');
+    if (!(total > 0)) throw new LensfindError('E_RNG', 'Rng.choice: weights must have a positive sum');
     let u = this.next() * total;
     for (let i = 0; i < arr.length; i++) {
       u -= weights[i];
@@ -276,7 +278,7 @@ const LANCZOS = [
 
 /** log Γ(x) for x > 0. */
 export function logGamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`logGamma: x must be > 0, got ${x}`);
+  if (!(x > 0)) throw new LensfindError('E_RNG', `logGamma: x must be > 0, got ${x}`);
   let y = x;
   let tmp = x + 5.2421875;
   tmp = (x + 0.5) * Math.log(tmp) - tmp;

@@ -1,4 +1,5 @@
 /** Element types a Tensor can hold (PyTorch's names: float32 = torch.float, int64 = torch.long). */
+import { LensfindError } from '../errors.js';
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 
 /** Where a tensor lives: 'cpu', 'cuda', 'cuda:1', ... (any device string libtorch accepts). */
@@ -38,7 +39,7 @@ export function typedArrayFor(dtype: string, buf: ArrayBuffer): TensorData {
     case 'bool':
       return new Uint8Array(buf);
     default:
-      throw new Error(`no typed array for dtype ${dtype}`);
+      throw new LensfindError('E_DTYPE', `no typed array for dtype ${dtype}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // Functional ops with PyTorch's names, semantics and defaults (torch.nn.functional), exported as `F`.
 // Each op is one call into the addon (native/src/functional_*.cc) so autograd records libtorch's own kernels.
-import { LensfindError } from '../errors.js';
+import { LensfindError, TorchError } from '../errors.js';
 import { native } from './native.js';
 import { Tensor, type NativeHandle } from './tensor.js';
 import { Generator } from './random.js';
@@ -20,18 +20,18 @@ function describe(t: unknown): string {
   return `[${t.shape.join(', ')}] ${t.dtype}`;
 }
 
-/** Runs one native call; a libtorch error becomes a LensfindError naming the op and the shapes it was given. */
+/** Runs one native call; a libtorch error becomes a TorchError naming the F op and the shapes it was given. */
 function call(op: string, args: Record<string, Tensor | undefined>, fn: () => NativeHandle): Tensor {
   try {
     return Tensor.fromHandle(fn());
   } catch (e) {
-    if (e instanceof LensfindError) throw e;
+    if (e instanceof LensfindError && !(e instanceof TorchError)) throw e;
     const shapes = Object.entries(args)
       .filter(([, t]) => t !== undefined)
       .map(([k, t]) => `${k} ${describe(t)}`)
       .join(', ');
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new LensfindError('E_TORCH', `F.${op}(${shapes}): ${msg}`);
+    const msg = e instanceof TorchError ? e.detail : e instanceof Error ? e.message : String(e);
+    throw new TorchError(`F.${op}(${shapes}): ${msg}`, `F.${op}`, msg);
   }
 }
 

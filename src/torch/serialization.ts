@@ -3,7 +3,7 @@
 // padded with spaces to a multiple of 8, then the raw little-endian data of every tensor, back to back.
 import { readFileSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
-import { DataError } from '../errors.js';
+import { DataError, LensfindError } from '../errors.js';
 import type { Tensor } from './tensor.js';
 import type { DType } from './dtype.js';
 import { fromTypedArray } from './creation.js';
@@ -84,7 +84,7 @@ function product(shape: readonly number[]): number {
 
 // Typed arrays are little-endian on every platform Node supports here (x86-64, arm64): bytes are copied as is.
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-  throw new Error('lensfind safetensors I/O assumes a little-endian machine');
+  throw new LensfindError('E_PLATFORM', 'lensfind safetensors I/O assumes a little-endian machine');
 }
 
 /**

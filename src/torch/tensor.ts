@@ -5,17 +5,20 @@
 import { LensfindError } from '../errors.js';
 import { type DType, type Device, type TensorData, isDType, typedArrayFor } from './dtype.js';
 import { native } from './native.js';
+import type { NativeHandle } from './op-table.js';
 import { checkShape } from './shape.js';
 import { track } from './scope.js';
 import type { Generator } from './random.js';
 
-/** An opaque native tensor handle (a Napi External). */
-export type NativeHandle = object;
+export type { NativeHandle } from './op-table.js';
+
+/** What tolist() returns: a value for a 0-dim tensor, else one level of arrays per dimension. */
+export type NestedList = number | boolean | NestedList[];
 
 /** The second operand of a binary op: a tensor (broadcast) or a scalar. */
 export type TensorOrScalar = Tensor | number | boolean;
 
-function operand(o: TensorOrScalar): unknown {
+function operand(o: TensorOrScalar): NativeHandle | number | boolean {
   return typeof o === 'number' || typeof o === 'boolean' ? o : o.handle;
 }
 
@@ -25,10 +28,65 @@ function dimsArg(args: (number | readonly number[])[]): number[] {
   return args as number[];
 }
 
+function dimList(dim: number | readonly number[]): number[];
+function dimList(dim: number | readonly number[] | undefined): number[] | undefined;
 function dimList(dim: number | readonly number[] | undefined): number[] | undefined {
   if (dim === undefined) return undefined;
   return typeof dim === 'number' ? [dim] : [...dim];
 }
+
+/** The ops of the table shaped (tensor, tensor | scalar) -> tensor, and tensor -> tensor. */
+type BinaryOp =
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'remainder'
+  | 'maximum'
+  | 'minimum'
+  | 'atan2'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'logicalAnd'
+  | 'logicalOr';
+type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'log2'
+  | 'log10'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'sinh'
+  | 'cosh'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'sign'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'trunc'
+  | 'reciprocal'
+  | 'square'
+  | 'erf'
+  | 'erfinv'
+  | 'logicalNot'
+  | 'isnan'
+  | 'isinf'
+  | 'isfinite';
 
 export interface VarOptions {
   unbiased?: boolean;
@@ -87,7 +145,8 @@ export class Tensor {
     return native().shape(this.handle);
   }
   get dtype(): DType {
-    return native().dtype(this.handle);
+    // float16/bfloat16 tensors (from a checkpoint) report those names too; dataSync() converts them
+    return native().dtype(this.handle) as DType;
   }
   get device(): string {
     return native().device(this.handle);
@@ -144,6 +203,29 @@ export class Tensor {
     const d = this.dataSync();
     if (d instanceof BigInt64Array) return Array.from(d, Number);
     return Array.from(d);
+  }
+  /**
+   * The values as nested arrays of the tensor's shape (PyTorch's `tolist()`): a 0-dim tensor gives its value;
+   * bool tensors give booleans, int64 gives numbers (exact up to 2^53).
+   */
+  tolist(): NestedList {
+    const d = this.dataSync();
+    const isBool = this.dtype === 'bool';
+    const flat: (number | boolean)[] = isBool
+      ? Array.from(d as Uint8Array, (v) => v !== 0)
+      : d instanceof BigInt64Array
+        ? Array.from(d, Number)
+        : Array.from(d);
+    const shape = this.shape;
+    if (shape.length === 0) return flat[0];
+    // row-major: the block of dims dim.. holds `size` values, each of its n rows size / n of them
+    const nest = (dim: number, offset: number, size: number): NestedList => {
+      const n = shape[dim];
+      if (dim === shape.length - 1) return flat.slice(offset, offset + n);
+      const row = n === 0 ? 0 : size / n;
+      return Array.from({ length: n }, (_, i) => nest(dim + 1, offset + i * row, row));
+    };
+    return nest(0, 0, flat.length);
   }
   /** The value of a one-element tensor. */
   item(): number {
@@ -391,10 +473,10 @@ export class Tensor {
   logicalOr(o: TensorOrScalar): Tensor {
     return this.binary('logicalOr', o);
   }
-  private binary(name: string, o: TensorOrScalar): Tensor {
+  private binary(name: BinaryOp, o: TensorOrScalar): Tensor {
     return Tensor.fromHandle(native()[name](this.handle, operand(o)));
   }
-  private unary(name: string): Tensor {
+  private unary(name: UnaryOp): Tensor {
     return Tensor.fromHandle(native()[name](this.handle));
   }
   neg(): Tensor {

@@ -5,8 +5,8 @@ import type { Logger } from '../log/logger.js';
 import { saveConfig } from '../config/load.js';
 import { openDataset } from '../data/open.js';
 import { splitIndices } from '../data/split.js';
-import { computePosWeight } from '../data/sampler.js';
 import { fitNormalization, type NormalizationParams } from '../data/normalize.js';
+import { fitOnTrainSplit, openSplits, posWeightOf, requireTrainSplit } from '../data/training-split.js';
 import { BatchLoader, type Batch } from '../data/loader.js';
 import { renderSimItems, simEpochItems, simSeeds, simSpec, type SimStream } from '../data/sim-stream.js';
 import type { Dataset, DatasetSpec, SkippedItem } from '../data/types.js';
@@ -54,7 +54,7 @@ export class TrainingData {
     /** The cutouts' shape. */
     readonly spec: Shape,
     /** Stored data: the training split (empty with fresh simulations). */
-    private readonly trainIdx: number[],
+    readonly trainIdx: number[],
     dataset: Dataset | null,
     readonly normalization: NormalizationParams,
     readonly posWeight: number | null,
@@ -86,21 +86,14 @@ export class TrainingData {
       logger.warn(`skipped ${s.source}: ${s.reason}`);
     };
     const sim = config.data.sim ? await setUpSim(config, runDir) : null;
-    const dataset = config.data.path
-      ? await openDataset(config.data.path, {
-          format: config.data.format === 'auto' ? undefined : config.data.format,
-          valFraction: config.data.valFraction,
-          seed: config.seed,
-          labels: config.data.labels,
-          dataRoot: config.data.root,
-          onSkip,
-        })
-      : null;
-    const trainIdx = dataset && !sim ? splitIndices(dataset.items, 'train') : [];
+    const splits = config.data.path ? await openSplits(config.data, config.seed, onSkip) : null;
+    const dataset = splits?.dataset ?? null;
+    const trainIdx = splits && !sim ? splits.train : [];
     const norm = config.data.normalization;
     let spec: Shape;
     let normalization: NormalizationParams;
     let trainLabels: number[];
+    let posWeight: number | null;
     if (sim) {
       spec = await checkSim(sim, dataset);
       const plan = simEpochItems(sim.stream, 0);
@@ -131,10 +124,10 @@ export class TrainingData {
           norm,
           config.seed,
         ));
+      posWeight = saved?.posWeight ?? posWeightOf(config.data.posWeight, trainLabels);
     } else {
       const ds = dataset!;
-      if (trainIdx.length === 0)
-        throw new LensfindError('E_DATA', `${config.data.path}: no training items (split 'train' is empty)`);
+      requireTrainSplit(config.data.path, trainIdx);
       spec = ds;
       trainLabels = trainIdx.map((i) => ds.items[i].label);
       const positives = trainLabels.filter((y) => y >= 0.5).length;
@@ -143,11 +136,12 @@ export class TrainingData {
           `train ${trainIdx.length} (${positives} lenses), val ${splitIndices(ds.items, 'val').length}, ` +
           `skipped ${ds.skipped.length}`,
       );
-      normalization = saved?.normalization ?? (await fitNormalization(ds, trainIdx, norm, config.seed));
+      // a resumed run's stored statistics (a stored null pos_weight follows the config, as it always did)
+      ({ normalization, posWeight } = await fitOnTrainSplit(splits!, config.data, config.seed, {
+        normalization: saved?.normalization,
+        posWeight: saved?.posWeight ?? undefined,
+      }));
     }
-    const posWeight =
-      saved?.posWeight ??
-      (config.data.posWeight === 'auto' ? computePosWeight(trainLabels) : config.data.posWeight);
     return new TrainingData(
       config,
       { bands: spec.bands, height: spec.height, width: spec.width },

@@ -1,4 +1,5 @@
 /** Mass models and ray shooting: a lens is a list of components whose deflections and Hessians add. */
+import { LensfindError } from '../../errors.js';
 import { sheetConvergence, sheetDeflection, sheetHessian, type ConvergenceParams } from './convergence.js';
 import { shearDeflection, shearHessian, type ShearParams } from './shear.js';
 import { sieConvergence, sieDeflection, sieHessian, type SieParams } from './sie.js';
@@ -10,7 +11,10 @@ export type MassComponent = SisParams | SieParams | ShearParams | ConvergencePar
 export { shearPolar } from './shear.js';
 
 function unknown(c: { type: string }): never {
-  throw new RangeError(`unknown mass component type '${c.type}' (expected SIS, SIE, SHEAR or CONVERGENCE)`);
+  throw new LensfindError(
+    'E_SIM',
+    `unknown mass component type '${c.type}' (expected SIS, SIE, SHEAR or CONVERGENCE)`,
+  );
 }
 
 /** Deflection angles alpha (arcsec) of the sum of `components` at the points (x, y). */

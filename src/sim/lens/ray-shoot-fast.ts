@@ -3,6 +3,7 @@
  * deflection() (index.ts) with the SIE's angular functions tabulated per lens (below) and the external shear
  * fused into the same pass; beta agrees with rayShoot() to < 1e-9 arcsec (test/sim/fast-render.test.ts).
  */
+import { LensfindError } from '../../errors.js';
 import { ellipticityToPhiQ } from '../ellipticity.js';
 import type { MassComponent } from './index.js';
 import { sheetDeflection } from './convergence.js';
@@ -198,7 +199,7 @@ export function rayShootInto(
       const tmp = { ax: new Float64Array(x.length), ay: new Float64Array(x.length) };
       if (c.type === 'SIS') sisDeflection(c, x, y, tmp);
       else if (c.type === 'CONVERGENCE') sheetDeflection(c, x, y, tmp);
-      else throw new RangeError(`unknown mass component type '${(c as { type: string }).type}'`);
+      else throw new LensfindError('E_SIM', `unknown mass component type '${(c as { type: string }).type}'`);
       for (let i = 0; i < x.length; i++) {
         bx[i] -= tmp.ax[i];
         by[i] -= tmp.ay[i];

@@ -1,4 +1,5 @@
 /** Light profiles: surface brightness (flux / arcsec^2) of one component at points. */
+import { LensfindError } from '../../errors.js';
 import { phiQToEllipticity } from '../ellipticity.js';
 import { sersicAdd, sersicAmpForFlux, type SersicEllipseParams, type SersicParams } from './sersic.js';
 import { ringAdd, spiralAdd, type RingParams, type SpiralParams } from './shapes.js';
@@ -44,7 +45,7 @@ export function addLight(
   if (c.type === 'SERSIC_ELLIPSE' || c.type === 'SERSIC') sersicAdd(c, x, y, out, scale);
   else if (c.type === 'RING') ringAdd(c, x, y, out, scale);
   else if (c.type === 'SPIRAL') spiralAdd(c, x, y, out, scale);
-  else throw new RangeError(`unknown light component type '${(c as { type: string }).type}'`);
+  else throw new LensfindError('E_SIM', `unknown light component type '${(c as { type: string }).type}'`);
 }
 
 /** Surface brightness of one light component at the points (x, y). */

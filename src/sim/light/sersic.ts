@@ -6,6 +6,7 @@
  * b_n is exact (P(2n, b_n) = 1/2, half the light inside R_sersic); lenstronomy uses the approximation
  * 1.9992 n - 0.3271, which differs by < 0.1% for n in [0.5, 8] at the level of the profile shape.
  */
+import { LensfindError } from '../../errors.js';
 import { ellipticityToPhiQ } from '../ellipticity.js';
 import { gammaPInv, logGamma } from '../math/gamma.js';
 
@@ -33,7 +34,7 @@ const bnCache = new Map<number, number>();
 
 /** Exact b_n: the root of P(2n, b) = 1/2 (cached per n). */
 export function sersicBn(n: number): number {
-  if (!(n > 0)) throw new RangeError(`Sérsic index n_sersic must be > 0, got ${n}`);
+  if (!(n > 0)) throw new LensfindError('E_SIM', `Sérsic index n_sersic must be > 0, got ${n}`);
   let b = bnCache.get(n);
   if (b === undefined) {
     b = gammaPInv(2 * n, 0.5);

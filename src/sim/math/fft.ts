@@ -1,4 +1,5 @@
 /** In-place iterative radix-2 complex FFT (length a power of two) and a 2-D real convolution built on it. */
+import { LensfindError } from '../../errors.js';
 
 export function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
@@ -13,7 +14,7 @@ export function nextPow2(n: number): number {
 /** Forward (sign -1) or inverse (sign +1, unscaled) transform of (re, im) with stride 1. */
 export function fft1d(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
-  if (!isPow2(n)) throw new RangeError(`fft1d: length ${n} is not a power of two`);
+  if (!isPow2(n)) throw new LensfindError('E_SIM', `fft1d: length ${n} is not a power of two`);
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;

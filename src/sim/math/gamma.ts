@@ -1,4 +1,5 @@
 /** Regularized incomplete gamma P(a, x) and the inverse P(a, ·)^-1, for the exact Sérsic b_n. */
+import { LensfindError } from '../../errors.js';
 import { logGamma } from '../rng.js';
 
 export { logGamma };
@@ -41,7 +42,7 @@ export function gammaP(a: number, x: number): number {
 
 /** x with P(a, x) = p, by safeguarded Newton (derivative x^(a-1) e^-x / Γ(a)) inside a shrinking bracket. */
 export function gammaPInv(a: number, p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`gammaPInv: p must be in (0, 1), got ${p}`);
+  if (!(p > 0 && p < 1)) throw new LensfindError('E_SIM', `gammaPInv: p must be in (0, 1), got ${p}`);
   let lo = 0,
     hi = Math.max(1, a);
   while (gammaP(a, hi) < p) hi *= 2;

@@ -5,6 +5,7 @@
  * are immutable (raster.ts caches grids) and copied in once per grid, as float32: the Sérsic light and the ray
  * shooting run on four float32 lanes (sersic-fast.ts and ray-shoot-fast.ts state their accuracy).
  */
+import { LensfindError } from '../../errors.js';
 import { ZIGGURAT, type Rng } from '../rng.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
 import { f32View, f64View, Region, wasm } from './instance.js';
@@ -53,7 +54,12 @@ export const MAX_HALF = 12;
  */
 export function convolvePtr(src: number, dst: number, h: number, w: number, k: Float64Array): void {
   const half = (k.length - 1) >> 1;
-  if (half > MAX_HALF) throw new RangeError(`convolve: ${k.length} taps (at most ${2 * MAX_HALF + 1})`);
+  if (half > MAX_HALF) {
+    throw new LensfindError(
+      'E_SIM',
+      `convolve: the PSF kernel has ${k.length} taps, more than the ${2 * MAX_HALF + 1} the renderer takes`,
+    );
+  }
   const w4 = lanes(w); // float32 rows of whole groups of four
   scratch.rows.reserve(4 * (h + 2 * MAX_HALF) * w4);
   scratch.line.reserve(4 * (w4 + 2 * MAX_HALF));

@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import { LRScheduler, type Schedulable } from './scheduler.js';
 
 /**
@@ -16,9 +17,15 @@ export class CosineWithWarmup extends LRScheduler {
     this.totalSteps = opts.totalSteps;
     this.minLr = opts.minLr ?? 0;
     if (!(this.totalSteps >= 1))
-      throw new RangeError(`CosineWithWarmup: totalSteps must be >= 1, got ${this.totalSteps}`);
+      throw new LensfindError(
+        'E_SCHEDULE',
+        `CosineWithWarmup: totalSteps must be >= 1, got ${this.totalSteps}`,
+      );
     if (!(this.warmupSteps >= 0))
-      throw new RangeError(`CosineWithWarmup: warmupSteps must be >= 0, got ${this.warmupSteps}`);
+      throw new LensfindError(
+        'E_SCHEDULE',
+        `CosineWithWarmup: warmupSteps must be >= 0, got ${this.warmupSteps}`,
+      );
     this.start();
   }
 

@@ -44,8 +44,9 @@ export class OneCycleLR extends LRScheduler {
     const pct = opts.pctStart ?? 0.3;
     this.totalSteps = opts.totalSteps;
     if (!(this.totalSteps >= 1))
-      throw new RangeError(`OneCycleLR: totalSteps must be >= 1, got ${this.totalSteps}`);
-    if (!(pct >= 0 && pct <= 1)) throw new RangeError(`OneCycleLR: pctStart must be in [0, 1], got ${pct}`);
+      throw new LensfindError('E_SCHEDULE', `OneCycleLR: totalSteps must be >= 1, got ${this.totalSteps}`);
+    if (!(pct >= 0 && pct <= 1))
+      throw new LensfindError('E_SCHEDULE', `OneCycleLR: pctStart must be in [0, 1], got ${pct}`);
     this.anneal = opts.anneal ?? 'cos';
     this.cycleMomentum = opts.cycleMomentum ?? true;
     this.baseMomentum = opts.baseMomentum ?? 0.85;
@@ -55,7 +56,10 @@ export class OneCycleLR extends LRScheduler {
     const n = optimizer.paramGroups.length;
     const maxLrs = Array.isArray(opts.maxLr) ? opts.maxLr : new Array<number>(n).fill(opts.maxLr);
     if (maxLrs.length !== n)
-      throw new RangeError(`OneCycleLR: maxLr has ${maxLrs.length} values for ${n} param groups`);
+      throw new LensfindError(
+        'E_SCHEDULE',
+        `OneCycleLR: maxLr has ${maxLrs.length} values for ${n} param groups`,
+      );
     this.bounds = maxLrs.map((max) => ({ initial: max / div, max, min: max / div / finalDiv }));
     const T = this.totalSteps;
     this.phases = opts.threePhase

@@ -34,7 +34,8 @@ export class ReduceLROnPlateau {
   ) {
     this.mode = opts.mode ?? 'min';
     this.factor = opts.factor ?? 0.1;
-    if (!(this.factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor must be < 1, got ${this.factor}`);
+    if (!(this.factor < 1))
+      throw new LensfindError('E_SCHEDULE', `ReduceLROnPlateau: factor must be < 1, got ${this.factor}`);
     this.patience = opts.patience ?? 10;
     this.threshold = opts.threshold ?? 1e-4;
     this.thresholdMode = opts.thresholdMode ?? 'rel';
@@ -44,7 +45,10 @@ export class ReduceLROnPlateau {
     const minLr = opts.minLr ?? 0;
     this.minLrs = Array.isArray(minLr) ? [...minLr] : new Array<number>(n).fill(minLr);
     if (this.minLrs.length !== n)
-      throw new RangeError(`ReduceLROnPlateau: minLr has ${this.minLrs.length} values for ${n} groups`);
+      throw new LensfindError(
+        'E_SCHEDULE',
+        `ReduceLROnPlateau: minLr has ${this.minLrs.length} values for ${n} groups`,
+      );
     this.best = this.worst();
     this.lastLr = optimizer.paramGroups.map((g) => g.lr);
   }

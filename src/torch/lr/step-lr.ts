@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import { LRScheduler, type Schedulable } from './scheduler.js';
 
 /** PyTorch's StepLR: lr = base * gamma^floor(epoch / stepSize). */
@@ -7,7 +8,8 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    if (!(opts.stepSize >= 1)) throw new RangeError(`StepLR: stepSize must be >= 1, got ${opts.stepSize}`);
+    if (!(opts.stepSize >= 1))
+      throw new LensfindError('E_SCHEDULE', `StepLR: stepSize must be >= 1, got ${opts.stepSize}`);
     this.stepSize = opts.stepSize;
     this.gamma = opts.gamma ?? 0.1;
     this.start();

@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import type { Generator } from '../random.js';
 import * as F from '../functional.js';
@@ -27,7 +28,7 @@ export class Dropout extends Module {
     readonly opts: { generator?: Generator } = {},
   ) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: p must be in [0, 1], got ${p}`);
+    if (!(p >= 0 && p <= 1)) throw new LensfindError('E_MODULE', `Dropout: p must be in [0, 1], got ${p}`);
   }
 
   override forward(x: Tensor): Tensor {

@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
 import * as F from '../functional.js';
@@ -31,7 +32,8 @@ export class MultiheadAttention extends Module {
   ) {
     super();
     if (embedDim % numHeads !== 0) {
-      throw new RangeError(
+      throw new LensfindError(
+        'E_MODULE',
         `MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`,
       );
     }

@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import { Module } from './module.js';
 
 /** Modules registered as '0', '1', ... in order: what Sequential and ModuleList share. */
@@ -10,7 +11,11 @@ abstract class IndexedModules extends Module {
   at(i: number): Module {
     const mods = [...this._modules.values()];
     const m = mods[i < 0 ? mods.length + i : i];
-    if (!m) throw new RangeError(`${this.constructor.name}: no module at index ${i} (length ${mods.length})`);
+    if (!m)
+      throw new LensfindError(
+        'E_MODULE',
+        `${this.constructor.name}: no module at index ${i} (length ${mods.length})`,
+      );
     return m;
   }
 

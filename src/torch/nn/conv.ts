@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { zeros } from '../creation.js';
 import * as F from '../functional.js';
@@ -34,7 +35,8 @@ export class Conv2d extends Module {
     this.dilation = pair(opts.dilation ?? 1);
     this.groups = opts.groups ?? 1;
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
-      throw new RangeError(
+      throw new LensfindError(
+        'E_MODULE',
         `Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${this.groups})`,
       );
     }

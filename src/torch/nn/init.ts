@@ -1,5 +1,6 @@
 // Weight initialisers with PyTorch's formulas (torch.nn.init), drawing from an optional seeded generator.
 // Each fills the tensor in place without recording autograd history and returns it.
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { randn, type Generator } from '../random.js';
 import { noGrad } from '../autograd.js';
@@ -31,7 +32,8 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /** fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field (PyTorch's definition). */
 export function fanInAndFanOut(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2) {
-    throw new RangeError(
+    throw new LensfindError(
+      'E_MODULE',
       `fan in and fan out need a tensor with at least 2 dimensions, got shape [${shape.join(', ')}]`,
     );
   }
@@ -91,7 +93,7 @@ export function truncNormal_(
   const std = opts.std ?? 1;
   const a = opts.a ?? -2;
   const b = opts.b ?? 2;
-  if (!(a < b)) throw new RangeError(`truncNormal_: need a < b, got a = ${a}, b = ${b}`);
+  if (!(a < b)) throw new LensfindError('E_MODULE', `truncNormal_: need a < b, got a = ${a}, b = ${b}`);
   noGrad(() =>
     scope(() => {
       t.normal_(mean, std, opts.generator);

@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { ones, zeros } from '../creation.js';
 import { noGrad } from '../autograd.js';
@@ -62,7 +63,8 @@ export class BatchNorm2d extends Module {
 
   override forward(x: Tensor): Tensor {
     if (x.ndim !== 4)
-      throw new RangeError(
+      throw new LensfindError(
+        'E_MODULE',
         `BatchNorm2d: expected a 4-D input [B, C, H, W], got shape [${x.shape.join(', ')}]`,
       );
     let momentum = this.momentum ?? 0;
@@ -130,7 +132,8 @@ export class GroupNorm extends Module {
   ) {
     super();
     if (numChannels % numGroups !== 0) {
-      throw new RangeError(
+      throw new LensfindError(
+        'E_MODULE',
         `GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`,
       );
     }

@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { zerosLike } from '../creation.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
@@ -28,7 +29,7 @@ abstract class AdamBase extends Optimizer {
       maximize: opts.maximize ?? false,
     };
     for (const b of defaults.betas)
-      if (!(b >= 0 && b < 1)) throw new RangeError(`Adam: betas must be in [0, 1), got ${b}`);
+      if (!(b >= 0 && b < 1)) throw new LensfindError('E_OPTIM', `Adam: betas must be in [0, 1), got ${b}`);
     super(params, defaults);
   }
 

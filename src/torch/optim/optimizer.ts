@@ -36,17 +36,21 @@ export abstract class Optimizer {
 
   constructor(params: ParamsInput, defaults: Record<string, unknown> & { lr: number; weightDecay: number }) {
     if (!(defaults.lr >= 0))
-      throw new RangeError(`${this.constructor.name}: lr must be >= 0, got ${defaults.lr}`);
+      throw new LensfindError('E_OPTIM', `${this.constructor.name}: lr must be >= 0, got ${defaults.lr}`);
     const groups: ParamGroupInput[] =
       params.length > 0 && !isGroup(params[0])
         ? [{ params: params as Tensor[] }]
         : (params as ParamGroupInput[]);
-    if (groups.length === 0) throw new RangeError(`${this.constructor.name}: got an empty parameter list`);
+    if (groups.length === 0)
+      throw new LensfindError('E_OPTIM', `${this.constructor.name}: got an empty parameter list`);
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((g) => {
       for (const p of g.params) {
         if (seen.has(p))
-          throw new RangeError(`${this.constructor.name}: a parameter appears in more than one group`);
+          throw new LensfindError(
+            'E_OPTIM',
+            `${this.constructor.name}: a parameter appears in more than one group`,
+          );
         seen.add(p);
       }
       return { ...defaults, ...g, params: [...g.params] } as ParamGroup;

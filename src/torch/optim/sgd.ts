@@ -1,3 +1,4 @@
+import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 
@@ -22,7 +23,7 @@ export class SGD extends Optimizer {
       maximize: opts.maximize ?? false,
     };
     if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
-      throw new RangeError('SGD: Nesterov momentum needs momentum > 0 and dampening = 0');
+      throw new LensfindError('E_OPTIM', 'SGD: Nesterov momentum needs momentum > 0 and dampening = 0');
     }
     super(params, defaults);
   }

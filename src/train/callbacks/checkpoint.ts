@@ -1,0 +1,35 @@
+import path from 'node:path';
+import type { Module } from '../../torch/nn/module.js';
+import type { Optimizer } from '../../torch/optim/optimizer.js';
+import { saveCheckpoint } from '../checkpoint.js';
+import type { TrainState } from '../trainer.js';
+import type { EpochEnd, LoopInfo, TrainCallback } from './types.js';
+
+/**
+ * checkpoints/last after every epoch (and mid-epoch when a signal stops the run: `saveLast`), checkpoints/best
+ * when the epoch is the best yet (weights and state, no optimizer). The state is the loop's (`state`).
+ */
+export class ModelCheckpoint implements TrainCallback {
+  constructor(
+    private readonly model: Module,
+    private readonly optimizer: Optimizer,
+    private readonly state: (partial: TrainState['partial']) => TrainState,
+  ) {}
+
+  /** Writes checkpoints/last now (the loop calls it when a signal stops an epoch half-way). */
+  saveLast(loop: LoopInfo, partial: TrainState['partial']): void {
+    const { model, optimizer } = this;
+    saveCheckpoint(path.join(loop.session.dir, 'checkpoints/last'), {
+      model,
+      optimizer,
+      state: this.state(partial),
+    });
+  }
+
+  onEpochEnd(loop: LoopInfo, end: EpochEnd): void {
+    const st = this.state(null);
+    const { model, optimizer } = this;
+    saveCheckpoint(path.join(loop.session.dir, 'checkpoints/last'), { model, optimizer, state: st });
+    if (end.isBest) saveCheckpoint(path.join(loop.session.dir, 'checkpoints/best'), { model, state: st });
+  }
+}
