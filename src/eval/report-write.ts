@@ -22,6 +22,7 @@ import type { BinMetrics } from './by-bin.js';
 import { confusion } from './confusion.js';
 import { precisionRecallCurve, rocCurve } from '../metrics/curves.js';
 import { reliabilityCurve } from './probability.js';
+import { snakeCaseKeys } from '../io/snake-keys.js';
 import { binnedMetrics } from './report-bins.js';
 import { summarize, type EvaluationSummary } from './summary.js';
 import { claimOutputDir } from '../io/output-dir.js';
@@ -111,7 +112,10 @@ export async function writeEvaluation(
   };
   put(
     'metrics.json',
-    jsonSafe({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }) + '\n',
+    // snake_case keys like metrics.jsonl's; the column names under by_bin are data and stay as they are.
+    jsonSafe(
+      snakeCaseKeys({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }, ['byBin']),
+    ) + '\n',
   );
   put('config.yaml', stringify(opts.config));
 
