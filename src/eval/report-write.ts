@@ -23,7 +23,7 @@ import { confusion } from './confusion.js';
 import { precisionRecallCurve, rocCurve } from '../metrics/curves.js';
 import { reliabilityCurve } from './probability.js';
 import { snakeCaseKeys } from '../io/snake-keys.js';
-import { binnedMetrics } from './report-bins.js';
+import { binnedMetrics, CATEGORY_COLUMNS, COLUMN_TITLES, LENS_COLUMNS } from './report-bins.js';
 import { summarize, type EvaluationSummary } from './summary.js';
 import { claimOutputDir } from '../io/output-dir.js';
 
@@ -100,7 +100,7 @@ export async function writeEvaluation(
     seed: opts.seed ?? 0,
     prevalence: opts.prevalence ?? 1 / 1000,
   });
-  const byBin = binnedMetrics(labels, score, data.meta, threshold);
+  const byBin = binnedMetrics(labels, score, data.meta, threshold, nBoot);
   const models = (data.models ?? []).map((m) => {
     const s = summarize(labels, m.probs, { bootstrap: 0 });
     return { name: m.name, rocAuc: s.rocAuc, averagePrecision: s.averagePrecision };
@@ -182,17 +182,23 @@ async function writeCharts(
   await save(await reliabilityPlot(rel, { ece: summary.ece }), 'reliability');
   await save(await scoreHistogram(labels, score, { logCount: true }), 'score_histogram');
   for (const [col, bins] of Object.entries(byBin)) {
-    const rows = bins.map((b) => ({
-      bin: b.bin,
-      value: col === 'negative_kind' && b.bin !== 'none' ? b.fpr : b.tpr,
-      count: b.count,
-    }));
-    const metric = col === 'negative_kind' ? 'TPR (none) / FPR (kinds)' : 'TPR';
+    const rows = bins.map((b) => {
+      const fpr = col === 'negative_kind' && b.bin !== 'none';
+      const ci = fpr ? b.fprInterval : b.tprInterval;
+      return { bin: b.bin, value: fpr ? b.fpr : b.tpr, count: b.count, lower: ci?.[0], upper: ci?.[1] };
+    });
+    const metric = col === 'negative_kind' ? 'TPR (none) / FPR (kinds)' : 'TPR (completeness)';
+    const categorical = CATEGORY_COLUMNS.includes(col);
     const chart = await metricVsBin(rows, {
       metric,
-      xTitle: col,
+      xTitle: COLUMN_TITLES[col] ?? col,
       yDomain: [0, 1],
+      categorical,
       title: `${metric} vs ${col}`,
+      subtitle:
+        `lens if probability ≥ ${threshold}` +
+        ((opts.bootstrap ?? 1000) > 0 ? '; bars: bootstrap 95% intervals' : '') +
+        (LENS_COLUMNS.includes(col) ? '; lenses only' : ''),
       width: Math.max(360, 110 * rows.length), // room for the bin labels
     });
     await save(chart, `metric_vs_${col}`);

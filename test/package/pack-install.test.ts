@@ -26,12 +26,16 @@ function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Seconds per step, reported by the test (the slowest of the suite). */
+const timings: string[] = [];
+
 function run(
   cmd: string,
   args: string[],
   cwd: string,
   extra: Record<string, string> = {},
 ): SpawnSyncReturns<string> {
+  const start = performance.now();
   const r = spawnSync(cmd, args, { cwd, env: plainEnv(extra), encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   timings.push(`${path.basename(cmd)} ${args[0]} ${((performance.now() - start) / 1000).toFixed(1)} s`);
@@ -110,7 +114,7 @@ test(
       }),
     );
     writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(offlineLock(tarball)));
-    const reuse =
+    const reuse: Record<string, string> =
       process.env.LENSFIND_PACK_TEST_BUILD === '1' ? {} : { LENSFIND_NATIVE_FROM: path.join(ROOT, 'native') };
     const install = run(
       'npm',
