@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeCsv, type CsvRow } from '../io/csv.js';
 import {
+  bandColourNote,
   colourComposite,
   confusionPlot,
   gallery,
@@ -42,6 +43,10 @@ export interface EvaluationData {
   /** Raw pixels of item k (for the galleries), with their shape. */
   image?: (k: number) => Promise<Float32Array>;
   shape?: [number, number, number];
+  /** Band names, blue to red (the galleries' colour note); band numbers when absent. */
+  bands?: string[];
+  /** Arcsec per pixel (the galleries' scale bar); no bar when absent. */
+  pixelScale?: number;
 }
 
 export interface ReportOptions {
@@ -242,7 +247,9 @@ async function writeGalleries(outDir: string, data: EvaluationData, n: number): 
   const files: string[] = [];
   const write = async (name: string, items: GalleryItem[], title: string) => {
     if (items.length === 0) return;
-    writeFileAtomic(path.join(outDir, name), await gallery(items, { title, cols: 6, tile: 128 }));
+    const note = `${bandColourNote(data.shape![0], data.bands)} (asinh stretch, Lupton et al. 2004)`;
+    const style = { title, note, pixelScale: data.pixelScale, cols: 6, tile: 128 };
+    writeFileAtomic(path.join(outDir, name), await gallery(items, style));
     files.push(name);
   };
   const fpTiles = await tiles(fps, 'FP ');

@@ -87,11 +87,28 @@ test('evaluate a tiny trained run: files exist, metrics.json AUC equals rocAuc o
       });
     }
     writeCsv(path.join(data, 'manifest.csv'), rows);
-    const res = await evaluateRun(runDir, { data, bootstrap: 0, workers: 0 });
+    const res = await evaluateRun(runDir, { data, bootstrap: 200, workers: 0 });
     assert.ok(existsSync(path.join(res.outDir, 'metric_vs_theta_E.png')));
     assert.ok(existsSync(path.join(res.outDir, 'metric_vs_negative_kind.svg')));
+    // Units on the axis, bootstrap error bars, the threshold stated; categories as points only.
+    const thetaSvg = readFileSync(path.join(res.outDir, 'metric_vs_theta_E.svg'), 'utf8');
+    assert.ok(thetaSvg.includes('Einstein radius θ_E (arcsec)'));
+    assert.ok(thetaSvg.includes('aria-roledescription="errorbar"'));
+    assert.ok(thetaSvg.includes('lens if probability ≥ 0.5'));
+    const kindSvg = readFileSync(path.join(res.outDir, 'metric_vs_negative_kind.svg'), 'utf8');
+    assert.ok(!kindSvg.includes('aria-roledescription="line mark"'));
     const metrics = JSON.parse(readFileSync(path.join(res.outDir, 'metrics.json'), 'utf8'));
-    const bins = metrics.by_bin.theta_E as { count: number; tpr: number; lower: number; upper: number }[];
+    const bins = metrics.by_bin.theta_E as {
+      count: number;
+      tpr: number;
+      lower: number;
+      upper: number;
+      tpr_interval: [number, number];
+    }[];
+    for (const b of bins) {
+      const [lo, hi] = b.tpr_interval;
+      assert.ok(lo <= b.tpr && b.tpr <= hi && lo >= 0 && hi <= 1, `${JSON.stringify(b)}`);
+    }
     assert.equal(
       bins.reduce((a, b) => a + b.count, 0),
       12,
