@@ -54,7 +54,7 @@ export async function metricVsBin(
   if (withInterval.length) {
     layer.push({
       data: { values: withInterval },
-      mark: { type: 'errorbar', ticks: true },
+      mark: { type: 'errorbar', ticks: { size: 12 } },
       encoding: { x, y: { field: 'lower', type: 'quantitative', title: metric }, y2: { field: 'upper' } },
     });
   }
