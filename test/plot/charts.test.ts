@@ -209,17 +209,20 @@ function pngDpi(png: Buffer): number | undefined {
   return undefined;
 }
 
-test('saveChart writes SVG and a 300 dpi PNG whose pixel size prints at the SVG size', async () => {
+test('saveChart writes SVG and a 150 dpi (or 300 dpi) PNG whose pixel size prints at the SVG size', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-plot-'));
   const chart = await rocPlot(roc);
   const out = await saveChart(chart, path.join(dir, 'roc'));
   assert.equal(readFileSync(out.svg, 'utf8'), chart.svg);
   const meta = await sharp(out.png).metadata();
   assert.equal(meta.format, 'png');
-  // SVG units are points (1/72 in): 300 dpi gives width * 300 / 72 pixels, tagged 300 dpi (11811 px/m).
-  assert.equal(meta.width, Math.round((chart.width * 300) / 72));
-  assert.equal(meta.height, Math.round((chart.height * 300) / 72));
-  assert.ok(Math.abs(pngDpi(readFileSync(out.png))! - 300) < 0.01);
+  // SVG units are points (1/72 in): 150 dpi gives width * 150 / 72 pixels, tagged 150 dpi (5906 px/m).
+  assert.equal(meta.width, Math.round((chart.width * 150) / 72));
+  assert.equal(meta.height, Math.round((chart.height * 150) / 72));
+  assert.ok(Math.abs(pngDpi(readFileSync(out.png))! - 150) < 0.02);
+  const hi = await saveChart(chart, path.join(dir, 'roc300'), { dpi: 300 });
+  assert.equal((await sharp(hi.png).metadata()).width, Math.round((chart.width * 300) / 72));
+  assert.ok(Math.abs(pngDpi(readFileSync(hi.png))! - 300) < 0.02);
   assert.ok(existsSync(out.png));
-  assert.deepEqual(readdirSync(dir).sort(), ['roc.png', 'roc.svg']); // no temporary files left
+  assert.deepEqual(readdirSync(dir).sort(), ['roc.png', 'roc.svg', 'roc300.png', 'roc300.svg']); // no temporary files left
 });
