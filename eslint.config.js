@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'native/build/**', 'runs/**', 'data/**'] },
+  { ignores: ['node_modules/**', 'native/build/**', 'dist/**', 'runs/**', 'data/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { findLibtorch } from './find-libtorch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,7 +30,11 @@ if (!found) {
   process.exit(1);
 }
 console.log(`building the libtorch addon against ${found.source}: ${found.root}`);
-const gyp = path.join(here, '../node_modules/node-gyp/bin/node-gyp.js');
+// npm hands its own node-gyp to install scripts; in a checkout, the devDependency.
+const gyp =
+  process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)
+    ? process.env.npm_config_node_gyp
+    : createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
 const jobs = process.env.LENSFIND_BUILD_JOBS ?? 'max';
 // Build against the headers of the running Node when they are installed beside it: nothing is downloaded.
 const prefix = path.dirname(path.dirname(process.execPath));

@@ -13,6 +13,8 @@ export * as npe from './npe/index.js';
 export { evaluateRun, evaluateEnsemble, calibrateRun, printEvaluation } from './eval/evaluate-run.js';
 export type { EvaluateOptions, EvaluateResult, CalibrationResult } from './eval/evaluate-run.js';
 export { writeEvaluation, formatSummaryTable } from './eval/report-write.js';
+export { readEvaluationMetrics } from './eval/metrics-file.js';
+export type { EvaluationMetricsFile } from './eval/metrics-file.js';
 export { scoreBatches, gatherScores } from './eval/report-score.js';
 export { LensfindError, ConfigError, DataError, OutputError } from './errors.js';
 export { claimOutputDir, ensureWritableDir, folderKind, MARKER_FILE } from './io/output-dir.js';

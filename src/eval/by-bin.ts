@@ -1,6 +1,7 @@
 import { LensfindError } from '../errors.js';
 import { rocAuc } from '../metrics/curves.js';
 import { checkBinary, classCounts, type Numbers } from '../metrics/validate.js';
+import { bootstrap } from './bootstrap.js';
 
 export interface BinMetrics {
   /** "[lo, hi)" for numeric bins (the last is closed), the value itself for categories. */
@@ -17,7 +18,26 @@ export interface BinMetrics {
   /** ROC AUC within the bin; NaN unless the bin holds both classes. */
   auc: number;
   meanScore: number;
+  /** Percentile-bootstrap 95% interval of tpr (resampling the bin's items); absent without lenses or resamples. */
+  tprInterval?: [number, number];
+  /** Likewise for fpr. */
+  fprInterval?: [number, number];
 }
+
+/** The fraction of `label` items scored at or above `threshold` (TPR for label 1, FPR for label 0). */
+const rateAbove =
+  (label: number, threshold: number) =>
+  (ys: number[], ss: number[]): number => {
+    let n = 0;
+    let above = 0;
+    ys.forEach((y, j) => {
+      if (y === label) {
+        n++;
+        if (ss[j] >= threshold) above++;
+      }
+    });
+    return n ? above / n : NaN;
+  };
 
 export type ColumnValue = number | string | null | undefined;
 
@@ -35,7 +55,8 @@ export function metricsByBin(
   scores: Numbers,
   values: ArrayLike<ColumnValue>,
   bins: readonly number[] | 'categorical',
-  opts: { threshold?: number } = {},
+  /** bootstrap: resamples for the tpr/fpr intervals (default 0: none); seed: theirs (default 0). */
+  opts: { threshold?: number; bootstrap?: number; seed?: number } = {},
 ): BinMetrics[] {
   checkBinary(labels, scores, 'metricsByBin');
   if (values.length !== labels.length) {
@@ -73,6 +94,11 @@ export function metricsByBin(
       groups.get(keys[k])!.idx.push(i);
     }
   }
+  const resamples = opts.bootstrap ?? 0;
+  const interval = (ys: number[], ss: number[], label: number): [number, number] => {
+    const b = bootstrap(ys, ss, rateAbove(label, threshold), { n: resamples, seed: opts.seed ?? 0 });
+    return [b.lower, b.upper];
+  };
   return [...groups].map(([bin, g]) => {
     const ys = g.idx.map((i) => labels[i]);
     const ss = g.idx.map((i) => scores[i]);
@@ -95,6 +121,8 @@ export function metricsByBin(
       fpr: negatives ? fp / negatives : NaN,
       auc: positives && negatives ? rocAuc(ys, ss) : NaN,
       meanScore: ys.length ? ss.reduce((a, b) => a + b, 0) / ys.length : NaN,
+      ...(positives && resamples ? { tprInterval: interval(ys, ss, 1) } : {}),
+      ...(negatives && resamples ? { fprInterval: interval(ys, ss, 0) } : {}),
     };
   });
 }

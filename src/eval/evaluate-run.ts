@@ -9,6 +9,7 @@ import { calibrationPath, loadRun, type LoadedRun } from '../train/load-run.js';
 import { runDataPath } from '../train/run-folder.js';
 import type { CombineMethod } from './ensemble.js';
 import { expectedCalibrationError, logLoss } from './probability.js';
+import { datasetImaging } from './dataset-imaging.js';
 import { gatherScores, type GatheredScores } from './report-score.js';
 import { formatSummaryTable, jsonSafe, writeEvaluation, type EvaluationReport } from './report-write.js';
 import { sigmoid } from '../metrics/sigmoid.js';
@@ -144,6 +145,7 @@ async function report(
           : undefined,
       image: (k) => dataset.load(scores.indices[k]),
       shape: [dataset.bands, dataset.height, dataset.width],
+      ...datasetImaging(opened.dataPath),
     },
     {
       history: runs.length === 1 ? path.join(runs[0].runDir, 'metrics.jsonl') : undefined,

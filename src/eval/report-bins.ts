@@ -21,6 +21,21 @@ export const ALL_COLUMNS = ['exposure_scale', 'n_neighbours', 'deflector_mag'];
 /** Columns binned by value over all rows: TPR for 'none' (lenses), FPR for each kind of non-lens. */
 export const CATEGORY_COLUMNS = ['negative_kind'];
 
+/** Axis titles with units (the simulator's manifest columns: angles in arcsec, magnitudes in AB mag). */
+export const COLUMN_TITLES: Record<string, string> = {
+  theta_E: 'Einstein radius θ_E (arcsec)',
+  arc_snr: 'arc S/N (dimensionless)',
+  arc_contrast: 'arc contrast (dimensionless)',
+  magnification: 'magnification μ (dimensionless)',
+  source_mag: 'source magnitude (AB mag)',
+  source_offset: 'source offset (units of θ_E)',
+  q: 'deflector axis ratio q (dimensionless)',
+  exposure_scale: 'exposure (× nominal)',
+  n_neighbours: 'neighbours in the cutout (count)',
+  deflector_mag: 'deflector magnitude (AB mag)',
+  negative_kind: 'kind of non-lens (category)',
+};
+
 /** Up to `n` bins with edges at quantiles of the values (distinct, rounded to 3 significant digits). */
 export function quantileEdges(values: readonly number[], n = 5): number[] {
   const s = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -51,7 +66,10 @@ export function binnedMetrics(
   scores: readonly number[],
   meta: readonly Record<string, string | number>[],
   threshold = 0.5,
+  /** Bootstrap resamples for each bin's TPR/FPR interval (0: none). */
+  resamples = 0,
 ): Record<string, BinMetrics[]> {
+  const opts = { threshold, bootstrap: resamples };
   const out: Record<string, BinMetrics[]> = {};
   const present = (col: string) => meta.some((m) => m[col] !== undefined && m[col] !== '');
   for (const col of LENS_COLUMNS) {
@@ -59,20 +77,20 @@ export function binnedMetrics(
     const values: ColumnValue[] = meta.map((m, i) => (labels[i] === 1 ? toNumber(m[col]) : null));
     const edges = quantileEdges(values.filter((v): v is number => typeof v === 'number'));
     if (edges.length < 2) continue;
-    out[col] = metricsByBin(labels, scores, values, edges, { threshold });
+    out[col] = metricsByBin(labels, scores, values, edges, opts);
   }
   for (const col of ALL_COLUMNS) {
     if (!present(col)) continue;
     const values: ColumnValue[] = meta.map((m) => toNumber(m[col]));
     const edges = quantileEdges(values.filter((v): v is number => typeof v === 'number'));
     if (edges.length < 2) continue;
-    out[col] = metricsByBin(labels, scores, values, edges, { threshold });
+    out[col] = metricsByBin(labels, scores, values, edges, opts);
   }
   for (const col of CATEGORY_COLUMNS) {
     if (!present(col)) continue;
     const values = meta.map((m) => m[col] ?? null);
     if (new Set(values).size < 2) continue;
-    out[col] = metricsByBin(labels, scores, values, 'categorical', { threshold });
+    out[col] = metricsByBin(labels, scores, values, 'categorical', opts);
   }
   return out;
 }

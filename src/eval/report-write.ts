@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeCsv, type CsvRow } from '../io/csv.js';
 import {
+  bandColourNote,
   colourComposite,
   confusionPlot,
   gallery,
@@ -22,7 +23,8 @@ import type { BinMetrics } from './by-bin.js';
 import { confusion } from './confusion.js';
 import { precisionRecallCurve, rocCurve } from '../metrics/curves.js';
 import { reliabilityCurve } from './probability.js';
-import { binnedMetrics } from './report-bins.js';
+import { snakeCaseKeys } from '../io/snake-keys.js';
+import { binnedMetrics, CATEGORY_COLUMNS, COLUMN_TITLES, LENS_COLUMNS } from './report-bins.js';
 import { summarize, type EvaluationSummary } from './summary.js';
 import { claimOutputDir } from '../io/output-dir.js';
 
@@ -41,6 +43,10 @@ export interface EvaluationData {
   /** Raw pixels of item k (for the galleries), with their shape. */
   image?: (k: number) => Promise<Float32Array>;
   shape?: [number, number, number];
+  /** Band names, blue to red (the galleries' colour note); band numbers when absent. */
+  bands?: string[];
+  /** Arcsec per pixel (the galleries' scale bar); no bar when absent. */
+  pixelScale?: number;
 }
 
 export interface ReportOptions {
@@ -99,7 +105,7 @@ export async function writeEvaluation(
     seed: opts.seed ?? 0,
     prevalence: opts.prevalence ?? 1 / 1000,
   });
-  const byBin = binnedMetrics(labels, score, data.meta, threshold);
+  const byBin = binnedMetrics(labels, score, data.meta, threshold, nBoot);
   const models = (data.models ?? []).map((m) => {
     const s = summarize(labels, m.probs, { bootstrap: 0 });
     return { name: m.name, rocAuc: s.rocAuc, averagePrecision: s.averagePrecision };
@@ -111,7 +117,10 @@ export async function writeEvaluation(
   };
   put(
     'metrics.json',
-    jsonSafe({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }) + '\n',
+    // snake_case keys like metrics.jsonl's; the column names under by_bin are data and stay as they are.
+    jsonSafe(
+      snakeCaseKeys({ ...summary, threshold, byBin, ...(models.length ? { models } : {}) }, ['byBin']),
+    ) + '\n',
   );
   put('config.yaml', stringify(opts.config));
 
@@ -178,17 +187,23 @@ async function writeCharts(
   await save(await reliabilityPlot(rel, { ece: summary.ece }), 'reliability');
   await save(await scoreHistogram(labels, score, { logCount: true }), 'score_histogram');
   for (const [col, bins] of Object.entries(byBin)) {
-    const rows = bins.map((b) => ({
-      bin: b.bin,
-      value: col === 'negative_kind' && b.bin !== 'none' ? b.fpr : b.tpr,
-      count: b.count,
-    }));
-    const metric = col === 'negative_kind' ? 'TPR (none) / FPR (kinds)' : 'TPR';
+    const rows = bins.map((b) => {
+      const fpr = col === 'negative_kind' && b.bin !== 'none';
+      const ci = fpr ? b.fprInterval : b.tprInterval;
+      return { bin: b.bin, value: fpr ? b.fpr : b.tpr, count: b.count, lower: ci?.[0], upper: ci?.[1] };
+    });
+    const metric = col === 'negative_kind' ? 'TPR (none) / FPR (kinds)' : 'TPR (completeness)';
+    const categorical = CATEGORY_COLUMNS.includes(col);
     const chart = await metricVsBin(rows, {
       metric,
-      xTitle: col,
+      xTitle: COLUMN_TITLES[col] ?? col,
       yDomain: [0, 1],
+      categorical,
       title: `${metric} vs ${col}`,
+      subtitle:
+        `lens if probability ≥ ${threshold}` +
+        ((opts.bootstrap ?? 1000) > 0 ? '; bars: bootstrap 95% intervals' : '') +
+        (LENS_COLUMNS.includes(col) ? '; lenses only' : ''),
       width: Math.max(360, 110 * rows.length), // room for the bin labels
     });
     await save(chart, `metric_vs_${col}`);
@@ -232,7 +247,9 @@ async function writeGalleries(outDir: string, data: EvaluationData, n: number): 
   const files: string[] = [];
   const write = async (name: string, items: GalleryItem[], title: string) => {
     if (items.length === 0) return;
-    writeFileAtomic(path.join(outDir, name), await gallery(items, { title, cols: 6, tile: 128 }));
+    const note = `${bandColourNote(data.shape![0], data.bands)} (asinh stretch, Lupton et al. 2004)`;
+    const style = { title, note, pixelScale: data.pixelScale, cols: 6, tile: 128 };
+    writeFileAtomic(path.join(outDir, name), await gallery(items, style));
     files.push(name);
   };
   const fpTiles = await tiles(fps, 'FP ');

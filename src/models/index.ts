@@ -24,5 +24,11 @@ export type { VitOptions } from './vit.js';
 export { HybridNet, hybrid, hybridOptions, polarGrid } from './hybrid.js';
 export type { HybridOptions } from './hybrid.js';
 export { SelfAttention } from './attention.js';
-export { loadInitWeights, adaptInputConv, resizePosEmbedding, mapSourceKey } from './init-weights.js';
+export {
+  loadInitWeights,
+  summarizeInitWeights,
+  adaptInputConv,
+  resizePosEmbedding,
+  mapSourceKey,
+} from './init-weights.js';
 export type { InitWeightsReport, InitWeightsOptions } from './init-weights.js';

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import type { Module } from '../torch/nn/index.js';
 import type { Tensor } from '../torch/tensor.js';
 import { loadSafetensors } from '../torch/serialization.js';
+import { loadPt, looksLikePt } from '../torch/pt-file.js';
 import { noGrad } from '../torch/autograd.js';
 import { scope } from '../torch/scope.js';
 import { cat } from '../torch/ops.js';
@@ -86,8 +87,29 @@ export function resizePosEmbedding(pos: Tensor, targetLength: number): Tensor {
 const shapeText = (s: number[]) => `[${s.join(', ')}]`;
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
+function firstBytes(file: string): Uint8Array {
+  const head = new Uint8Array(2);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head;
+}
+
+/** One short log line for a load: counts per outcome and the first few names of the partial ones. */
+export function summarizeInitWeights(report: InitWeightsReport): string {
+  const parts = [`${report.loaded.length} loaded`];
+  if (report.adapted.length) parts.push(`${report.adapted.length} adapted (${listKeys(report.adapted, 3)})`);
+  if (report.skipped.length)
+    parts.push(`${report.skipped.length} re-initialised (${listKeys(report.skipped, 3)})`);
+  if (report.unused.length) parts.push(`${report.unused.length} unused (${listKeys(report.unused, 3)})`);
+  return parts.join(', ');
+}
+
 /**
- * Loads initial weights from a local safetensors file (`--init-weights PATH`; nothing is downloaded) into `model`.
+ * Loads initial weights from a local safetensors file or PyTorch `.pt`/`.pth` state dict (`--init-weights PATH`; nothing is downloaded) into `model`.
  * torchvision state dicts load as they are: the classifier is re-initialised when its shape differs, the first
  * convolution is adapted to the number of bands, a ViT position embedding is resized to the image size. Any other
  * missing key or shape mismatch is an error that lists them all.
@@ -100,13 +122,13 @@ export function loadInitWeights(
   const strict = options.strict ?? true;
   if (!existsSync(file)) throw new DataError(`--init-weights ${file}: no such file`, file);
   let raw: Map<string, Tensor>;
+  const pt = looksLikePt(firstBytes(file));
   try {
-    raw = loadSafetensors(file);
+    raw = pt ? loadPt(file) : loadSafetensors(file);
   } catch (err) {
-    throw new DataError(
-      `--init-weights ${file}: not a readable safetensors file: ${(err as Error).message}`,
-      file,
-    );
+    const what = pt ? 'PyTorch .pt/.pth state dict' : 'safetensors file';
+    const why = (err as Error).message.replace(`${file}: `, ''); // the readers name the file too
+    throw new DataError(`--init-weights ${file}: not a readable ${what}: ${why}`, file);
   }
   const source = new Map<string, Tensor>();
   for (const [k, v] of raw) source.set(mapSourceKey(k), v);
@@ -193,6 +215,8 @@ function safeResizable(from: number, to: number): boolean {
   return (square(from - 1) && square(to - 1)) || (square(from) && square(to));
 }
 
-function listKeys(keys: string[]): string {
-  return keys.length <= 8 ? keys.join(', ') : `${keys.slice(0, 8).join(', ')} and ${keys.length - 8} more`;
+function listKeys(keys: string[], first = 8): string {
+  return keys.length <= first
+    ? keys.join(', ')
+    : `${keys.slice(0, first).join(', ')} and ${keys.length - first} more`;
 }

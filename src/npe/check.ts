@@ -7,6 +7,7 @@
 import { medianInPlace } from '../metrics/robust.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
+import { snakeCaseKeys } from '../io/snake-keys.js';
 import { makeDirs } from '../io/mkdirs.js';
 import { availableParallelism } from 'node:os';
 import { Generator } from '../torch/random.js';
@@ -124,7 +125,7 @@ export async function checkSersic(
   };
   const out = path.join(runDir, 'check');
   makeDirs(out);
-  writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(report, null, 1));
+  writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(snakeCaseKeys(report), null, 1));
   if (opts.plots ?? true) {
     const { saveChart } = await import('../plot/render.js');
     const { coveragePlot, truthScatter } = await import('../plot/coverage.js');

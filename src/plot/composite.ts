@@ -27,11 +27,18 @@ export interface CompositeOptions {
   flipY?: boolean;
 }
 
-function defaultBands(nBands: number): [number, number, number] {
+export function defaultBands(nBands: number): [number, number, number] {
   if (nBands === 1) return [0, 0, 0];
   if (nBands === 2) return [1, 1, 0];
   if (nBands === 3) return [2, 1, 0];
   return [nBands - 1, Math.floor((nBands - 1) / 2), 0];
+}
+
+/** "R, G, B = i, r, g": which band feeds each colour (band names, or 1-based band numbers when unnamed). */
+export function bandColourNote(nBands: number, names?: readonly string[]): string {
+  const name = (b: number) => names?.[b] ?? `band ${b + 1}`;
+  const [r, g, b] = defaultBands(nBands).map(name);
+  return `R, G, B = ${r}, ${g}, ${b}`;
 }
 
 /** numpy-style linear-interpolated percentile of the finite values. */

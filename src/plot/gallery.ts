@@ -17,6 +17,16 @@ export interface GalleryOptions {
   padding?: number;
   captionHeight?: number;
   title?: string;
+  /** Arcsec per cutout pixel: a scale bar is drawn on the first tile. */
+  pixelScale?: number;
+  /** A line under the title, e.g. which band feeds each colour (bandColourNote). */
+  note?: string;
+}
+
+/** A round bar length in arcsec: the longest of 0.5, 1, 2, 5, 10, 20, 50 that spans at most 40% of the tile. */
+export function scaleBarArcsec(tileArcsec: number): number {
+  const options = [0.5, 1, 2, 5, 10, 20, 50];
+  return options.filter((a) => a <= 0.4 * tileArcsec).pop() ?? options[0];
 }
 
 const escapeXml = (s: string): string =>
@@ -28,7 +38,7 @@ export function galleryLayout(count: number, opts: GalleryOptions = {}) {
   const tile = opts.tile ?? 128;
   const pad = opts.padding ?? 6;
   const captionHeight = opts.captionHeight ?? 18;
-  const titleHeight = opts.title ? 28 : 0;
+  const titleHeight = (opts.title ? 28 : 0) + (opts.note ? 16 : 0);
   const rows = Math.max(1, Math.ceil(count / cols));
   const cellW = tile + pad;
   const cellH = tile + captionHeight + pad;
@@ -67,6 +77,24 @@ export async function gallery(items: GalleryItem[], opts: GalleryOptions = {}): 
       return { input, ...layout.origin(k) };
     }),
   );
+  const svg = galleryOverlay(items, opts);
+  return sharp({
+    create: {
+      width: layout.width,
+      height: layout.height,
+      channels: 3,
+      background: { r: 255, g: 255, b: 255 },
+    },
+  })
+    .composite([...tiles, { input: Buffer.from(svg), left: 0, top: 0 }])
+    .withMetadata({ density: PNG_DPI })
+    .png()
+    .toBuffer();
+}
+
+/** The gallery's text and marks as SVG over the tiles: captions, title, note, scale bar. */
+export function galleryOverlay(items: GalleryItem[], opts: GalleryOptions = {}): string {
+  const layout = galleryLayout(items.length, opts);
   const fontSize = Math.max(9, Math.min(12, layout.captionHeight - 5));
   const texts = items.map(({ caption }, k) => {
     if (!caption) return '';
@@ -81,19 +109,31 @@ export async function gallery(items: GalleryItem[], opts: GalleryOptions = {}): 
       `<text x="${layout.width / 2}" y="20" font-size="15" text-anchor="middle">${escapeXml(opts.title)}</text>`,
     );
   }
-  const svg =
+  if (opts.note) {
+    const y = (opts.title ? 28 : 0) + 12;
+    texts.push(
+      `<text x="${layout.width / 2}" y="${y}" font-size="11" text-anchor="middle">${escapeXml(opts.note)}</text>`,
+    );
+  }
+  const first = items[0]?.image;
+  if (opts.pixelScale && opts.pixelScale > 0 && first) {
+    // On the first tile, bottom left: white with a dark outline, readable on sky and on bright galaxies.
+    const perArcsec = layout.tile / (first.width * opts.pixelScale);
+    const arcsec = scaleBarArcsec(first.width * opts.pixelScale);
+    const len = arcsec * perArcsec;
+    const { left, top } = layout.origin(0);
+    const x = left + 6;
+    const y = top + layout.tile - 8;
+    texts.push(
+      `<g class="scale-bar" data-arcsec="${arcsec}" data-length-px="${len.toFixed(2)}">` +
+        `<line x1="${x}" y1="${y}" x2="${x + len}" y2="${y}" stroke="black" stroke-width="4"/>` +
+        `<line x1="${x}" y1="${y}" x2="${x + len}" y2="${y}" stroke="white" stroke-width="2"/>` +
+        `<text x="${x + len / 2}" y="${y - 5}" font-size="10" text-anchor="middle" fill="white" stroke="black" ` +
+        `stroke-width="0.4">${arcsec}″</text></g>`,
+    );
+  }
+  return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}">` +
-    `<g font-family="${FONT}" fill="black">${texts.join('')}</g></svg>`;
-  return sharp({
-    create: {
-      width: layout.width,
-      height: layout.height,
-      channels: 3,
-      background: { r: 255, g: 255, b: 255 },
-    },
-  })
-    .composite([...tiles, { input: Buffer.from(svg), left: 0, top: 0 }])
-    .withMetadata({ density: PNG_DPI })
-    .png()
-    .toBuffer();
+    `<g font-family="${FONT}" fill="black">${texts.join('')}</g></svg>`
+  );
 }

@@ -1,5 +1,5 @@
 // Charts (vega-lite specs rendered to SVG by vega's headless view, PNG by sharp), colour composites, galleries.
-export { renderVegaLite, saveChart, svgToPng, FONT } from './render.js';
+export { renderVegaLite, saveChart, svgToPng, FONT, CHART_DPI } from './render.js';
 export type { Chart, ChartOptions } from './render.js';
 export { rocPlot, prPlot } from './curves.js';
 export type { RocSeries, PrSeries } from './curves.js';
@@ -12,9 +12,9 @@ export { metricVsBin } from './metric-vs-bin.js';
 export type { BinValue } from './metric-vs-bin.js';
 export { historyPlot, historyPanel, parseMetricsJsonl } from './history.js';
 export type { HistoryLine } from './history.js';
-export { colourComposite } from './composite.js';
+export { colourComposite, bandColourNote } from './composite.js';
 export type { RgbImage, CompositeOptions } from './composite.js';
-export { gallery, galleryLayout } from './gallery.js';
+export { gallery, galleryLayout, galleryOverlay, scaleBarArcsec } from './gallery.js';
 export type { GalleryItem, GalleryOptions } from './gallery.js';
 export { coveragePlot, truthScatter } from './coverage.js';
 export type { CoverageSeries } from './coverage.js';

@@ -17,7 +17,16 @@ export interface BinValue {
  */
 export async function metricVsBin(
   rows: BinValue[],
-  opts: ChartOptions & { metric?: string; xTitle?: string; yDomain?: [number, number] } = {},
+  opts: ChartOptions & {
+    metric?: string;
+    /** The x axis title, with its unit: 'Einstein radius θ_E (arcsec)'. */
+    xTitle?: string;
+    yDomain?: [number, number];
+    /** Categories (kinds of non-lens) are drawn as points only: a line between them would suggest an order. */
+    categorical?: boolean;
+    /** A line under the title, e.g. the threshold the rates are counted at. */
+    subtitle?: string;
+  } = {},
 ): Promise<Chart> {
   const values = rows
     .filter((r) => Number.isFinite(r.value))
@@ -38,19 +47,21 @@ export async function metricVsBin(
     ...(opts.yDomain ? { scale: { domain: opts.yDomain } } : {}),
   };
   const layer: object[] = [
-    { mark: 'line', encoding: { x, y } },
+    ...(opts.categorical ? [] : [{ mark: 'line', encoding: { x, y } }]),
     { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y } },
   ];
   const withInterval = values.filter((v) => Number.isFinite(v.lower) && Number.isFinite(v.upper));
   if (withInterval.length) {
     layer.push({
       data: { values: withInterval },
-      mark: { type: 'rule' },
-      encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } },
+      mark: { type: 'errorbar', ticks: { size: 12 } },
+      encoding: { x, y: { field: 'lower', type: 'quantitative', title: metric }, y2: { field: 'upper' } },
     });
   }
+  const frame = chartFrame(opts.title ?? `${metric} by ${opts.xTitle ?? 'bin'}`, opts);
   const spec = {
-    ...chartFrame(opts.title ?? `${metric} by ${opts.xTitle ?? 'bin'}`, opts),
+    ...frame,
+    ...(opts.subtitle && frame.title ? { title: { text: frame.title, subtitle: opts.subtitle } } : {}),
     data: { values },
     layer,
   } as TopLevelSpec;

@@ -39,20 +39,28 @@ export async function renderVegaLite(spec: TopLevelSpec): Promise<Chart> {
   }
 }
 
-/** PNG bytes of an SVG, rasterised by sharp (librsvg) at `scale` times its size. */
-export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
-  return sharp(Buffer.from(svg), { density: 72 * scale })
-    .png()
-    .toBuffer();
+/**
+ * The resolution of chart PNGs: 150 dpi prints sharp at the chart's size and renders as fast as the old 2x PNGs (an
+ * evaluation writes a dozen); `saveChart(chart, base, { dpi: 300 })` for a journal's line-art minimum, and the SVG
+ * next to each PNG is the vector original.
+ */
+export const CHART_DPI = 150;
+
+/**
+ * PNG bytes of an SVG at `dpi`, tagged with it: an SVG unit is a point (1/72 inch), so a 360-unit-wide chart becomes
+ * 360 × dpi / 72 pixels and prints 5 inches wide, the size the SVG has.
+ */
+export async function svgToPng(svg: string, dpi = CHART_DPI): Promise<Buffer> {
+  return sharp(Buffer.from(svg), { density: dpi }).withMetadata({ density: dpi }).png().toBuffer();
 }
 
 /** Writes `<base>.svg` and `<base>.png` (each atomically); returns their paths. */
 export async function saveChart(
   chart: Chart,
   base: string,
-  opts: { scale?: number } = {},
+  opts: { dpi?: number } = {},
 ): Promise<{ svg: string; png: string }> {
-  const png = await svgToPng(chart.svg, opts.scale ?? 2);
+  const png = await svgToPng(chart.svg, opts.dpi ?? CHART_DPI);
   writeFileAtomic(`${base}.svg`, chart.svg);
   writeFileAtomic(`${base}.png`, png);
   return { svg: `${base}.svg`, png: `${base}.png` };

@@ -20,8 +20,9 @@ export function native(): NativeAddon {
   if (!existsSync(addonPath)) {
     throw new LensfindError(
       'E_NO_ADDON',
-      `the libtorch addon is not built (${addonPath} is missing). Run: npm run build:native ` +
-        `(it needs libtorch: sudo apt-get install libtorch-dev, or LIBTORCH=/path/to/libtorch)`,
+      `the libtorch addon is not built (${addonPath} is missing). Run: npm run build:native in a checkout, ` +
+        `or npm rebuild lensfind where it is installed (it needs libtorch: sudo apt-get install libtorch-dev, ` +
+        `or LIBTORCH=/path/to/libtorch)`,
     );
   }
   const raw = createRequire(import.meta.url)(addonPath) as Record<string, unknown>;

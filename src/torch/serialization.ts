@@ -305,7 +305,7 @@ function halfToFloat(h: number): number {
 }
 
 /** A decoded entry as a Tensor: F16/BF16 become float32, I16/I8 become int32 (dtypes the engine has). */
-function entryToTensor({ dtype, shape, data }: SafetensorsEntry): Tensor {
+export function entryToTensor({ dtype, shape, data }: SafetensorsEntry): Tensor {
   switch (dtype) {
     case 'F16':
       return fromTypedArray(Float32Array.from(data as Uint16Array, halfToFloat), shape);

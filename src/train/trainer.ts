@@ -9,7 +9,7 @@ import type { NormalizationParams } from '../data/normalize.js';
 import { Generator } from '../torch/random.js';
 import { setNumThreads } from '../torch/threads.js';
 import { createModel, countParameters } from '../models/registry.js';
-import { loadInitWeights } from '../models/init-weights.js';
+import { loadInitWeights, summarizeInitWeights } from '../models/init-weights.js';
 import type { LensModel } from '../models/common.js';
 import type { TrainConfig } from './schema.js';
 import { readCheckpointState } from './checkpoint.js';
@@ -169,7 +169,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     const model: LensModel = createModel(config.model.name, modelOptions(config.model, data.spec), generator);
     if (config.model.init_weights && !state) {
       const report = loadInitWeights(model, config.model.init_weights);
-      logger.info(`initial weights from ${config.model.init_weights}: ${JSON.stringify(report)}`);
+      logger.info(`initial weights from ${config.model.init_weights}: ${summarizeInitWeights(report)}`);
     }
     const parameters = countParameters(model);
     known.parameters = parameters;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readCsv } from '../../src/io/csv.js';
 import { rocAuc } from '../../src/metrics/index.js';
 import { evaluateRun } from '../../src/eval/evaluate-run.js';
+import { readEvaluationMetrics } from '../../src/eval/metrics-file.js';
 import { writeCsv } from '../../src/io/csv.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { tinyCutout, tinyRun, writeTinyDeepLense } from '../predict/tiny-run.js';
@@ -42,10 +43,14 @@ test('evaluate a tiny trained run: files exist, metrics.json AUC equals rocAuc o
   assert.equal(metrics.n, 32);
   const labels = rows.map((r) => Number(r.label));
   const scores = rows.map((r) => Number(r.score));
-  assert.equal(metrics.rocAuc, rocAuc(labels, scores));
+  // snake_case keys, as in metrics.jsonl; readEvaluationMetrics gives the library's camelCase back.
+  assert.equal(metrics.roc_auc, rocAuc(labels, scores));
   assert.ok(
-    metrics.intervals.rocAuc.lower <= metrics.rocAuc && metrics.rocAuc <= metrics.intervals.rocAuc.upper,
+    metrics.intervals.roc_auc.lower <= metrics.roc_auc && metrics.roc_auc <= metrics.intervals.roc_auc.upper,
   );
+  assert.equal(metrics.rocAuc, undefined);
+  assert.ok('max_f1' in metrics.thresholds && 'expected_purity' in metrics.thresholds);
+  assert.equal(readEvaluationMetrics(path.join(out, 'metrics.json')).rocAuc, metrics.roc_auc);
   // Uncalibrated: score = sigmoid(logit).
   for (const r of rows) assert.ok(Math.abs(Number(r.score) - 1 / (1 + Math.exp(-Number(r.logit)))) < 1e-9);
   assert.ok(rows.every((r) => r.id.startsWith('test_')));
@@ -82,11 +87,28 @@ test('evaluate a tiny trained run: files exist, metrics.json AUC equals rocAuc o
       });
     }
     writeCsv(path.join(data, 'manifest.csv'), rows);
-    const res = await evaluateRun(runDir, { data, bootstrap: 0, workers: 0 });
+    const res = await evaluateRun(runDir, { data, bootstrap: 200, workers: 0 });
     assert.ok(existsSync(path.join(res.outDir, 'metric_vs_theta_E.png')));
     assert.ok(existsSync(path.join(res.outDir, 'metric_vs_negative_kind.svg')));
+    // Units on the axis, bootstrap error bars, the threshold stated; categories as points only.
+    const thetaSvg = readFileSync(path.join(res.outDir, 'metric_vs_theta_E.svg'), 'utf8');
+    assert.ok(thetaSvg.includes('Einstein radius θ_E (arcsec)'));
+    assert.ok(thetaSvg.includes('aria-roledescription="errorbar"'));
+    assert.ok(thetaSvg.includes('lens if probability ≥ 0.5'));
+    const kindSvg = readFileSync(path.join(res.outDir, 'metric_vs_negative_kind.svg'), 'utf8');
+    assert.ok(!kindSvg.includes('aria-roledescription="line mark"'));
     const metrics = JSON.parse(readFileSync(path.join(res.outDir, 'metrics.json'), 'utf8'));
-    const bins = metrics.byBin.theta_E as { count: number; tpr: number; lower: number; upper: number }[];
+    const bins = metrics.by_bin.theta_E as {
+      count: number;
+      tpr: number;
+      lower: number;
+      upper: number;
+      tpr_interval: [number, number];
+    }[];
+    for (const b of bins) {
+      const [lo, hi] = b.tpr_interval;
+      assert.ok(lo <= b.tpr && b.tpr <= hi && lo >= 0 && hi <= 1, `${JSON.stringify(b)}`);
+    }
     assert.equal(
       bins.reduce((a, b) => a + b.count, 0),
       12,
@@ -103,7 +125,7 @@ test('evaluate a tiny trained run: files exist, metrics.json AUC equals rocAuc o
       assert.equal(inBin.length, b.count);
       assert.equal(b.tpr, inBin.filter((r) => Number(r.score) >= 0.5).length / b.count);
     }
-    const kinds = metrics.byBin.negative_kind.map((b: { bin: string }) => b.bin).sort();
+    const kinds = metrics.by_bin.negative_kind.map((b: { bin: string }) => b.bin).sort();
     assert.deepEqual(kinds, ['elliptical', 'none', 'spiral']);
   });
 });

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
+  bandColourNote,
   confusionPlot,
+  galleryOverlay,
+  scaleBarArcsec,
   historyPanel,
   historyPlot,
   metricVsBin,
@@ -104,6 +107,45 @@ test('PR, confusion, reliability, histogram, metric-by-bin charts carry their ti
   assert.ok(!mvb.some((s) => s.startsWith('[2, 3]')));
 });
 
+test('metric by bin: error bars, the threshold under the title, categories as points without a line', async () => {
+  const rows = [
+    { bin: 'none', value: 0.8, lower: 0.7, upper: 0.9, count: 20 },
+    { bin: 'spiral', value: 0.1, lower: 0.02, upper: 0.2, count: 12 },
+  ];
+  const marks = (svg: string) => new Set(svg.match(/aria-roledescription="[^"]*"/g));
+  const subtitle = 'lens if probability ≥ 0.5; bars: bootstrap 95% intervals';
+  const numeric = await metricVsBin(rows, { metric: 'TPR', xTitle: 'θ_E (arcsec)', subtitle });
+  const cats = await metricVsBin(rows, {
+    metric: 'FPR',
+    xTitle: 'kind of non-lens',
+    categorical: true,
+    subtitle,
+  });
+  for (const c of [numeric, cats]) {
+    assert.ok(marks(c.svg).has('aria-roledescription="errorbar"'), 'error bars drawn');
+    assert.ok(texts(c.svg).includes(subtitle), 'the threshold is stated');
+  }
+  assert.ok(marks(numeric.svg).has('aria-roledescription="line mark"'));
+  assert.ok(!marks(cats.svg).has('aria-roledescription="line mark"'), 'no line between categories');
+});
+
+test('gallery: a scale bar in arcsec from the pixel scale, and the band-to-colour note', () => {
+  const image = { width: 64, height: 64, rgb: new Uint8Array(64 * 64 * 3) };
+  const note = bandColourNote(3, ['g', 'r', 'i']);
+  assert.equal(note, 'R, G, B = i, r, g');
+  assert.equal(bandColourNote(5), 'R, G, B = band 5, band 3, band 1');
+  // 64 pixels of 0.2" = 12.8": the longest round bar within 40% of it is 5", i.e. 25 cutout pixels = 50 tile pixels.
+  const svg = galleryOverlay([{ image }, { image }], { tile: 128, pixelScale: 0.2, note, title: 'T' });
+  const bar = /class="scale-bar" data-arcsec="([\d.]+)" data-length-px="([\d.]+)"/.exec(svg);
+  assert.deepEqual([Number(bar?.[1]), Number(bar?.[2])], [5, 50]);
+  assert.ok(svg.includes('5″') && svg.includes(note));
+  assert.equal(scaleBarArcsec(3), 1);
+  assert.ok(
+    !galleryOverlay([{ image }], { tile: 128 }).includes('scale-bar'),
+    'no bar without a pixel scale',
+  );
+});
+
 test('history plot from metrics.jsonl: loss and metric panels', async () => {
   const lines = parseMetricsJsonl(
     [
@@ -156,15 +198,31 @@ test('history plot: each quantity on its own axis (img/s and lr apart from AUC a
   );
 });
 
-test('saveChart writes SVG and a PNG that decodes at twice the SVG size', async () => {
+/** The pHYs chunk of a PNG as dots per inch (read from the bytes, not through sharp). */
+function pngDpi(png: Buffer): number | undefined {
+  for (let at = 8; at + 12 <= png.length;) {
+    const len = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    if (type === 'pHYs' && png[at + 16] === 1) return png.readUInt32BE(at + 8) * 0.0254;
+    at += 12 + len;
+  }
+  return undefined;
+}
+
+test('saveChart writes SVG and a 150 dpi (or 300 dpi) PNG whose pixel size prints at the SVG size', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-plot-'));
   const chart = await rocPlot(roc);
   const out = await saveChart(chart, path.join(dir, 'roc'));
   assert.equal(readFileSync(out.svg, 'utf8'), chart.svg);
   const meta = await sharp(out.png).metadata();
   assert.equal(meta.format, 'png');
-  assert.equal(meta.width, chart.width * 2);
-  assert.equal(meta.height, chart.height * 2);
+  // SVG units are points (1/72 in): 150 dpi gives width * 150 / 72 pixels, tagged 150 dpi (5906 px/m).
+  assert.equal(meta.width, Math.round((chart.width * 150) / 72));
+  assert.equal(meta.height, Math.round((chart.height * 150) / 72));
+  assert.ok(Math.abs(pngDpi(readFileSync(out.png))! - 150) < 0.02);
+  const hi = await saveChart(chart, path.join(dir, 'roc300'), { dpi: 300 });
+  assert.equal((await sharp(hi.png).metadata()).width, Math.round((chart.width * 300) / 72));
+  assert.ok(Math.abs(pngDpi(readFileSync(hi.png))! - 300) < 0.02);
   assert.ok(existsSync(out.png));
-  assert.deepEqual(readdirSync(dir).sort(), ['roc.png', 'roc.svg']); // no temporary files left
+  assert.deepEqual(readdirSync(dir).sort(), ['roc.png', 'roc.svg', 'roc300.png', 'roc300.svg']); // no temporary files left
 });

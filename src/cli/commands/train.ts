@@ -48,7 +48,11 @@ export const trainCommand: Command = {
     seed: { type: 'string', description: 'random seed', valueName: 'S' },
     threads: { type: 'string', description: 'compute threads (default: all cores)', valueName: 'N' },
     workers: { type: 'string', description: 'data worker threads', valueName: 'N' },
-    'init-weights': { type: 'string', description: 'start from a local safetensors file', valueName: 'PATH' },
+    'init-weights': {
+      type: 'string',
+      description: 'start from a local safetensors or PyTorch .pt/.pth state dict',
+      valueName: 'PATH',
+    },
     'run-dir': { type: 'string', description: 'folder of runs (run.dir)', valueName: 'DIR' },
     name: {
       type: 'string',
