@@ -35,7 +35,10 @@ export class Access {
     }
     const graders = (opts.graders ?? []).map(checkGraderName);
     if (remote && graders.length === 0) {
-      throw new LensfindError('E_USAGE', `--host ${host} --allow-remote needs --graders NAME,NAME: one token each`);
+      throw new LensfindError(
+        'E_USAGE',
+        `--host ${host} --allow-remote needs --graders NAME,NAME: one token each`,
+      );
     }
     this.tokens = new Map(remote ? graders.map((g) => [randomBytes(18).toString('base64url'), g]) : []);
   }
@@ -66,7 +69,11 @@ export class Access {
         if (want.length === given.length && timingSafeEqual(want, given)) return g;
       }
     }
-    throw new HttpError(401, 'this server needs a grader token: open the link the server printed for you', 'E_AUTH');
+    throw new HttpError(
+      401,
+      'this server needs a grader token: open the link the server printed for you',
+      'E_AUTH',
+    );
   }
 
   /**
@@ -76,6 +83,7 @@ export class Access {
   checkHost(req: IncomingMessage): void {
     if (this.required) return;
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    if (!isLoopback(host)) throw new HttpError(403, `Host '${req.headers.host}': this server answers on loopback only`);
+    if (!isLoopback(host))
+      throw new HttpError(403, `Host '${req.headers.host}': this server answers on loopback only`);
   }
 }

@@ -104,7 +104,10 @@ export class CatalogTable {
   private filterTest(f: ColumnFilter): (i: number) => boolean {
     const col = this.checkColumn(f.column, 'filter');
     if (!FILTER_OPS.includes(f.op)) {
-      throw new LensfindError('E_QUERY', `filter on '${f.column}': operator '${f.op}'; expected one of ${FILTER_OPS.join(' ')}`);
+      throw new LensfindError(
+        'E_QUERY',
+        `filter on '${f.column}': operator '${f.op}'; expected one of ${FILTER_OPS.join(' ')}`,
+      );
     }
     if (f.op === 'contains') {
       const needle = String(f.value).toLowerCase();
@@ -113,9 +116,13 @@ export class CatalogTable {
     const num = this.numeric.has(f.column);
     const v = num ? Number(f.value) : String(f.value);
     if (num && !Number.isFinite(v)) {
-      throw new LensfindError('E_QUERY', `filter on '${f.column}': ${JSON.stringify(f.value)} is not a number`);
+      throw new LensfindError(
+        'E_QUERY',
+        `filter on '${f.column}': ${JSON.stringify(f.value)} is not a number`,
+      );
     }
-    const cmp = (x: Cell): number => (num ? (x as number) - (v as number) : String(x) < v ? -1 : String(x) > v ? 1 : 0);
+    const cmp = (x: Cell): number =>
+      num ? (x as number) - (v as number) : String(x) < v ? -1 : String(x) > v ? 1 : 0;
     const ops: Record<string, (c: number) => boolean> = {
       '=': (c) => c === 0,
       '!=': (c) => c !== 0,
@@ -143,16 +150,26 @@ export async function readCatalogTable(file: string): Promise<CatalogTable> {
   const data = new Map<string, Cell[]>();
   try {
     if (format === 'parquet') {
-      const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Record<string, unknown>[];
+      const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Record<
+        string,
+        unknown
+      >[];
       const names = rows.length ? Object.keys(rows[0]) : [];
-      for (const c of names) data.set(c, rows.map((r) => toCell(r[c])));
+      for (const c of names)
+        data.set(
+          c,
+          rows.map((r) => toCell(r[c])),
+        );
     } else {
       const rows = readCsv(file);
       const names = rows.length ? Object.keys(rows[0]) : [];
       for (const c of names) {
         const text = rows.map((r) => r[c]);
         const numeric = text.every((t) => t === '' || (t.trim() !== '' && Number.isFinite(Number(t))));
-        data.set(c, text.map((t) => (t === '' ? null : numeric ? Number(t) : t)));
+        data.set(
+          c,
+          text.map((t) => (t === '' ? null : numeric ? Number(t) : t)),
+        );
       }
     }
   } catch (err) {

@@ -90,7 +90,12 @@ export function stretchFromQuery(p: URLSearchParams): StretchQuery {
     const t = p.get(name);
     if (t === null || t === '') return undefined;
     const v = Number(t);
-    if (!test(v)) throw new HttpError(400, `query parameter ${name}=${JSON.stringify(t)}: expected ${expected}`, 'E_QUERY');
+    if (!test(v))
+      throw new HttpError(
+        400,
+        `query parameter ${name}=${JSON.stringify(t)}: expected ${expected}`,
+        'E_QUERY',
+      );
     return v;
   };
   const positive = (v: number) => Number.isFinite(v) && v > 0;
@@ -98,7 +103,10 @@ export function stretchFromQuery(p: URLSearchParams): StretchQuery {
   const stretchText = p.get('stretch');
   const out: StretchQuery = {
     Q: num('q', (v) => Number.isFinite(v) && v >= 0, 'a number >= 0'),
-    stretch: stretchText === null || stretchText === 'auto' ? 'auto' : num('stretch', positive, "a number > 0 or 'auto'"),
+    stretch:
+      stretchText === null || stretchText === 'auto'
+        ? 'auto'
+        : num('stretch', positive, "a number > 0 or 'auto'"),
     band: num('band', band, 'a band index'),
     minimum: num('minimum', Number.isFinite, 'a number'),
   };

@@ -57,7 +57,10 @@ export function gradeSummary(table: CatalogTable, store: GradeStore): GradeSumma
  * The catalogue joined with its grades: every catalogue column, then `grade_<grader>` per grader, `grade_mean` and
  * `grade_n` (empty/null where ungraded), in catalogue order.
  */
-export function gradedColumns(table: CatalogTable, store: GradeStore): { columns: string[]; row: (k: number) => CsvRow } {
+export function gradedColumns(
+  table: CatalogTable,
+  store: GradeStore,
+): { columns: string[]; row: (k: number) => CsvRow } {
   const by = store.byCandidate();
   const graders = store.graders();
   const gradeCols = graders.map((g) => `grade_${g}`);

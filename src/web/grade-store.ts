@@ -95,13 +95,14 @@ export class GradeStore {
 
   get(id: string, grader: string): Grade | null {
     const row = this.db.prepare('SELECT grade FROM grades WHERE id = ? AND grader = ?').get(id, grader) as
-      | { grade: Grade }
-      | undefined;
+      { grade: Grade } | undefined;
     return row ? row.grade : null;
   }
 
   all(): GradeRecord[] {
-    return this.db.prepare('SELECT id, grader, grade, time FROM grades ORDER BY id, grader').all() as GradeRecord[];
+    return this.db
+      .prepare('SELECT id, grader, grade, time FROM grades ORDER BY id, grader')
+      .all() as GradeRecord[];
   }
 
   /** Every grade of each candidate: id → grader → grade. */
@@ -116,9 +117,9 @@ export class GradeStore {
   }
 
   graders(): string[] {
-    return (this.db.prepare('SELECT DISTINCT grader FROM grades ORDER BY grader').all() as { grader: string }[]).map(
-      (r) => r.grader,
-    );
+    return (
+      this.db.prepare('SELECT DISTINCT grader FROM grades ORDER BY grader').all() as { grader: string }[]
+    ).map((r) => r.grader);
   }
 
   close(): void {

@@ -48,7 +48,10 @@ export function sendJson(res: ServerResponse, value: unknown, status = 200): voi
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   // application/json only: a cross-site form cannot send it without a CORS preflight, which this server refuses.
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, `${req.method} ${req.url}: expected a JSON body (Content-Type: application/json)`);
+    throw new HttpError(
+      415,
+      `${req.method} ${req.url}: expected a JSON body (Content-Type: application/json)`,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -70,7 +73,10 @@ export function intParam(q: URLSearchParams, name: string, def: number, min: num
   if (text === null || text === '') return def;
   const v = Number(text);
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new HttpError(400, `query parameter ${name}=${JSON.stringify(text)}: expected an integer in [${min}, ${max}]`);
+    throw new HttpError(
+      400,
+      `query parameter ${name}=${JSON.stringify(text)}: expected an integer in [${min}, ${max}]`,
+    );
   }
   return v;
 }

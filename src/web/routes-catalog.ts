@@ -17,7 +17,8 @@ export interface CatalogContext {
 
 function viewQuery(table: CatalogTable, p: URLSearchParams): ViewQuery {
   const order = p.get('order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') throw new HttpError(400, `query parameter order=${JSON.stringify(order)}: expected asc or desc`);
+  if (order !== 'asc' && order !== 'desc')
+    throw new HttpError(400, `query parameter order=${JSON.stringify(order)}: expected asc or desc`);
   let filters: ColumnFilter[] = [];
   const text = p.get('filters');
   if (text) {
@@ -34,7 +35,10 @@ function viewQuery(table: CatalogTable, p: URLSearchParams): ViewQuery {
       FILTER_OPS.includes((f as ColumnFilter).op) &&
       ['string', 'number'].includes(typeof (f as ColumnFilter).value);
     if (!Array.isArray(parsed) || !parsed.every(ok)) {
-      throw new HttpError(400, `query parameter filters: expected a JSON list of {column, op (${FILTER_OPS.join(' ')}), value}`);
+      throw new HttpError(
+        400,
+        `query parameter filters: expected a JSON list of {column, op (${FILTER_OPS.join(' ')}), value}`,
+      );
     }
     filters = parsed;
   }
@@ -61,23 +65,38 @@ function rows(ctx: CatalogContext, p: URLSearchParams) {
 function catalogRow(ctx: CatalogContext, text: string): number {
   const r = Number(text);
   if (!Number.isInteger(r) || r < 0 || r >= ctx.table.n) {
-    throw new HttpError(404, `no candidate row ${text}: the catalogue has rows 0..${ctx.table.n - 1}`, 'E_NOT_FOUND');
+    throw new HttpError(
+      404,
+      `no candidate row ${text}: the catalogue has rows 0..${ctx.table.n - 1}`,
+      'E_NOT_FOUND',
+    );
   }
   return r;
 }
 
 function cutoutRef(ctx: CatalogContext, r: number): string {
   const ref = ctx.table.cell(r, ctx.pathColumn);
-  if (ref === null || ref === '') throw new HttpError(404, `row ${r} has no cutout path in column '${ctx.pathColumn}'`, 'E_NOT_FOUND');
+  if (ref === null || ref === '')
+    throw new HttpError(404, `row ${r} has no cutout path in column '${ctx.pathColumn}'`, 'E_NOT_FOUND');
   return String(ref);
 }
 
-async function putGrade(ctx: CatalogContext, req: IncomingMessage, res: ServerResponse, tokenGrader: string | null) {
+async function putGrade(
+  ctx: CatalogContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tokenGrader: string | null,
+) {
   const body = await readJson(req);
-  if (typeof body !== 'object' || body === null) throw new HttpError(400, 'grade: expected {id, grader, grade}');
+  if (typeof body !== 'object' || body === null)
+    throw new HttpError(400, 'grade: expected {id, grader, grade}');
   const { id, grader, grade } = body as Record<string, unknown>;
   if (typeof id !== 'string' || !ctx.table.hasId(id)) {
-    throw new HttpError(400, `grade: unknown candidate id ${JSON.stringify(id)} (not in ${ctx.table.file})`, 'E_GRADE');
+    throw new HttpError(
+      400,
+      `grade: unknown candidate id ${JSON.stringify(id)} (not in ${ctx.table.file})`,
+      'E_GRADE',
+    );
   }
   let name: string;
   let value: ReturnType<typeof checkGrade> | null;
@@ -105,10 +124,18 @@ export async function handleCatalog(
 ): Promise<boolean> {
   const p = url.pathname;
   const m = /^\/api\/cutouts\/(\d+)(\.png|\/shape)$/.exec(p);
-  const known = m || ['/api/rows', '/api/grades', '/api/grades/summary', '/api/export.csv', '/api/export.parquet'].includes(p);
+  const known =
+    m ||
+    ['/api/rows', '/api/grades', '/api/grades/summary', '/api/export.csv', '/api/export.parquet'].includes(p);
   if (!known) return false;
-  if (!ctx) throw new HttpError(404, 'no catalogue is served: start lensfind serve with --catalog FILE', 'E_NOT_FOUND');
-  if (p === '/api/grades' && req.method === 'PUT') return putGrade(ctx, req, res, tokenGrader).then(() => true);
+  if (!ctx)
+    throw new HttpError(
+      404,
+      'no catalogue is served: start lensfind serve with --catalog FILE',
+      'E_NOT_FOUND',
+    );
+  if (p === '/api/grades' && req.method === 'PUT')
+    return putGrade(ctx, req, res, tokenGrader).then(() => true);
   if (req.method !== 'GET') throw new HttpError(405, `${req.method} ${p}: method not allowed`);
   if (p === '/api/rows') sendJson(res, rows(ctx, url.searchParams));
   else if (p === '/api/grades/summary') sendJson(res, gradeSummary(ctx.table, ctx.store));
@@ -118,7 +145,12 @@ export async function handleCatalog(
     const file = path.join(path.dirname(ctx.table.file), `${path.parse(ctx.table.file).name}.graded.${ext}`);
     exportGrades(ctx.table, ctx.store, file);
     res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file)}"`);
-    send(res, 200, ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet', readFileSync(file));
+    send(
+      res,
+      200,
+      ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+      readFileSync(file),
+    );
   } else if (m) {
     const r = catalogRow(ctx, m[1]);
     if (m[2] === '/shape') sendJson(res, { row: r, shape: (await ctx.images.read(cutoutRef(ctx, r))).shape });

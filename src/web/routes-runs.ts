@@ -57,7 +57,8 @@ export function handleRuns(
 ): boolean {
   const p = url.pathname;
   if (p !== '/api/runs' && !p.startsWith('/api/runs/')) return false;
-  if (!root) throw new HttpError(404, 'no runs folder is served: start lensfind serve with --runs DIR', 'E_NOT_FOUND');
+  if (!root)
+    throw new HttpError(404, 'no runs folder is served: start lensfind serve with --runs DIR', 'E_NOT_FOUND');
   if (req.method !== 'GET') throw new HttpError(405, `${req.method} ${p}: method not allowed`);
   if (p === '/api/runs') {
     sendJson(res, listRuns(root));
@@ -83,7 +84,12 @@ export function handleRuns(
       throw new HttpError(400, `${p}: malformed file name`);
     }
     const type = TYPES[path.extname(rel).toLowerCase()];
-    if (!type) throw new HttpError(403, `${rel}: only ${Object.keys(TYPES).join(' ')} files of a run are served`, 'E_PATH');
+    if (!type)
+      throw new HttpError(
+        403,
+        `${rel}: only ${Object.keys(TYPES).join(' ')} files of a run are served`,
+        'E_PATH',
+      );
     const file = path.resolve(dir, rel);
     // Inside the runs folder, also after resolving links (a run folder may itself be a link within it).
     const refusal = new PathGuard(root).check(file);

@@ -72,7 +72,9 @@ function evalHeadline(dir: string, dataset: string): EvalHeadline | null {
     tpr10: numOrNull(m.tpr10),
     purity: numOrNull(purity),
     prevalence: numOrNull(m.prevalence),
-    images: readdirSync(dir).filter((f) => IMAGE.test(f)).sort(),
+    images: readdirSync(dir)
+      .filter((f) => IMAGE.test(f))
+      .sort(),
   };
 }
 
@@ -100,7 +102,9 @@ export function runInfo(root: string, name: string): RunInfo {
     epochs: lines.length,
     last: lines.at(-1) ?? null,
     evals,
-    images: readdirSync(dir).filter((f) => IMAGE.test(f)).sort(),
+    images: readdirSync(dir)
+      .filter((f) => IMAGE.test(f))
+      .sort(),
   };
 }
 

@@ -53,7 +53,12 @@ export function makeWebCatalog(
   });
   const columns = ['id', 'path', 'score', 'theta_E', 'note'];
   const file = path.join(dir, `cands.${format}`);
-  if (format === 'csv') writeCsv(file, Array.from({ length: n }, (_, k) => row(k)), columns);
+  if (format === 'csv')
+    writeCsv(
+      file,
+      Array.from({ length: n }, (_, k) => row(k)),
+      columns,
+    );
   else writeParquetCatalog(file, columns, n, row);
   return { dir, file, n, scores, pixels };
 }

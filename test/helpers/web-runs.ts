@@ -4,7 +4,14 @@ import sharp from 'sharp';
 
 /** One epoch line of metrics.jsonl with values that follow from the epoch. */
 export function epochLine(epoch: number): Record<string, number> {
-  return { epoch, step: epoch * 10, train_loss: 1 / epoch, val_loss: 1.2 / epoch, train_auc: 1 - 0.1 / epoch, val_auc: 1 - 0.2 / epoch };
+  return {
+    epoch,
+    step: epoch * 10,
+    train_loss: 1 / epoch,
+    val_loss: 1.2 / epoch,
+    train_auc: 1 - 0.1 / epoch,
+    val_auc: 1 - 0.2 / epoch,
+  };
 }
 
 export function writeMetrics(runDir: string, epochs: number): void {
@@ -40,7 +47,9 @@ export async function makeRuns(root: string): Promise<{ alpha: string; beta: str
       thresholds: { expectedPurity: { atFpr: 0.125, half: 0.01 } },
     }),
   );
-  const png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#ff0000' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#ff0000' } })
+    .png()
+    .toBuffer();
   writeFileSync(path.join(ev, 'roc.png'), png);
   return { alpha, beta };
 }

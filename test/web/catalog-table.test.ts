@@ -15,7 +15,10 @@ for (const format of ['csv', 'parquet'] as const) {
     assert.deepEqual([...t.numeric].sort(), ['score', 'theta_E']);
     assert.equal(t.ids[5], 'cand-5');
     const desc = [...t.view({ sort: 'score', order: 'desc' })];
-    const expected = c.scores.map((s, k) => [s, k] as const).sort((a, b) => b[0] - a[0]).map(([, k]) => k);
+    const expected = c.scores
+      .map((s, k) => [s, k] as const)
+      .sort((a, b) => b[0] - a[0])
+      .map(([, k]) => k);
     assert.deepEqual(desc, expected);
     const asc = [...t.view({ sort: 'score', order: 'asc' })];
     assert.deepEqual(asc, [...expected].reverse());
@@ -23,11 +26,17 @@ for (const format of ['csv', 'parquet'] as const) {
     assert.equal(high.length, c.scores.filter((s) => s >= 0.9).length);
     assert.ok([...high].every((r) => c.scores[r] >= 0.9));
     const rings = t.view({ filters: [{ column: 'note', op: '=', value: 'ring' }] });
-    assert.deepEqual([...rings], Array.from({ length: 101 }, (_, k) => k).filter((k) => k > 0 && k % 3 === 0));
+    assert.deepEqual(
+      [...rings],
+      Array.from({ length: 101 }, (_, k) => k).filter((k) => k > 0 && k % 3 === 0),
+    );
     const markup = t.view({ filters: [{ column: 'note', op: 'contains', value: 'SCRIPT' }] });
     assert.deepEqual([...markup], [0]);
     const theta = t.view({ filters: [{ column: 'theta_E', op: '<', value: '0.65' }] });
-    assert.deepEqual([...theta], Array.from({ length: 101 }, (_, k) => k).filter((k) => k % 10 <= 1));
+    assert.deepEqual(
+      [...theta],
+      Array.from({ length: 101 }, (_, k) => k).filter((k) => k % 10 <= 1),
+    );
   });
 }
 
@@ -37,7 +46,10 @@ test('bad queries and catalogues are errors naming the column, the value or the 
   const code = (want: string, text: string) => (e: unknown) =>
     e instanceof LensfindError && e.code === want && e.message.includes(text);
   assert.throws(() => t.view({ sort: 'nope' }), code('E_QUERY', "unknown column 'nope'"));
-  assert.throws(() => t.view({ filters: [{ column: 'score', op: '>', value: 'high' }] }), code('E_QUERY', '"high" is not a number'));
+  assert.throws(
+    () => t.view({ filters: [{ column: 'score', op: '>', value: 'high' }] }),
+    code('E_QUERY', '"high" is not a number'),
+  );
   const dup = path.join(c.dir, 'dup.csv');
   writeFileSync(dup, 'id,path\nx,a.npy\nx,b.npy\n');
   const d = await readCatalogTable(dup);

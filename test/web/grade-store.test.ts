@@ -28,10 +28,13 @@ test('grades live beside the catalogue, in WAL mode, and a reopened store has th
     { id: 'b', grader: 'ann', grade: 0, time: 1002 },
   ]);
   assert.deepEqual(again.graders(), ['ann', 'bob']);
-  assert.deepEqual([...again.byCandidate().get('a')!], [
-    ['ann', 2],
-    ['bob', 1],
-  ]);
+  assert.deepEqual(
+    [...again.byCandidate().get('a')!],
+    [
+      ['ann', 2],
+      ['bob', 1],
+    ],
+  );
   again.set('a', 'ann', null); // undo to ungraded
   assert.equal(again.get('a', 'ann'), null);
   assert.equal(again.get('a', 'bob'), 1);

@@ -40,10 +40,12 @@ async function get(s: RunningServer, p: string) {
 }
 
 function put(body: string, type = 'application/json', method = 'PUT') {
-  return fetch(server.url + 'api/grades', { method, headers: { 'Content-Type': type }, body }).then(async (r) => ({
-    status: r.status,
-    body: (await r.json()) as any,
-  }));
+  return fetch(server.url + 'api/grades', { method, headers: { 'Content-Type': type }, body }).then(
+    async (r) => ({
+      status: r.status,
+      body: (await r.json()) as any,
+    }),
+  );
 }
 
 test('the page, its script and style are served with a strict content security policy', async () => {
@@ -162,8 +164,21 @@ test('grades: saved at once, validated, summarised with disagreements and the me
   assert.match(csv.headers.get('content-disposition')!, /cands\.graded\.csv/);
   const rows = parseCsv(csv.body.toString());
   assert.equal(rows.length, 120);
-  assert.deepEqual(Object.keys(rows[0]), ['id', 'path', 'score', 'theta_E', 'note', 'grade_ann', 'grade_bob', 'grade_mean', 'grade_n']);
-  assert.deepEqual([rows[1].grade_ann, rows[1].grade_bob, rows[1].grade_mean, rows[1].grade_n], ['3', '1', '2', '2']);
+  assert.deepEqual(Object.keys(rows[0]), [
+    'id',
+    'path',
+    'score',
+    'theta_E',
+    'note',
+    'grade_ann',
+    'grade_bob',
+    'grade_mean',
+    'grade_n',
+  ]);
+  assert.deepEqual(
+    [rows[1].grade_ann, rows[1].grade_bob, rows[1].grade_mean, rows[1].grade_n],
+    ['3', '1', '2', '2'],
+  );
   assert.deepEqual([rows[4].grade_ann, rows[4].grade_mean, rows[4].grade_n], ['', '', '0']);
   assert.equal(rows[0].note, HOSTILE, 'catalogue text is exported as it is');
   const pq = await get(server, 'api/export.parquet');
@@ -180,7 +195,16 @@ test('runs: headline metrics, unknown runs, plots, and files outside refused', a
   assert.equal(alpha.epochs, 3);
   assert.deepEqual(alpha.last, epochLine(3));
   assert.deepEqual(alpha.evals, [
-    { dataset: 'test', n: 400, rocAuc: 0.975, tpr0: 0.25, tpr10: 0.5, purity: 0.125, prevalence: 0.001, images: ['roc.png'] },
+    {
+      dataset: 'test',
+      n: 400,
+      rocAuc: 0.975,
+      tpr0: 0.25,
+      tpr10: 0.5,
+      purity: 0.125,
+      prevalence: 0.001,
+      images: ['roc.png'],
+    },
   ]);
   assert.equal(list.find((r: any) => r.name === 'beta').status, 'training');
   assert.deepEqual((await get(server, 'api/runs/alpha/metrics')).body, [1, 2, 3].map(epochLine));
@@ -238,10 +262,13 @@ test('live curves: the events stream sends every epoch, then each new one as tra
 test('a request naming another host is refused (DNS rebinding)', async () => {
   const status = await new Promise<number>((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port: server.port, path: '/api/info', headers: { Host: 'evil.example:80' } }, (r) => {
-        r.resume();
-        resolve(r.statusCode!);
-      })
+      .get(
+        { host: '127.0.0.1', port: server.port, path: '/api/info', headers: { Host: 'evil.example:80' } },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode!);
+        },
+      )
       .on('error', reject);
   });
   assert.equal(status, 403);
@@ -249,13 +276,25 @@ test('a request naming another host is refused (DNS rebinding)', async () => {
 
 test('beyond loopback: refused without --allow-remote and graders; then each request needs its grader token', async () => {
   await assert.rejects(startServer({ catalog: cat.file, host: '0.0.0.0', port: 0 }), /add --allow-remote/);
-  await assert.rejects(startServer({ catalog: cat.file, host: '0.0.0.0', port: 0, allowRemote: true }), /needs --graders/);
-  const s = await startServer({ catalog: cat.file, host: '0.0.0.0', port: 0, allowRemote: true, graders: ['ann', 'bob'] });
+  await assert.rejects(
+    startServer({ catalog: cat.file, host: '0.0.0.0', port: 0, allowRemote: true }),
+    /needs --graders/,
+  );
+  const s = await startServer({
+    catalog: cat.file,
+    host: '0.0.0.0',
+    port: 0,
+    allowRemote: true,
+    graders: ['ann', 'bob'],
+  });
   try {
     const base = `http://127.0.0.1:${s.port}/`;
     const token = (g: string) => new URL(s.links.find((l) => l.grader === g)!.url).searchParams.get('token')!;
     assert.equal((await fetch(base + 'api/info')).status, 401);
-    assert.equal((await fetch(base + 'api/info', { headers: { Authorization: 'Bearer wrong' } })).status, 401);
+    assert.equal(
+      (await fetch(base + 'api/info', { headers: { Authorization: 'Bearer wrong' } })).status,
+      401,
+    );
     const info = await fetch(base + 'api/info', { headers: { Authorization: `Bearer ${token('ann')}` } });
     assert.equal(((await info.json()) as any).grader, 'ann');
     const page = await fetch(`${base}?token=${token('bob')}`);

@@ -9,8 +9,16 @@ export const serveCommand: Command = {
   usage: '[--runs runs/] [--catalog candidates.parquet] [--port 8080]',
   options: {
     runs: { type: 'string', description: 'a folder of run folders', valueName: 'DIR' },
-    catalog: { type: 'string', description: 'a candidate catalogue to grade (.parquet or .csv)', valueName: 'FILE' },
-    'path-column': { type: 'string', description: 'the column of cutout paths (default: path)', valueName: 'NAME' },
+    catalog: {
+      type: 'string',
+      description: 'a candidate catalogue to grade (.parquet or .csv)',
+      valueName: 'FILE',
+    },
+    'path-column': {
+      type: 'string',
+      description: 'the column of cutout paths (default: path)',
+      valueName: 'NAME',
+    },
     images: {
       type: 'string',
       description: "a folder cutouts may be read from besides the catalogue's (e.g. the data predict scored)",
@@ -32,7 +40,11 @@ export const serveCommand: Command = {
       type: 'boolean',
       description: 'allow a --host beyond loopback (then every grader needs the token printed for them)',
     },
-    graders: { type: 'string', description: 'grader names, comma-separated (tokens for --allow-remote)', valueName: 'A,B' },
+    graders: {
+      type: 'string',
+      description: 'grader names, comma-separated (tokens for --allow-remote)',
+      valueName: 'A,B',
+    },
     help: { type: 'boolean', short: 'h', description: 'show this help' },
   },
   async run({ values }) {
@@ -61,7 +73,8 @@ export const serveCommand: Command = {
       port,
       host: values.host as string,
       allowRemote: values['allow-remote'] === true,
-      graders: typeof values.graders === 'string' ? values.graders.split(',').map((g) => g.trim()) : undefined,
+      graders:
+        typeof values.graders === 'string' ? values.graders.split(',').map((g) => g.trim()) : undefined,
     });
     if (server.catalog) {
       const { table, store } = server.catalog;

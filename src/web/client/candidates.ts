@@ -54,7 +54,13 @@ export class Candidates {
     private readonly info: CatalogInfo,
     fixedGrader: string | null,
   ) {
-    this.toolbar = new Toolbar(info.columns, info.numeric, fixedGrader, () => this.reload(), () => this.render());
+    this.toolbar = new Toolbar(
+      info.columns,
+      info.numeric,
+      fixedGrader,
+      () => this.reload(),
+      () => this.render(),
+    );
     root.append(
       this.toolbar.element,
       this.progress,
@@ -129,7 +135,12 @@ export class Candidates {
     }
     this.bandBox.replaceChildren(
       ...Array.from({ length: this.bands }, (_, b) =>
-        el('figure', {}, el('img', { src: this.compositeUrl(row.row, b), alt: `band ${b}` }), el('figcaption', {}, `band ${b}`)),
+        el(
+          'figure',
+          {},
+          el('img', { src: this.compositeUrl(row.row, b), alt: `band ${b}` }),
+          el('figcaption', {}, `band ${b}`),
+        ),
       ),
     );
     this.cells.replaceChildren(
@@ -151,7 +162,9 @@ export class Candidates {
     this.grades.replaceChildren(
       el('span', { class: 'label' }, 'grades: '),
       ...(entries.length
-        ? entries.map(([g, v]) => el('span', { class: `grade g${v}`, 'data-grader': g }, `${g}: ${v} (${LETTER[v]})`))
+        ? entries.map(([g, v]) =>
+            el('span', { class: `grade g${v}`, 'data-grader': g }, `${g}: ${v} (${LETTER[v]})`),
+          )
         : ['none yet']),
       el('span', { class: 'mean' }, mean === null ? '' : ` mean ${mean.toFixed(2)}`),
     );
@@ -195,7 +208,8 @@ export class Candidates {
 
   private async onKey(e: KeyboardEvent): Promise<void> {
     const target = e.target as HTMLElement;
-    if (e.ctrlKey || e.metaKey || e.altKey || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
+      return;
     const key = e.key.toLowerCase();
     try {
       if (key in GRADE_KEYS) {

@@ -1,6 +1,9 @@
 const NS = 'http://www.w3.org/2000/svg';
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   return e;
@@ -16,7 +19,13 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b
 /** A small line chart (epoch on x) as SVG, drawn again whole when a point arrives. */
 export function lineChart(title: string, series: Series[], width = 360, height = 200): SVGSVGElement {
   const pad = { l: 44, r: 8, t: 20, b: 22 };
-  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chart', 'data-title': title });
+  const root = svg('svg', {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'chart',
+    'data-title': title,
+  });
   const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
   const head = svg('text', { x: pad.l, y: 13, class: 'chart-title' });
   head.textContent = title;
@@ -29,7 +38,15 @@ export function lineChart(title: string, series: Series[], width = 360, height =
   if (y0 === y1) [y0, y1] = [y0 - 0.5, y1 + 0.5];
   const X = (x: number) => pad.l + ((x - x0) / (x1 - x0)) * (width - pad.l - pad.r);
   const Y = (y: number) => height - pad.b - ((y - y0) / (y1 - y0)) * (height - pad.t - pad.b);
-  root.append(svg('rect', { x: pad.l, y: pad.t, width: width - pad.l - pad.r, height: height - pad.t - pad.b, class: 'frame' }));
+  root.append(
+    svg('rect', {
+      x: pad.l,
+      y: pad.t,
+      width: width - pad.l - pad.r,
+      height: height - pad.t - pad.b,
+      class: 'frame',
+    }),
+  );
   for (const [v, y] of [
     [y1, Y(y1)],
     [y0, Y(y0)],
@@ -45,7 +62,11 @@ export function lineChart(title: string, series: Series[], width = 360, height =
     const pts = s.points.filter(([, y]) => Number.isFinite(y));
     const colour = COLOURS[k % COLOURS.length];
     root.append(
-      svg('polyline', { points: pts.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' '), stroke: colour, class: 'line' }),
+      svg('polyline', {
+        points: pts.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' '),
+        stroke: colour,
+        class: 'line',
+      }),
     );
     const label = svg('text', { x: pad.l + 6 + k * 110, y: pad.t + 12, fill: colour, class: 'legend' });
     label.textContent = s.name;

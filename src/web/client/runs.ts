@@ -34,7 +34,11 @@ export class RunsView {
   private readonly open = new Map<string, EventSource>();
 
   constructor(root: HTMLElement) {
-    root.append(this.table, el('p', { class: 'keys' }, 'tick runs to compare them side by side'), this.panels);
+    root.append(
+      this.table,
+      el('p', { class: 'keys' }, 'tick runs to compare them side by side'),
+      this.panels,
+    );
     void this.load();
   }
 
@@ -86,7 +90,9 @@ export class RunsView {
           ),
           ...e.images
             .filter((f) => f.endsWith('.png'))
-            .map((f) => el('img', { src: fileUrl(name, `eval/${e.dataset}/${f}`), alt: f, title: f, class: 'plot' })),
+            .map((f) =>
+              el('img', { src: fileUrl(name, `eval/${e.dataset}/${f}`), alt: f, title: f, class: 'plot' }),
+            ),
         ),
       ),
     );

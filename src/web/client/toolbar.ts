@@ -94,13 +94,17 @@ export class Toolbar {
   setBands(n: number): void {
     const defaults = n >= 3 ? [n - 1, Math.floor((n - 1) / 2), 0] : n === 2 ? [1, 1, 0] : [0, 0, 0];
     this.bandSelects.forEach((s, k) => {
-      s.replaceChildren(...Array.from({ length: n }, (_, b) => el('option', { value: String(b) }, String(b))));
+      s.replaceChildren(
+        ...Array.from({ length: n }, (_, b) => el('option', { value: String(b) }, String(b))),
+      );
       s.value = String(defaults[k]);
     });
   }
 
   stretch(): { q: string; stretch: string; rgb: number[] | null } {
-    const rgb = this.bandSelects.every((s) => s.value !== '') ? this.bandSelects.map((s) => Number(s.value)) : null;
+    const rgb = this.bandSelects.every((s) => s.value !== '')
+      ? this.bandSelects.map((s) => Number(s.value))
+      : null;
     return { q: this.q.value.trim() || '8', stretch: this.stretchInput.value.trim() || 'auto', rgb };
   }
 }

@@ -1,0 +1,6 @@
+// A lensfind server in its own process, for tests that kill it: serves the catalogue given as argument on a free
+// loopback port and prints {"port": N} once it listens.
+import { startServer } from '../../src/web/server.js';
+
+const s = await startServer({ catalog: process.argv[2], runs: process.argv[3] || undefined, port: 0 });
+process.stdout.write(`${JSON.stringify({ port: s.port })}\n`);
