@@ -6,6 +6,8 @@ const CHILD = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** Milliseconds from the start of startServer until it listened (catalogue read, page bundled). */
+  startMs: number;
 }
 
 /** Starts `lensfind serve` on a catalogue in a child process and resolves once it listens. */
@@ -17,8 +19,8 @@ export function spawnServer(catalog: string, runs = ''): Promise<ServerProcess> 
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /\{"port":(\d+)\}/.exec(out);
-      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}/` });
+      const m = /\{"port":(\d+),"startMs":(\d+)\}/.exec(out);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}/`, startMs: Number(m[2]) });
     });
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
   });

@@ -12,8 +12,6 @@ import { killHard, spawnServer, type ServerProcess } from '../helpers/serve-proc
 // The functions given to waitForFunction and evaluate run in the page, whose globals Node's types do not know.
 declare const document: any;
 declare const window: any;
-declare const requestAnimationFrame: (f: () => void) => number;
-declare const KeyboardEvent: any;
 type HTMLImageElement = any;
 
 /** Screenshots of the main views (not committed; the README's is docs/serve-grading.png). */
@@ -163,6 +161,19 @@ test(
   },
 );
 
+/**
+ * Run in the page (as text: tsx adds helpers to compiled functions that the page does not have): presses J and
+ * resolves with the milliseconds until the big composite shows the next candidate, loaded.
+ */
+const NEXT_CANDIDATE_MS = `new Promise((resolve) => {
+  const img = document.getElementById('composite');
+  const t = performance.now();
+  const was = img.src;
+  const done = () => (img.src !== was && img.complete ? resolve(performance.now() - t) : requestAnimationFrame(done));
+  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
+  requestAnimationFrame(done);
+})`;
+
 test(
   'goals: a 100,000-candidate catalogue opens in under 2 s; the next candidate shows in under 100 ms',
   { skip: skip ?? false, timeout: 300_000 },
@@ -187,27 +198,12 @@ test(
       const next: number[] = [];
       for (let k = 0; k < 20; k++) {
         await page.waitForTimeout(150); // a grader looks at a candidate before moving on: prefetch has its chance
-        next.push(
-          await page.evaluate(
-            () =>
-              new Promise<number>((resolve) => {
-                const img = document.getElementById('composite') as HTMLImageElement;
-                const t = performance.now();
-                const was = img.src;
-                const done = () =>
-                  img.src !== was && img.complete
-                    ? resolve(performance.now() - t)
-                    : requestAnimationFrame(done);
-                document.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
-                requestAnimationFrame(done);
-              }),
-          ),
-        );
+        next.push(await page.evaluate<number>(NEXT_CANDIDATE_MS));
       }
       const sorted = [...next].sort((a, b) => a - b);
       const median = sorted[10];
       console.log(
-        `# 100,000 candidates: page open ${open} ms; next candidate median ${median.toFixed(1)} ms, max ${sorted[19].toFixed(1)} ms`,
+        `# 100,000 candidates: server start (catalogue read) ${server.startMs} ms; page open ${open} ms; next candidate median ${median.toFixed(1)} ms, max ${sorted[19].toFixed(1)} ms`,
       );
       assert.ok(open < 2000, `opening took ${open} ms`);
       assert.ok(median < 100, `the next candidate took ${median} ms (median)`);

@@ -17,7 +17,7 @@ export interface Series {
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
 /** A small line chart (epoch on x) as SVG, drawn again whole when a point arrives. */
-export function lineChart(title: string, series: Series[], width = 360, height = 200): SVGSVGElement {
+export function lineChart(title: string, series: Series[], width = 270, height = 180): SVGSVGElement {
   const pad = { l: 44, r: 8, t: 20, b: 22 };
   const root = svg('svg', {
     width,
@@ -68,7 +68,7 @@ export function lineChart(title: string, series: Series[], width = 360, height =
         class: 'line',
       }),
     );
-    const label = svg('text', { x: pad.l + 6 + k * 110, y: pad.t + 12, fill: colour, class: 'legend' });
+    const label = svg('text', { x: pad.l + 6 + k * 80, y: pad.t + 12, fill: colour, class: 'legend' });
     label.textContent = s.name;
     root.append(label);
   });
