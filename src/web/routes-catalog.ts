@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FILTER_OPS, type CatalogTable, type ColumnFilter, type ViewQuery } from './catalog-table.js';
 import { CutoutImages, stretchFromQuery } from './cutouts.js';
@@ -42,8 +43,23 @@ function viewQuery(table: CatalogTable, p: URLSearchParams): ViewQuery {
     }
     filters = parsed;
   }
-  const sort = p.get('sort') || (table.columns.includes('score') ? 'score' : undefined);
-  return { sort, order, filters };
+  return { sort: p.get('sort') || defaultSort(table), order, filters };
+}
+
+/** The page's first order: by score, highest first, when the catalogue has one. */
+function defaultSort(table: CatalogTable): string | undefined {
+  return table.columns.includes('score') ? 'score' : undefined;
+}
+
+/**
+ * Readies the catalogue's first page before the server listens: the default order computed (a sort of every row)
+ * and the PNG encoder loaded, so the page's first requests find them done.
+ */
+export async function warmUp(ctx: CatalogContext): Promise<void> {
+  ctx.table.view({ sort: defaultSort(ctx.table), order: 'desc', filters: [] });
+  await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+    .png()
+    .toBuffer();
 }
 
 /** The catalogue's rows in a view, a page at a time, each with its row number, key and grades. */

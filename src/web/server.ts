@@ -8,7 +8,7 @@ import { readCatalogTable } from './catalog-table.js';
 import { CutoutImages } from './cutouts.js';
 import { GradeStore, gradesFileFor } from './grade-store.js';
 import { HttpError, send, sendJson } from './http.js';
-import { handleCatalog, type CatalogContext } from './routes-catalog.js';
+import { handleCatalog, warmUp, type CatalogContext } from './routes-catalog.js';
 import { handleRuns } from './routes-runs.js';
 
 export interface ServeOptions {
@@ -66,6 +66,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     const store = new GradeStore(opts.grades ?? gradesFileFor(opts.catalog));
     catalog = { table, store, images: new CutoutImages(path.dirname(table.file), images), pathColumn };
+    await warmUp(catalog);
   }
   const assets = await loadAssets();
   const server = createServer((req, res) => {

@@ -183,7 +183,8 @@ test(
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
       const t0 = Date.now();
-      await page.goto(server.url);
+      // Until the first candidate's composite shows (not the page's load event, which also waits for the strip).
+      await page.goto(server.url, { waitUntil: 'commit' });
       await page.waitForFunction(() => {
         const img = document.getElementById('composite') as HTMLImageElement | null;
         return (
@@ -194,6 +195,13 @@ test(
         );
       });
       const open = Date.now() - t0;
+      const slowest = await page.evaluate(() =>
+        (performance.getEntriesByType('resource') as any[])
+          .map((e) => `${e.name.replace(/^http:\/\/[^/]+/, '').slice(0, 40)} ${Math.round(e.responseEnd)}`)
+          .slice(0, 8)
+          .join('; '),
+      );
+      console.log(`# first requests (ms after navigation): ${slowest}`);
       // Moving on: from the key press until the next composite has loaded (decoded, in the page).
       const next: number[] = [];
       for (let k = 0; k < 20; k++) {
