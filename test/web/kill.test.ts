@@ -12,7 +12,7 @@ import { killHard, spawnServer, type ServerProcess } from '../helpers/serve-proc
  */
 test(
   'no grade is lost across 1,000 grades with the server killed (SIGKILL) at random moments',
-  { timeout: 600_000 },
+  { timeout: 1_200_000 },
   async () => {
     const cat = makeWebCatalog(500, 'parquet', 16);
     const rand = mulberry32(2026);
