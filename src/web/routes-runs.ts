@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PathGuard } from '../data/path-guard.js';
@@ -18,7 +18,7 @@ const TYPES: Record<string, string> = {
 
 /**
  * Server-sent events of a run's metrics.jsonl: every line at once, then each new line as training writes it
- * (the trainer replaces the file atomically each epoch, so it is polled by stat rather than watched by inode).
+ * (the trainer replaces the file atomically each epoch, so its stat is polled rather than its inode watched).
  */
 function streamMetrics(dir: string, req: IncomingMessage, res: ServerResponse, pollMs: number): void {
   res.writeHead(200, {
@@ -27,8 +27,19 @@ function streamMetrics(dir: string, req: IncomingMessage, res: ServerResponse, p
     Connection: 'keep-alive',
   });
   const file = path.join(dir, 'metrics.jsonl');
+  // The file's identity when last read: polled, since a watcher set up after the first read could miss a change.
+  const signature = () => {
+    try {
+      const st = statSync(file);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  };
+  let seen = '';
   let sent = 0;
   const push = () => {
+    seen = signature();
     const lines = readMetricsLines(dir);
     if (lines.length < sent) {
       // Rewritten shorter (a new run in the same name): start again.
@@ -38,11 +49,12 @@ function streamMetrics(dir: string, req: IncomingMessage, res: ServerResponse, p
     for (; sent < lines.length; sent++) res.write(`event: epoch\ndata: ${JSON.stringify(lines[sent])}\n\n`);
   };
   push();
-  const listener = () => push();
-  watchFile(file, { interval: pollMs }, listener);
+  const poll = setInterval(() => {
+    if (signature() !== seen) push();
+  }, pollMs);
   const ping = setInterval(() => res.write(': ping\n\n'), 15000);
   req.on('close', () => {
-    unwatchFile(file, listener);
+    clearInterval(poll);
     clearInterval(ping);
   });
 }
