@@ -15,6 +15,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export.js')).exportCommand,
   sersic: async () => (await import('./commands/sersic.js')).sersicCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
   info: async () => (await import('./commands/info.js')).infoCommand,
 };
 

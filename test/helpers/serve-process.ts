@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CHILD = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Milliseconds from the start of startServer until it listened (catalogue read, page bundled). */
+  startMs: number;
+}
+
+/** Starts `lensfind serve` on a catalogue in a child process and resolves once it listens. */
+export function spawnServer(catalog: string, runs = ''): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, catalog, runs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /\{"port":(\d+),"startMs":(\d+)\}/.exec(out);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}/`, startMs: Number(m[2]) });
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
+  });
+}
+
+/** kill -9, and wait until the process is gone. */
+export function killHard(p: ServerProcess): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGKILL');
+  });
+}
