@@ -10,6 +10,7 @@ export * as predict from './predict/index.js';
 export * as inject from './inject/index.js';
 export * as onnx from './export/index.js';
 export * as npe from './npe/index.js';
+export * as search from './search/index.js';
 export { evaluateRun, evaluateEnsemble, calibrateRun, printEvaluation } from './eval/evaluate-run.js';
 export type { EvaluateOptions, EvaluateResult, CalibrationResult } from './eval/evaluate-run.js';
 export { writeEvaluation, formatSummaryTable } from './eval/report-write.js';
