@@ -72,7 +72,7 @@ ReturnToService=2
 JobRequeue=1
 SchedulerParameters=defer_batch
 MinJobAge=600
-NodeName=$node NodeAddr=127.0.0.1 NodeHostname=localhost CPUs=4 State=UNKNOWN
+NodeName=$node NodeAddr=127.0.0.1 NodeHostname=localhost CPUs=4 RealMemory=16000 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$dir/slurm.conf"
