@@ -17,7 +17,7 @@ const STACK_KEYS = ['x', 'X', 'images', 'image', 'data', 'arr_0'];
 export interface PredictInput {
   root: string;
   /** 'files' for a plain folder, else the reader format used. */
-  format: DataFormat | 'files' | 'stack';
+  format: DataFormat | 'files' | 'stack' | 'tiles';
   items: DatasetItem[];
   bands: number;
   height: number;

@@ -79,6 +79,11 @@ export const searchCommand: Command = {
     mem: { type: 'string', description: 'Slurm memory per task', valueName: 'SIZE' },
     image: { type: 'string', description: 'Kubernetes container image', valueName: 'IMAGE' },
     parallelism: { type: 'string', description: 'Kubernetes pods at once', valueName: 'N' },
+    bands: {
+      type: 'string',
+      description: "passed to predict: the tiles' bands, e.g. g,r,i",
+      valueName: 'LIST',
+    },
     'batch-size': { type: 'string', short: 'b', description: 'passed to predict', valueName: 'N' },
     'part-size': { type: 'string', description: 'passed to predict', valueName: 'N' },
     backend: { type: 'string', description: 'passed to predict (onnx or torch)', valueName: 'NAME' },
