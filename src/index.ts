@@ -23,6 +23,8 @@ export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';
 export { readCsv, writeCsv, parseCsv, formatCsv } from './io/csv.js';
 export { writeFileAtomic } from './io/atomic.js';
 export { readFits, decodeFits, readFitsImage, readFitsSlice } from './io/fits.js';
+export { parseWcs } from './io/wcs.js';
+export type { Wcs } from './io/wcs.js';
 export { encodeFits, writeFits } from './io/fits-write.js';
 export type { FitsHdu, FitsCard, FitsValue, FitsData } from './io/fits.js';
 export { readNpz, decodeNpz } from './io/npz.js';
