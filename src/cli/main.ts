@@ -12,6 +12,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   calibrate: async () => (await import('./commands/calibrate.js')).calibrateCommand,
   predict: async () => (await import('./commands/predict.js')).predictCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  search: async () => (await import('./commands/search.js')).searchCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
   sersic: async () => (await import('./commands/sersic.js')).sersicCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,

@@ -31,3 +31,5 @@ export { simEpochItems, simSeeds, simSpec, renderSimItems } from './sim-stream.j
 export type { SimStream } from './sim-stream.js';
 export { createDataPipeline } from './pipeline.js';
 export type { DataPipeline, PipelineOptions } from './pipeline.js';
+export { openTiles, placeStamp, readStamp, tileItems } from './tiles.js';
+export type { Tile } from './tiles.js';

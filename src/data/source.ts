@@ -7,6 +7,7 @@ import { readNpz } from '../io/npz.js';
 import { readRegularFile, withReadFd } from '../io/read-fd.js';
 import type { NpyArray } from '../io/npy.js';
 import type { DatasetSpec, ItemSource } from './types.js';
+import { readStamp } from './tiles.js';
 
 /**
  * Loading one cutout from wherever it is stored: a whole .npy/.fits/.png file, one slice of an [N, ...] .npy shard
@@ -176,6 +177,10 @@ async function readPng(file: string): Promise<{ data: Float32Array; shape: numbe
 
 /** Reads a source as float32 [bands, H, W] (2-D images become one band), without checking its values. */
 export async function readSource(src: ItemSource): Promise<RawImage> {
+  if (src.stamp) {
+    const s = src.stamp;
+    return { data: readStamp(s), shape: [s.files.length, s.height, s.width] };
+  }
   const ext = path.extname(src.file).toLowerCase();
   let r: { data: Float32Array; shape: number[] };
   if (ext === '.npy') r = readNpyFloat32(src.file, src.index);
@@ -204,6 +209,10 @@ export async function readSource(src: ItemSource): Promise<RawImage> {
 }
 
 export function describe(src: ItemSource): string {
+  if (src.stamp) {
+    const { x0, y0, width, height } = src.stamp;
+    return `${src.file}[x ${x0}:${x0 + width}, y ${y0}:${y0 + height}]`;
+  }
   return `${src.file}${src.key ? `:${src.key}` : ''}${src.index !== undefined ? `#${src.index}` : ''}`;
 }
 

@@ -8,6 +8,26 @@ export interface ItemSource {
   file: string;
   index?: number;
   key?: string;
+  /** A stamp cut from survey tiles (data/tiles.ts); `file` is then the first band's tile. */
+  stamp?: StampRegion;
+}
+
+/**
+ * A stamp of survey tiles: per band the tile file, where its pixels start and how they are stored, and the
+ * 0-based FITS pixel box [x0, x0 + width) x [y0, y0 + height) (y up, row 0 of the tile at the bottom).
+ */
+export interface StampRegion {
+  files: string[];
+  dataStart: number[];
+  bitpix: number[];
+  bscale: number[];
+  bzero: number[];
+  naxis1: number;
+  naxis2: number;
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
 }
 
 export interface DatasetItem {

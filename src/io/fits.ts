@@ -85,7 +85,7 @@ function parseCard(card: string): FitsCard {
 }
 
 /** Reads header cards from `offset` up to END; returns the cards and the offset of the data (block aligned). */
-function readHeader(
+export function readHeader(
   buf: Uint8Array,
   offset: number,
   source: string,

@@ -10,3 +10,4 @@ export { mergeShards, MissingShardsError, readShardTable, writeShardTable } from
 export type { MergeOptions, MergeResult, ShardTable, ShardRow } from './merge.js';
 export { shardFromEnv, shardFileName } from './shard.js';
 export type { ShardSpec } from './shard.js';
+export { openTileInput } from './tile-input.js';

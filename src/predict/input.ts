@@ -17,7 +17,7 @@ const STACK_KEYS = ['x', 'X', 'images', 'image', 'data', 'arr_0'];
 export interface PredictInput {
   root: string;
   /** 'files' for a plain folder, else the reader format used. */
-  format: DataFormat | 'files' | 'stack';
+  format: DataFormat | 'files' | 'stack' | 'tiles';
   items: DatasetItem[];
   bands: number;
   height: number;
@@ -56,12 +56,31 @@ function listFolder(dir: string, dataRoot?: string): ReadResult {
           if (source) items.push(unlabeled(id(), source));
         }
       } else if (!IMAGE_FILE.test(e.name)) continue;
-      else if (e.isFile()) items.push(unlabeled(id(), { file: full }));
+      else if (e.isFile()) items.push(...fileItems(full, id()));
       else reject(full, `${fileKind(lstatSync(full))}, not a regular file (not opened)`);
     }
   };
   walk(dir);
   return { items, skipped: guard.skipped };
+}
+
+/**
+ * A file of a plain folder: one item, or one per slice of an .npy stack [N, bands, H, W] (survey shards), ids
+ * `<id>#<i>`. Only the .npy header is read; a file whose header cannot be read is one item, refused when scored.
+ */
+function fileItems(file: string, id: string): DatasetItem[] {
+  if (!file.toLowerCase().endsWith('.npy')) return [unlabeled(id, { file })];
+  let shape: number[];
+  try {
+    shape = withReadFd(file, (fd) => readNpyHeader(fd, file).shape);
+  } catch {
+    return [unlabeled(id, { file })];
+  }
+  if (shape.length !== 4) return [unlabeled(id, { file })];
+  const width = String(shape[0] - 1).length;
+  return Array.from({ length: shape[0] }, (_, i) =>
+    unlabeled(`${id}#${String(i).padStart(width, '0')}`, { file, index: i }),
+  );
 }
 
 /**

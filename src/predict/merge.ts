@@ -37,7 +37,14 @@ export interface ShardRow {
   logit: number | null;
   members: number[];
   reason: string | null;
+  /** The input's own columns (a survey catalogue's), by name: the catalogue's columns after lensfind's. */
+  extra?: Record<string, string | number | null>;
 }
+
+const OWN = new Set(['id', 'path', 'score', 'rank', 'logit']);
+/** The catalogue's columns that come from the input, not from lensfind. */
+const extraColumns = (columns: readonly string[]) =>
+  columns.filter((c) => !OWN.has(c) && !c.startsWith('score_'));
 
 const KEY = 'lensfind.shard';
 
@@ -54,6 +61,15 @@ export function writeShardTable(file: string, t: ShardTable): void {
     col('logit', 'DOUBLE', (r) => r.logit),
     ...memberCols.map((c, j) => col(c, 'DOUBLE', (r) => (r.score === null ? null : r.members[j]))),
     col('reason', 'STRING', (r) => r.reason),
+    ...extraColumns(t.columns).map((c) => {
+      const values = t.rows.map((r) => r.extra?.[c] ?? null);
+      const numeric = values.every((v) => v === null || typeof v === 'number');
+      return {
+        name: `x.${c}`,
+        type: numeric ? 'DOUBLE' : 'STRING',
+        data: numeric ? values : values.map((v) => (v === null ? null : String(v))),
+      } as ColumnSource;
+    }),
   ];
   const meta = { fingerprint: t.fingerprint, n: t.n, shard: t.shard, columns: t.columns };
   const bytes = parquetWriteBuffer({ columnData, kvMetadata: [{ key: KEY, value: JSON.stringify(meta) }] });
@@ -78,6 +94,9 @@ export async function readShardTable(file: string): Promise<ShardTable> {
     logit: num(o.logit),
     members: memberCols.map((c) => Number(o[c])),
     reason: o.reason === null || o.reason === undefined ? null : String(o.reason),
+    extra: Object.fromEntries(
+      extraColumns(meta.columns).map((c) => [c, (o[`x.${c}`] as string | number | null) ?? null]),
+    ),
   }));
   return { ...meta, rows };
 }
@@ -224,6 +243,7 @@ export async function mergeShards(opts: MergeOptions): Promise<MergeResult> {
     const r = scored[k];
     const row: CsvRow = { id: r.id, path: r.path, score: r.score!, rank: k + 1, logit: r.logit! };
     members.forEach((c, j) => (row[c] = r.members[j]));
+    for (const c of extraColumns(first.columns)) row[c] = r.extra?.[c] ?? '';
     return row;
   });
   // rejected.csv as an unsharded predict writes it: files refused before scoring, then per part in index order.

@@ -10,6 +10,7 @@ import type { CombineMethod } from '../eval/ensemble.js';
 import { loadRun, type LoadedRun } from '../train/load-run.js';
 import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.js';
 import { openPredictInput, type PredictInput } from './input.js';
+import { openTileInput } from './tile-input.js';
 import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './parts.js';
 import { scoreParts } from './score-parts.js';
 import { writeShardTable, type ShardRow } from './merge.js';
@@ -19,7 +20,10 @@ import { DEFAULT_BACKEND, type ScoringBackend } from '../export/onnx-scorer.js';
 export interface PredictOptions {
   /** One run, or several for an ensemble. */
   runs: string[];
+  /** Cutouts to score; with `tiles`, the object catalogue (.csv or .parquet with ra, dec). */
   input: string;
+  /** Cut the cutouts from survey tiles around the catalogue's objects (see openTileInput). */
+  tiles?: { pattern: string; bands: string[] };
   /** The catalogue file (.csv); rejected.csv is written beside it. */
   out: string;
   checkpoint?: 'best' | 'last';
@@ -64,6 +68,22 @@ export interface PredictResult {
   imagesPerSecond: number;
   /** The highest-scored rows (up to 10), for the console. */
   top: { id: string; score: number; rank: number }[];
+}
+
+/** The items' metadata columns (tile inputs: the catalogue's), in first-seen order, less lensfind's own names. */
+function metaColumns(input: PredictInput, taken: readonly string[]): string[] {
+  if (input.format !== 'tiles') return [];
+  const seen = new Set<string>(taken);
+  const out: string[] = [];
+  for (const it of input.items) {
+    for (const k of Object.keys(it.meta)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(k);
+      }
+    }
+  }
+  return out;
 }
 
 /** Unique column-safe names for the ensemble members. */
@@ -118,7 +138,12 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   ensureWritableFile(opts.out);
   const runs = opts.runs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
   const bands = runs[0].bands;
-  const input = await openPredictInput(opts.input, { bands, format: opts.format, dataRoot: opts.dataRoot });
+  const input = opts.tiles
+    ? await openTileInput(
+        { pattern: opts.tiles.pattern, catalog: opts.input, bands: opts.tiles.bands },
+        { bands, height: runs[0].imageSize, width: runs[0].imageSize },
+      )
+    : await openPredictInput(opts.input, { bands, format: opts.format, dataRoot: opts.dataRoot });
   const rejected = [...input.rejected];
   for (const r of rejected) opts.onReject?.(r);
   const n = input.items.length;
@@ -200,6 +225,10 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     'logit',
     ...(members.length ? names.map((m) => `score_${m}`) : []),
   ];
+  // The input's own columns (a survey catalogue's, with tile and edge) follow lensfind's.
+  const extra = metaColumns(input, columns);
+  columns.push(...extra);
+  const metaOf = (i: number) => Object.fromEntries(extra.map((c) => [c, input.items[i].meta[c] ?? null]));
   // A shard writes its own Parquet file; the catalogue is left to `lensfind merge` (or a run without --shard).
   if (opts.shard) {
     const { index, count } = opts.shard;
@@ -235,6 +264,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
             logit: null,
             members: [],
             reason: r.reason,
+            extra: metaOf(i),
           });
         } else {
           rows.push({
@@ -246,6 +276,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
             logit: logit[i],
             members: members.map((m) => m[i]),
             reason: null,
+            extra: metaOf(i),
           });
         }
       }
@@ -280,6 +311,7 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
       logit: logit[i],
     };
     members.forEach((m, j) => (row[`score_${names[j]}`] = m[i]));
+    for (const c of extra) row[c] = input.items[i].meta[c] ?? '';
     return row;
   });
   writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);

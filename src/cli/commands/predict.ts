@@ -11,13 +11,31 @@ export const predictCommand: Command = {
     'Score unlabeled cutouts (a dataset in any reader format, a folder of .npy/.fits/.png files, or an .npy/.npz stack) ' +
     'in streamed batches; write the catalogue sorted by score (id, path, score, rank, logit) and rejected.csv.',
   usage:
-    '--run RUN | --runs R1 R2 ... --input PATH [--out catalog.csv|catalog.parquet] [--batch-size N] [--tta] ' +
+    "--run RUN | --runs R1 R2 ... (--input PATH | --tiles 'tile_{band}.fits' --catalog objects.csv --bands g,r,i) " +
+    '[--out catalog.csv|catalog.parquet] [--batch-size N] [--tta] ' +
     '[--backend onnx|torch] [--shard i/N]',
   allowPositionals: true,
   options: {
     run: { type: 'string', short: 'r', description: 'the run folder', valueName: 'RUN' },
     ...methodOptions,
     input: { type: 'string', short: 'i', description: 'cutouts to score', valueName: 'PATH' },
+    tiles: {
+      type: 'string',
+      description:
+        "survey tiles, one FITS per band: 'tile_{band}.fits' ('*' in the name: several tiles), with --catalog and --bands",
+      valueName: 'PATTERN',
+    },
+    catalog: {
+      type: 'string',
+      description:
+        'objects to cut from the tiles: .csv or .parquet with ra, dec (degrees) and an id; its columns carry through',
+      valueName: 'FILE',
+    },
+    bands: {
+      type: 'string',
+      description: "the tiles' bands in the model's order, e.g. g,r,i",
+      valueName: 'LIST',
+    },
     out: {
       type: 'string',
       short: 'o',
@@ -70,7 +88,20 @@ export const predictCommand: Command = {
     if (values.run) runs.unshift(values.run as string);
     if (runs.length === 0)
       throw new LensfindError('E_USAGE', 'lensfind predict: give --run RUN or --runs R1 R2 ...');
-    if (!values.input) throw new LensfindError('E_USAGE', 'lensfind predict: --input PATH is required');
+    const tiles = values.tiles as string | undefined;
+    if (tiles !== undefined || values.catalog !== undefined) {
+      if (tiles === undefined || values.catalog === undefined || values.input !== undefined)
+        throw new LensfindError(
+          'E_USAGE',
+          "lensfind predict: --tiles 'tile_{band}.fits' goes with --catalog FILE (and not --input)",
+        );
+      if (values.bands === undefined)
+        throw new LensfindError(
+          'E_USAGE',
+          "lensfind predict: --tiles needs --bands, the tiles' bands in the model's order (g,r,i)",
+        );
+    } else if (!values.input)
+      throw new LensfindError('E_USAGE', 'lensfind predict: --input PATH is required');
     const format = values.format as DataFormat | undefined;
     if (format !== undefined && !DATA_FORMATS.includes(format)) {
       throw new LensfindError('E_USAGE', `--format ${format}: expected one of ${DATA_FORMATS.join(', ')}`);
@@ -95,7 +126,16 @@ export const predictCommand: Command = {
     let bar: Progress | null = null;
     const res = await lib.predict({
       runs,
-      input: values.input as string,
+      input: (values.input ?? values.catalog) as string,
+      tiles:
+        tiles === undefined
+          ? undefined
+          : {
+              pattern: tiles,
+              bands: String(values.bands)
+                .split(',')
+                .map((b) => b.trim()),
+            },
       out: values.out as string,
       checkpoint,
       format,
