@@ -2,7 +2,7 @@ import { readSync, fstatSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DataError } from '../errors.js';
-import { readFitsImage, readFitsSlice } from '../io/fits.js';
+import { readFitsImage, readFitsSlice } from '../io/fits-image.js';
 import { readNpz } from '../io/npz.js';
 import { readRegularFile, withReadFd } from '../io/read-fd.js';
 import type { NpyArray } from '../io/npy.js';

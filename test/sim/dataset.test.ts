@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { ConfigError } from '../../src/errors.js';
 import { readCsv } from '../../src/io/csv.js';
 import { readNpy } from '../../src/io/npy.js';
-import { readFitsImage } from '../../src/io/fits.js';
+import { readFitsImage } from '../../src/io/fits-image.js';
 import {
   createItemRenderer,
   loadSimulateConfig,

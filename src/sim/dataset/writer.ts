@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { ConfigError } from '../../errors.js';
 import { writeCsv } from '../../io/csv.js';
 import { readNpy } from '../../io/npy.js';
-import { readFitsImage } from '../../io/fits.js';
+import { readFitsImage } from '../../io/fits-image.js';
 import { isPlainObject, saveConfig } from '../../config/load.js';
 import { claimOutputDir } from '../../io/output-dir.js';
 import { Progress } from '../../log/progress.js';
