@@ -1,5 +1,4 @@
-import { fstatSync, readSync } from 'node:fs';
-import { readRegularFile, withReadFd } from './read-fd.js';
+import { readRegularFile } from './read-fd.js';
 import { DataError } from '../errors.js';
 
 /**
