@@ -179,7 +179,7 @@ export async function readSource(src: ItemSource): Promise<RawImage> {
   let r: { data: Float32Array; shape: number[] };
   if (ext === '.npy') r = readNpyFloat32(src.file, src.index);
   else if (ext === '.npz') r = npzSlice(src.file, src.key ?? 'x', src.index);
-  else if (ext === '.fits' || ext === '.fit' || ext === '.fts') {
+  else if (ext === '.fits' || ext === '.fit' || ext === '.fts' || ext === '.fz') {
     if (src.index !== undefined) r = readFitsSlice(src.file, src.index);
     else {
       const img = readFitsImage(src.file);
@@ -189,7 +189,7 @@ export async function readSource(src: ItemSource): Promise<RawImage> {
     r = await readPng(src.file);
   else
     throw new DataError(
-      `${src.file}: unknown image file type '${ext}' (expected .npy, .npz, .fits, .png, .jpg or .tiff)`,
+      `${src.file}: unknown image file type '${ext}' (expected .npy, .npz, .fits, .fits.fz, .png, .jpg or .tiff)`,
       src.file,
     );
   const shape = r.shape.length === 2 ? [1, r.shape[0], r.shape[1]] : r.shape;
