@@ -6,6 +6,7 @@ import path from 'node:path';
 import { detectFormat, openDataset, type Dataset, type SkippedItem } from '../../src/data/index.js';
 import { DataError } from '../../src/errors.js';
 import { writeFits } from '../../src/io/fits-write.js';
+import { flipRows } from '../../src/io/fits-image.js';
 
 const root = path.join(import.meta.dirname, '../fixtures/data');
 type Want = { label: number; split: string | null; sum: number; first: number; shape: number[] };
@@ -141,5 +142,7 @@ test('lensfind folder with FITS shards ([N, bands, H, W], read item by item)', a
   );
   const ds = await openDataset(tmp, { valFraction: 0 });
   assert.deepEqual([ds.bands, ds.height, ds.width], [2, 4, 4]);
-  for (let k = 0; k < 3; k++) assert.deepEqual(await ds.load(k), data.subarray(k * per, (k + 1) * per));
+  // A plain FITS image stores its bottom row first; lensfind returns each plane top row first.
+  for (let k = 0; k < 3; k++)
+    assert.deepEqual(await ds.load(k), flipRows(data.slice(k * per, (k + 1) * per), [2, 4, 4]));
 });

@@ -1,23 +1,26 @@
+import { z } from 'zod';
 import { surveyBand, type Survey } from '../survey.js';
 
 /**
  * What a dataset's pixels mean, recorded in its config.yaml (`dataset:`), in every FITS file it writes (BUNIT,
- * FILTER, MAGZERO, WCS) and so readable without the repository's configs/surveys.
+ * FILTER, MAGZERO, WCS) and so readable without the repository's configs/surveys. On input (a config.yaml given
+ * back to `lensfind simulate`) it is checked and then recomputed from the survey.
  */
-export interface DatasetDescription {
+export const datasetDescriptionSchema = z.strictObject({
   /** The survey preset or file the cutouts were rendered for; null for the simple backend. */
-  survey: string | null;
+  survey: z.string().nullable(),
   /** Arcsec per pixel; null when the cutouts are in pixel units (simple backend). */
-  pixel_scale: number | null;
+  pixel_scale: z.number().positive().nullable(),
   /** Band names in the order of the cutouts' first axis. */
-  bands: string[];
+  bands: z.array(z.string()),
   /** Per band, the AB magnitude giving 1 unit of `units` (m = zero_point - 2.5 log10(flux)); null: none. */
-  zero_points: Record<string, number> | null;
-  /** Pixel units as a FITS/astropy unit string; null when unknown (injection keeps the cutouts' own units). */
-  units: string | null;
+  zero_points: z.record(z.string(), z.number()).nullable(),
+  /** Pixel units as an astropy unit string; null when unknown (injection keeps the cutouts' own units). */
+  units: z.string().nullable(),
   /** Row order of the arrays in .npy files (FITS files are written bottom row first, as FITS requires). */
-  row_order: 'top_first';
-}
+  row_order: z.literal('top_first'),
+});
+export type DatasetDescription = z.infer<typeof datasetDescriptionSchema>;
 
 /** The physical backend: the survey's pixel scale and zero points, images in electrons per second. */
 export function describeSurvey(
