@@ -146,3 +146,24 @@ test('lensfind folder with FITS shards ([N, bands, H, W], read item by item)', a
   for (let k = 0; k < 3; k++)
     assert.deepEqual(await ds.load(k), flipRows(data.slice(k * per, (k + 1) * per), [2, 4, 4]));
 });
+
+test("lensfind folder: the shard item from a 'row' column (path without #), checked against #row when both", async () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'lensfind-data-'));
+  cpSync(path.join(root, 'lensfind'), tmp, { recursive: true });
+  const manifest = path.join(tmp, 'manifest.csv');
+  const rows = readFileSync(manifest, 'utf8').trim().split('\n');
+  const withRow = rows.map((line, i) => {
+    if (i === 0) return `${line},row`;
+    const m = /^([^,]*,[^,]*,[^,]*,)([^,#]*)#(\d+)(.*)$/.exec(line);
+    return m ? `${m[1]}${m[2]}${m[4]},${m[3]}` : `${line},`;
+  });
+  writeFileSync(manifest, withRow.join('\n') + '\n');
+  const ds = await openDataset(tmp, { valFraction: 0 });
+  await checkAll(ds, expected.lensfind);
+  // A row that disagrees with the path's #row is an error naming the line.
+  writeFileSync(manifest, `${withRow[0]}\n${withRow[1].replace(/,images\/([^,]*)/, ',images/$1#3')}\n`);
+  await assert.rejects(
+    openDataset(tmp, { valFraction: 0 }),
+    /line 2: path says item #3 of the shard, column 'row' says/,
+  );
+});
