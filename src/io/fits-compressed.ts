@@ -16,11 +16,14 @@ export function isCompressedHdu(h: FitsHdu): boolean {
 }
 
 const N_RANDOM = 10000;
-let randoms: Float64Array | undefined;
-/** The FITS standard's dither sequence (Park & Miller's generator, as cfitsio's fits_init_randoms). */
-function ditherSequence(): Float64Array {
+let randoms: Float32Array | undefined;
+/**
+ * The FITS standard's dither sequence (Park & Miller's generator, as cfitsio's fits_init_randoms), held as float32
+ * as cfitsio holds it: the values must round the same way for the dithered pixels to be bit-exact.
+ */
+function ditherSequence(): Float32Array {
   if (randoms) return randoms;
-  randoms = new Float64Array(N_RANDOM);
+  randoms = new Float32Array(N_RANDOM);
   const a = 16807;
   const m = 2147483647;
   let seed = 1;
