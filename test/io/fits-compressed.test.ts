@@ -77,3 +77,18 @@ test('Rice: an all-equal block (fs = -1) and a truncated tile', () => {
     /x\.fits: tile 1: RICE_1 tile ends early/,
   );
 });
+
+test('a 256 x 128 dithered image decompresses to exactly the bytes astropy reads (checksum)', async () => {
+  const { createHash } = await import('node:crypto');
+  const want = JSON.parse(readFileSync(path.join(dir, 'large.json'), 'utf8')) as {
+    shape: number[];
+    sha256_f32le: string;
+    first: number[];
+  };
+  const img = readFitsImages(path.join(dir, 'f32_rice_dither1_large.fits.fz'))[1];
+  assert.deepEqual(img.shape, want.shape);
+  const data = img.data as Float32Array;
+  assert.deepEqual(Array.from(data.subarray(0, 8)), want.first);
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), want.sha256_f32le);
+});
