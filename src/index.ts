@@ -25,10 +25,19 @@ export { readNpy, writeNpy, encodeNpy, decodeNpy } from './io/npy.js';
 export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';
 export { readCsv, writeCsv, parseCsv, formatCsv } from './io/csv.js';
 export { writeFileAtomic } from './io/atomic.js';
-export { readFits, decodeFits, readFitsImage, readFitsSlice } from './io/fits.js';
+export { readFits, decodeFits } from './io/fits.js';
+export { readFitsImage, readFitsImages, readFitsSlice, flipRows } from './io/fits-image.js';
+export type { FitsImage } from './io/fits-image.js';
+export {
+  encodeFits,
+  writeFits,
+  emptyPrimaryHdu,
+  imageExtensionHdu,
+  tableExtensionHdu,
+} from './io/fits-write.js';
+export { encodeBinTable, decodeBinTable } from './io/fits-table.js';
 export { parseWcs } from './io/wcs.js';
 export type { Wcs } from './io/wcs.js';
-export { encodeFits, writeFits } from './io/fits-write.js';
 export type { FitsHdu, FitsCard, FitsValue, FitsData } from './io/fits.js';
 export { readNpz, decodeNpz } from './io/npz.js';
 export { createLogger, silentLogger } from './log/logger.js';

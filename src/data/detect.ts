@@ -22,7 +22,7 @@ export function detectFormat(p: string): DataFormat {
   if (DEEPLENSE_DIRS.some(([d]) => existsSync(path.join(p, d)))) return 'deeplense';
   if (['train.csv', 'val.csv', 'test.csv'].some((f) => existsSync(path.join(p, f)))) return 'png-csv';
   const files = readdirSync(p);
-  if (files.some((f) => /\.(fits|fit|fts)$/i.test(f))) return 'fits';
+  if (files.some((f) => /\.(fits|fit|fts)(\.fz)?$|\.fz$/i.test(f))) return 'fits';
   throw new DataError(
     `${p}: unknown dataset layout: expected manifest.csv (lensfind), train_lenses/ etc. (DeepLense), ` +
       `train.csv/test.csv (PNG + CSV), .fits files with labels.csv, or an .npy/.npz stack`,

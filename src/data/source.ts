@@ -2,10 +2,17 @@ import { readSync, fstatSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { DataError } from '../errors.js';
-import { readFitsImage, readFitsSlice } from '../io/fits.js';
+import { readFitsImage, readFitsSlice } from '../io/fits-image.js';
 import { readNpz } from '../io/npz.js';
 import { readRegularFile, withReadFd } from '../io/read-fd.js';
 import type { NpyArray } from '../io/npy.js';
+import {
+  elementsToFloat32,
+  fortranToC,
+  npyElement,
+  parseNpyHeader,
+  type NpyElement,
+} from '../io/npy-layout.js';
 import type { DatasetSpec, ItemSource } from './types.js';
 import { readStamp } from './tiles.js';
 
@@ -19,21 +26,11 @@ export interface RawImage {
   shape: [number, number, number];
 }
 
-const NPY_TYPES: Record<string, { size: number; read: (v: DataView, o: number) => number }> = {
-  '<f4': { size: 4, read: (v, o) => v.getFloat32(o, true) },
-  '<f8': { size: 8, read: (v, o) => v.getFloat64(o, true) },
-  '<i2': { size: 2, read: (v, o) => v.getInt16(o, true) },
-  '<u2': { size: 2, read: (v, o) => v.getUint16(o, true) },
-  '<i4': { size: 4, read: (v, o) => v.getInt32(o, true) },
-  '<i8': { size: 8, read: (v, o) => Number(v.getBigInt64(o, true)) },
-  '|u1': { size: 1, read: (v, o) => v.getUint8(o) },
-  '|i1': { size: 1, read: (v, o) => v.getInt8(o) },
-  '>f4': { size: 4, read: (v, o) => v.getFloat32(o, false) },
-  '>f8': { size: 8, read: (v, o) => v.getFloat64(o, false) },
-};
-
 export interface NpyHeader {
   descr: string;
+  element: NpyElement;
+  /** Stored first-index-fastest: read whole and reordered (an item is not contiguous). */
+  fortran: boolean;
   shape: number[];
   dataOffset: number;
 }
@@ -50,47 +47,18 @@ export function readNpyHeader(fd: number, file: string): NpyHeader {
   const start = major === 1 ? 10 : 12;
   const text = Buffer.alloc(len);
   readSync(fd, text, 0, len, start);
-  const header = text.toString('latin1');
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || shapeText === undefined)
-    throw new DataError(`${file}: unreadable .npy header: ${header.trim()}`, file);
-  if (/'fortran_order':\s*True/.test(header)) {
-    throw new DataError(
-      `${file}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`,
-      file,
-    );
-  }
-  if (!NPY_TYPES[descr])
-    throw new DataError(
-      `${file}: dtype '${descr}' is not supported for images (expected float32/float64/int/uint8)`,
-      file,
-    );
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
-  return { descr, shape, dataOffset: start + len };
-}
-
-function toFloat32(bytes: Uint8Array, descr: string): Float32Array {
-  if (descr === '<f4' && bytes.byteOffset % 4 === 0)
-    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  const t = NPY_TYPES[descr];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(bytes.length / t.size);
-  for (let i = 0; i < out.length; i++) out[i] = t.read(view, i * t.size);
-  return out;
+  const { descr, fortran, shape } = parseNpyHeader(text.toString('latin1'), file);
+  return { descr, element: npyElement(descr, file), fortran, shape, dataOffset: start + len };
 }
 
 /** Reads an .npy file, or only item `index` of its first axis, as float32. */
 export function readNpyFloat32(file: string, index?: number): { data: Float32Array; shape: number[] } {
   return withReadFd(file, (fd) => {
     const h = readNpyHeader(fd, file);
-    const size = NPY_TYPES[h.descr].size;
+    const size = h.element.size;
     let shape = h.shape;
     let offset = h.dataOffset;
+    if (h.fortran) return readFortranNpy(fd, file, h, index);
     if (index !== undefined) {
       if (shape.length < 2 || index < 0 || index >= shape[0] || !Number.isInteger(index)) {
         throw new DataError(
@@ -111,8 +79,39 @@ export function readNpyFloat32(file: string, index?: number): { data: Float32Arr
         file,
       );
     }
-    return { data: toFloat32(bytes, h.descr), shape };
+    return { data: elementsToFloat32(bytes, h.element), shape };
   });
+}
+
+/** A Fortran-ordered .npy as float32 in C order, or item `index` of its first axis. */
+function readFortranNpy(
+  fd: number,
+  file: string,
+  h: NpyHeader,
+  index: number | undefined,
+): { data: Float32Array; shape: number[] } {
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  if (
+    index !== undefined &&
+    (h.shape.length < 2 || index < 0 || index >= h.shape[0] || !Number.isInteger(index))
+  ) {
+    throw new DataError(
+      `${file}: index #${index} is out of range for an array of shape [${h.shape.join(', ')}]`,
+      file,
+    );
+  }
+  const bytes = Buffer.alloc(count * h.element.size);
+  const got = count === 0 ? 0 : readSync(fd, bytes, 0, bytes.length, h.dataOffset);
+  if (got < bytes.length) {
+    throw new DataError(
+      `${file}: truncated: shape [${h.shape.join(', ')}] needs ${bytes.length} bytes of data, the file has ${Math.max(0, fstatSync(fd).size - h.dataOffset)}`,
+      file,
+    );
+  }
+  const c = fortranToC(elementsToFloat32(bytes, h.element), h.shape, (n) => new Float32Array(n));
+  if (index === undefined) return { data: c, shape: h.shape };
+  const per = count / h.shape[0];
+  return { data: c.slice(index * per, (index + 1) * per), shape: h.shape.slice(1) };
 }
 
 // A few decompressed .npz archives per thread: stacks are read item by item.
@@ -185,7 +184,7 @@ export async function readSource(src: ItemSource): Promise<RawImage> {
   let r: { data: Float32Array; shape: number[] };
   if (ext === '.npy') r = readNpyFloat32(src.file, src.index);
   else if (ext === '.npz') r = npzSlice(src.file, src.key ?? 'x', src.index);
-  else if (ext === '.fits' || ext === '.fit' || ext === '.fts') {
+  else if (ext === '.fits' || ext === '.fit' || ext === '.fts' || ext === '.fz') {
     if (src.index !== undefined) r = readFitsSlice(src.file, src.index);
     else {
       const img = readFitsImage(src.file);
@@ -195,7 +194,7 @@ export async function readSource(src: ItemSource): Promise<RawImage> {
     r = await readPng(src.file);
   else
     throw new DataError(
-      `${src.file}: unknown image file type '${ext}' (expected .npy, .npz, .fits, .png, .jpg or .tiff)`,
+      `${src.file}: unknown image file type '${ext}' (expected .npy, .npz, .fits, .fits.fz, .png, .jpg or .tiff)`,
       src.file,
     );
   const shape = r.shape.length === 2 ? [1, r.shape[0], r.shape[1]] : r.shape;

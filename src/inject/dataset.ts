@@ -4,6 +4,7 @@
  * lensfind dataset written with the simulator's writer (src/sim/dataset): `images/` shards, `manifest.csv`,
  * `config.yaml`, `previews/` (of injected cutouts), plus `skipped.csv` listing unusable input files.
  */
+import { describeSurvey } from '../sim/dataset/describe.js';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, DataError } from '../errors.js';
@@ -288,7 +289,13 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
         done.set(it.index, { image: pixels, meta: { ...inj.unchanged(m, kind, it.label), ...from } });
       }
     }
-    const renderer = { bands: inj.bands, size, render: (p: PlanItem) => done.get(p.index)! };
+    const renderer = {
+      bands: inj.bands,
+      size,
+      // The cutouts keep their own units, with the zero points they were given.
+      description: describeSurvey(inj.survey, inj.bands, null),
+      render: (p: PlanItem) => done.get(p.index)!,
+    };
     renderAndWriteShard(renderer, { output: cfg.output, seed: cfg.seed }, out, shard, () => injecting.tick());
   }
   closeBar(injecting);

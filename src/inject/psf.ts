@@ -5,7 +5,7 @@
  */
 import { ConfigError, DataError } from '../errors.js';
 import { BandPlanes } from '../sim/band-planes.js';
-import { readFitsImage } from '../io/fits.js';
+import { readFitsImage } from '../io/fits-image.js';
 import { FWHM_TO_SIGMA, psfKernel, type Kernel } from '../sim/psf.js';
 import type { Band } from '../sim/survey.js';
 import { kernelVariance } from './measure.js';

@@ -58,6 +58,76 @@ function formatCard(card: FitsCard): string {
 /** Keywords the writer sets itself from the data; given cards with these names are dropped. */
 const STRUCTURAL = /^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|BSCALE|BZERO|END)$/;
 
+/** Header cards + END, padded with spaces to whole blocks. */
+function headerBytes(cards: readonly FitsCard[]): Uint8Array {
+  const text = cards.map(formatCard).join('') + 'END'.padEnd(CARD);
+  const out = new Uint8Array(Math.ceil(text.length / BLOCK) * BLOCK).fill(0x20);
+  out.set(Buffer.from(text, 'latin1'), 0);
+  return out;
+}
+
+/** Big-endian pixels padded with zeros to whole blocks. */
+function dataBytes(data: Float32Array | Float64Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(data.byteLength / BLOCK) * BLOCK);
+  const view = new DataView(out.buffer);
+  if (data instanceof Float32Array)
+    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i], false);
+  else for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i], false);
+  return out;
+}
+
+function checkShape(data: Float32Array | Float64Array, shape: readonly number[], who: string): void {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new DataError(
+      `${who}: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`,
+    );
+  }
+}
+
+const axisCards = (shape: readonly number[]): FitsCard[] =>
+  shape
+    .slice()
+    .reverse()
+    .map((n, i) => ({ key: `NAXIS${i + 1}`, value: n, comment: `length of data axis ${i + 1}` }));
+
+/** A primary HDU without data (the first HDU of a file whose images are extensions). */
+export function emptyPrimaryHdu(cards: readonly FitsCard[] = []): Uint8Array {
+  return headerBytes([
+    { key: 'SIMPLE', value: true, comment: 'conforms to FITS standard' },
+    { key: 'BITPIX', value: 8, comment: 'array data type' },
+    { key: 'NAXIS', value: 0, comment: 'number of array dimensions' },
+    { key: 'EXTEND', value: true },
+    ...cards.filter((c) => !STRUCTURAL.test(c.key.toUpperCase())),
+  ]);
+}
+
+/** An IMAGE extension HDU of float32 or float64 pixels; `shape` in NumPy order, data written as given. */
+export function imageExtensionHdu(
+  data: Float32Array | Float64Array,
+  shape: readonly number[],
+  cards: readonly FitsCard[] = [],
+): Uint8Array {
+  checkShape(data, shape, 'imageExtensionHdu');
+  const head = headerBytes([
+    { key: 'XTENSION', value: 'IMAGE', comment: 'Image extension' },
+    { key: 'BITPIX', value: data instanceof Float32Array ? -32 : -64, comment: 'array data type' },
+    { key: 'NAXIS', value: shape.length, comment: 'number of array dimensions' },
+    ...axisCards(shape),
+    { key: 'PCOUNT', value: 0, comment: 'number of parameters' },
+    { key: 'GCOUNT', value: 1, comment: 'number of groups' },
+    ...cards.filter((c) => !STRUCTURAL.test(c.key.toUpperCase())),
+  ]);
+  return Buffer.concat([head, dataBytes(data)]);
+}
+
+/** A BINTABLE HDU from encodeBinTable's cards and rows (padded with zeros to whole blocks). */
+export function tableExtensionHdu(table: { cards: readonly FitsCard[]; data: Uint8Array }): Uint8Array {
+  const data = new Uint8Array(Math.ceil(table.data.length / BLOCK) * BLOCK);
+  data.set(table.data);
+  return Buffer.concat([headerBytes(table.cards), data]);
+}
+
 /**
  * Encodes a float32 (BITPIX -32) or float64 (-64) array as a single-HDU FITS file, with the same bytes
  * astropy's `fits.PrimaryHDU(data, header).writeto()` produces. `shape` is in NumPy order.
@@ -67,12 +137,7 @@ export function encodeFits(
   shape: readonly number[],
   cards: readonly FitsCard[] = [],
 ): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) {
-    throw new DataError(
-      `encodeFits: shape [${shape.join(', ')}] holds ${count} values but the data has ${data.length}`,
-    );
-  }
+  checkShape(data, shape, 'encodeFits');
   const bitpix = data instanceof Float32Array ? -32 : -64;
   const head: FitsCard[] = [
     { key: 'SIMPLE', value: true, comment: 'conforms to FITS standard' },
@@ -86,17 +151,7 @@ export function encodeFits(
     ...(cards.length === 0 ? [{ key: 'EXTEND', value: true }] : []),
     ...cards.filter((c) => !STRUCTURAL.test(c.key.toUpperCase())),
   ];
-  const text = head.map(formatCard).join('') + 'END'.padEnd(CARD);
-  const headerBytes = Math.ceil(text.length / BLOCK) * BLOCK;
-  const dataBytes = Math.ceil(data.byteLength / BLOCK) * BLOCK;
-  const out = new Uint8Array(headerBytes + dataBytes);
-  out.fill(0x20, 0, headerBytes);
-  out.set(Buffer.from(text, 'latin1'), 0);
-  const view = new DataView(out.buffer, headerBytes);
-  if (data instanceof Float32Array)
-    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i], false);
-  else for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i], false);
-  return out;
+  return Buffer.concat([headerBytes(head), dataBytes(data)]);
 }
 
 /** Writes a FITS image atomically (see encodeFits). */

@@ -1,5 +1,4 @@
-import { fstatSync, readSync } from 'node:fs';
-import { readRegularFile, withReadFd } from './read-fd.js';
+import { readRegularFile } from './read-fd.js';
 import { DataError } from '../errors.js';
 
 /**
@@ -36,6 +35,8 @@ export interface FitsHdu {
   shape: number[];
   /** Pixel values with BSCALE/BZERO applied; null for an HDU without data or a non-image extension. */
   data: FitsData | null;
+  /** A table extension's data bytes (rows and heap, as stored); see fits-table.ts. */
+  raw?: Uint8Array;
 }
 
 /** FITS files are 2880-byte blocks; header cards are 80 characters. */
@@ -115,7 +116,7 @@ export function readHeader(
   );
 }
 
-function intKey(
+export function intKey(
   header: Record<string, FitsValue>,
   key: string,
   source: string,
@@ -134,7 +135,7 @@ function intKey(
 }
 
 /** Copies big-endian bytes into a fresh little-endian typed array. */
-function fromBigEndian(bytes: Uint8Array, bitpix: number): FitsData {
+export function fromBigEndian(bytes: Uint8Array, bitpix: number): FitsData {
   const size = Math.abs(bitpix) / 8;
   const copy = new Uint8Array(bytes.length);
   if (size === 1) copy.set(bytes);
@@ -159,7 +160,7 @@ function fromBigEndian(bytes: Uint8Array, bitpix: number): FitsData {
 }
 
 /** Applies BSCALE/BZERO (and BLANK → NaN), following astropy's choice of output types. */
-function scale(raw: FitsData, bitpix: number, header: Record<string, FitsValue>): FitsData {
+export function scale(raw: FitsData, bitpix: number, header: Record<string, FitsValue>): FitsData {
   const bscale = typeof header.BSCALE === 'number' ? header.BSCALE : 1;
   const bzero = typeof header.BZERO === 'number' ? header.BZERO : 0;
   if (bscale === 1 && bzero === 0) return raw;
@@ -224,7 +225,8 @@ export function decodeFits(buf: Uint8Array, source = '<buffer>'): FitsHdu[] {
       isImage && count > 0
         ? scale(fromBigEndian(buf.subarray(dataStart, dataStart + bytes), bitpix), bitpix, header)
         : null;
-    hdus.push({ index, kind, cards, header, bitpix, shape: data ? axes.slice().reverse() : [], data });
+    const raw = !isImage && count > 0 ? buf.subarray(dataStart, dataStart + bytes) : undefined;
+    hdus.push({ index, kind, cards, header, bitpix, shape: data ? axes.slice().reverse() : [], data, raw });
     offset = dataStart + Math.ceil(bytes / BLOCK) * BLOCK;
   }
   return hdus;
@@ -235,90 +237,4 @@ export function readFits(file: string | Uint8Array): FitsHdu[] {
   if (typeof file !== 'string') return decodeFits(file);
   const buf = readRegularFile(file);
   return decodeFits(buf, file);
-}
-
-/** The first HDU holding image data, as float32 (what the data readers use). */
-export function readFitsImage(
-  file: string | Uint8Array,
-  hdu?: number,
-): { data: Float32Array; shape: number[]; header: Record<string, FitsValue> } {
-  const source = typeof file === 'string' ? file : '<buffer>';
-  const hdus = readFits(file);
-  const found = hdu !== undefined ? hdus[hdu] : hdus.find((h) => h.data !== null);
-  if (!found || !found.data) {
-    throw new DataError(
-      `${source}: no image data${hdu !== undefined ? ` in HDU ${hdu}` : ' in any HDU'}`,
-      source,
-    );
-  }
-  const data =
-    found.data instanceof Float32Array
-      ? found.data
-      : Float32Array.from(found.data as ArrayLike<number | bigint>, Number);
-  return { data, shape: found.shape, header: found.header };
-}
-
-function hasEndCard(head: Buffer): boolean {
-  for (let pos = 0; pos + CARD <= head.length; pos += CARD) {
-    if (head.toString('latin1', pos, pos + CARD) === 'END'.padEnd(CARD)) return true;
-  }
-  return false;
-}
-
-/**
- * Item `index` of the first axis of a stacked image ([N, bands, H, W]) in the primary HDU, read by offset: only the
- * header blocks and that item's bytes are read, so a shard of thousands of cutouts is never loaded whole.
- */
-export function readFitsSlice(file: string, index: number): { data: Float32Array; shape: number[] } {
-  return withReadFd(file, (fd) => {
-    const size = fstatSync(fd).size;
-    let head = Buffer.alloc(0);
-    let parsed: { cards: FitsCard[]; dataStart: number } | null = null;
-    // Read header blocks until the END card appears.
-    while (!parsed) {
-      const block = Buffer.alloc(BLOCK);
-      const got = readSync(fd, block, 0, BLOCK, head.length);
-      if (got === 0) readHeader(head, 0, file); // throws: no END card
-      head = Buffer.concat([head, block.subarray(0, got)]);
-      if (head.length >= 9 && head.toString('latin1', 0, 9) !== 'SIMPLE  =') {
-        throw new DataError(`${file}: not a FITS file (it does not start with the SIMPLE keyword)`, file);
-      }
-      if (hasEndCard(head)) parsed = readHeader(head, 0, file);
-    }
-    const header: Record<string, FitsValue> = {};
-    for (const c of parsed.cards) if (!COMMENTARY.has(c.key)) header[c.key] = c.value;
-    const bitpix = intKey(header, 'BITPIX', file, 0);
-    if (![8, 16, 32, 64, -32, -64].includes(bitpix)) {
-      throw new DataError(
-        `${file}: HDU 0: BITPIX ${bitpix} is invalid (expected 8, 16, 32, 64, -32 or -64)`,
-        file,
-      );
-    }
-    const naxis = intKey(header, 'NAXIS', file, 0);
-    const shape: number[] = [];
-    for (let k = naxis; k >= 1; k--) shape.push(intKey(header, `NAXIS${k}`, file, 0));
-    if (shape.length < 2 || !Number.isInteger(index) || index < 0 || index >= shape[0]) {
-      throw new DataError(
-        `${file}: index #${index} is out of range for an image of shape [${shape.join(', ')}]`,
-        file,
-      );
-    }
-    const item = shape.slice(1);
-    const bytes = item.reduce((a, b) => a * b, 1) * (Math.abs(bitpix) / 8);
-    const offset = parsed.dataStart + index * bytes;
-    if (offset + bytes > size) {
-      throw new DataError(
-        `${file}: truncated FITS file: item #${index} needs bytes ${offset}-${offset + bytes}, the file has ${size}`,
-        file,
-      );
-    }
-    const buf = Buffer.alloc(bytes);
-    readSync(fd, buf, 0, bytes, offset);
-    const data = scale(fromBigEndian(buf, bitpix), bitpix, header);
-    return {
-      data:
-        data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number | bigint>, Number),
-      shape: item,
-    };
-  });
 }

@@ -1,15 +1,28 @@
 import { writeFileAtomic } from './atomic.js';
 import { readRegularFile } from './read-fd.js';
 import { DataError, LensfindError } from '../errors.js';
+import { fortranToC, halfToNumber, npyElement, parseNpyHeader } from './npy-layout.js';
 
 /** Typed arrays an `.npy` file can hold here, keyed by NumPy's dtype descriptor (little-endian). */
 export type NpyDtype =
-  'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'bool';
+  | 'float32'
+  | 'float64'
+  | 'int64'
+  | 'int32'
+  | 'uint8'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'bool';
 export type NpyData =
   | Float32Array
   | Float64Array
   | BigInt64Array
+  | BigUint64Array
   | Int32Array
+  | Uint32Array
   | Uint8Array
   | Int8Array
   | Int16Array
@@ -30,6 +43,8 @@ const DESCR: Record<string, NpyDtype> = {
   '|i1': 'int8',
   '<i2': 'int16',
   '<u2': 'uint16',
+  '<u4': 'uint32',
+  '<u8': 'uint64',
   '|b1': 'bool',
 };
 const DESCR_OF: Record<NpyDtype, string> = Object.fromEntries(
@@ -44,6 +59,8 @@ const CTOR = {
   int8: Int8Array,
   int16: Int16Array,
   uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
   bool: Uint8Array,
 } as const;
 
@@ -55,6 +72,8 @@ function dtypeOf(data: NpyData): NpyDtype {
   if (data instanceof Int8Array) return 'int8';
   if (data instanceof Int16Array) return 'int16';
   if (data instanceof Uint16Array) return 'uint16';
+  if (data instanceof Uint32Array) return 'uint32';
+  if (data instanceof BigUint64Array) return 'uint64';
   return 'uint8';
 }
 
@@ -95,43 +114,39 @@ export function decodeNpy(buf: Uint8Array, source = '<buffer>'): NpyArray {
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
   const header = Buffer.from(buf.subarray(start, start + headerLen)).toString('latin1');
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) {
-    throw new DataError(`${source}: unreadable .npy header: ${header.trim()}`, source);
-  }
-  const dtype = DESCR[descr === '<f4' || descr === '=f4' ? '<f4' : descr];
-  if (!dtype) {
-    throw new DataError(
-      `${source}: dtype '${descr}' is not supported (expected little-endian float32/float64/int/uint8/bool)`,
-      source,
-    );
-  }
-  if (fortran === 'True')
-    throw new DataError(
-      `${source}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`,
-      source,
-    );
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
+  const { descr, fortran, shape } = parseNpyHeader(header, source);
+  const el = npyElement(descr, source);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
-  const Ctor = CTOR[dtype];
-  const bytes = count * Ctor.BYTES_PER_ELEMENT;
+  const bytes = count * el.size;
   if (buf.length - offset < bytes) {
     throw new DataError(
       `${source}: truncated: shape [${shape.join(', ')}] needs ${bytes} bytes of data, the file has ${buf.length - offset}`,
       source,
     );
   }
-  // Copy into a fresh, aligned buffer: the file's data offset need not be aligned for the element size.
+  // Copy into a fresh, aligned buffer (the file's data offset need not be aligned), in little-endian order.
   const copy = new Uint8Array(bytes);
   copy.set(buf.subarray(offset, offset + bytes));
-  return { data: new Ctor(copy.buffer) as NpyData, shape, dtype };
+  if (!el.littleEndian && el.size > 1) {
+    for (let i = 0; i < bytes; i += el.size) copy.subarray(i, i + el.size).reverse();
+  }
+  let data: NpyData;
+  let dtype: NpyDtype;
+  if (el.kind === 'f' && el.size === 2) {
+    // float16 has no typed array: widened to float32 (exact).
+    const half = new Uint16Array(copy.buffer);
+    data = Float32Array.from(half, halfToNumber);
+    dtype = 'float32';
+  } else {
+    dtype = DESCR[`${el.size === 1 ? '|' : '<'}${el.kind}${el.size}`];
+    data = new CTOR[dtype](copy.buffer) as NpyData;
+  }
+  if (fortran) {
+    const Ctor = data.constructor as new (n: number) => NpyData;
+    data = fortranToC(data as Float64Array, shape, (n) => new Ctor(n) as Float64Array) as NpyData;
+  }
+  return { data, shape, dtype };
 }
 
 export function readNpy(file: string): NpyArray {

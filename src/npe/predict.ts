@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import { readNpy, writeNpy } from '../io/npy.js';
-import { readFitsImage } from '../io/fits.js';
+import { readFitsImage } from '../io/fits-image.js';
 import { writeCsv } from '../io/csv.js';
 import { catalogFormat, writeParquetCatalog } from '../predict/catalog.js';
 import { availableParallelism } from 'node:os';

@@ -10,7 +10,7 @@ import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.j
 import type { DataFormat, DatasetItem, ItemSource, ReadResult, SkippedItem } from '../data/types.js';
 
 /** Image files a plain folder may hold. */
-const IMAGE_FILE = /\.(npy|fits|fit|fts|png|jpe?g|tiff?)$/i;
+const IMAGE_FILE = /\.(npy|fits|fit|fts|fz|png|jpe?g|tiff?)$/i;
 const STACK_KEYS = ['x', 'X', 'images', 'image', 'data', 'arr_0'];
 
 /** Cutouts to score, labelled or not (label NaN), with the shape of the first readable one. */

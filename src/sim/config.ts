@@ -1,3 +1,4 @@
+import { datasetDescriptionSchema } from './dataset/describe.js';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { simpleSchema } from './simple/config.js';
@@ -51,6 +52,8 @@ export const simulateConfigSchema = z
     scene: sceneSchema.prefault({}),
     simple: simpleSchema.prefault({}),
     output: outputSchema.prefault({}),
+    /** Written by lensfind simulate (pixel scale, bands, zero points, units, survey); recomputed, not an input. */
+    dataset: datasetDescriptionSchema.optional(),
     /** Worker threads rendering cutouts (0: render on the main thread). The bytes do not depend on it. */
     workers: z
       .number()

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { detectFormat, openDataset, type Dataset, type SkippedItem } from '../../src/data/index.js';
 import { DataError } from '../../src/errors.js';
 import { writeFits } from '../../src/io/fits-write.js';
+import { flipRows } from '../../src/io/fits-image.js';
 
 const root = path.join(import.meta.dirname, '../fixtures/data');
 type Want = { label: number; split: string | null; sum: number; first: number; shape: number[] };
@@ -141,5 +142,28 @@ test('lensfind folder with FITS shards ([N, bands, H, W], read item by item)', a
   );
   const ds = await openDataset(tmp, { valFraction: 0 });
   assert.deepEqual([ds.bands, ds.height, ds.width], [2, 4, 4]);
-  for (let k = 0; k < 3; k++) assert.deepEqual(await ds.load(k), data.subarray(k * per, (k + 1) * per));
+  // A plain FITS image stores its bottom row first; lensfind returns each plane top row first.
+  for (let k = 0; k < 3; k++)
+    assert.deepEqual(await ds.load(k), flipRows(data.slice(k * per, (k + 1) * per), [2, 4, 4]));
+});
+
+test("lensfind folder: the shard item from a 'row' column (path without #), checked against #row when both", async () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'lensfind-data-'));
+  cpSync(path.join(root, 'lensfind'), tmp, { recursive: true });
+  const manifest = path.join(tmp, 'manifest.csv');
+  const rows = readFileSync(manifest, 'utf8').trim().split('\n');
+  const withRow = rows.map((line, i) => {
+    if (i === 0) return `${line},row`;
+    const m = /^([^,]*,[^,]*,[^,]*,)([^,#]*)#(\d+)(.*)$/.exec(line);
+    return m ? `${m[1]}${m[2]}${m[4]},${m[3]}` : `${line},`;
+  });
+  writeFileSync(manifest, withRow.join('\n') + '\n');
+  const ds = await openDataset(tmp, { valFraction: 0 });
+  await checkAll(ds, expected.lensfind);
+  // A row that disagrees with the path's #row is an error naming the line.
+  writeFileSync(manifest, `${withRow[0]}\n${withRow[1].replace(/,images\/([^,]*)/, ',images/$1#3')}\n`);
+  await assert.rejects(
+    openDataset(tmp, { valFraction: 0 }),
+    /line 2: path says item #3 of the shard, column 'row' says/,
+  );
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeFits, readFits, readFitsImage, readFitsSlice, type FitsCard } from '../../src/io/fits.js';
+import { decodeFits, readFits, type FitsCard } from '../../src/io/fits.js';
+import { flipRows, readFitsImage, readFitsSlice } from '../../src/io/fits-image.js';
 import { encodeFits, writeFits } from '../../src/io/fits-write.js';
 import { DataError } from '../../src/errors.js';
 
@@ -66,7 +67,9 @@ test('reads IMAGE extensions after an empty primary and skips a binary table', (
   const img = readFitsImage(path.join(dir, 'ext.fits'));
   assert.ok(img.data instanceof Float32Array);
   assert.deepEqual(img.shape, [2, 3]);
-  assert.equal(img.data[5], Math.fround(1e10));
+  // Rows top first: FITS's second (top) row [pi, 0, 1e10] comes first.
+  assert.equal(img.data[2], Math.fround(1e10));
+  assert.equal(img.data[5], Math.fround(3e-5));
 });
 
 test('writes the same bytes as astropy for the same array and header', () => {
@@ -143,11 +146,15 @@ test('readFitsSlice reads one item of a stacked [N, ...] image by offset', () =>
   for (const k of [0, 3, 4]) {
     const s = readFitsSlice(file, k);
     assert.deepEqual(s.shape, [2, 3, 4]);
-    assert.deepEqual(s.data, data.subarray(k * 24, (k + 1) * 24));
+    // Each [3, 4] plane comes back with its rows reversed (FITS stores the bottom row first).
+    const want = flipRows(data.slice(k * 24, (k + 1) * 24), [2, 3, 4]);
+    assert.deepEqual(s.data, want);
+    assert.deepEqual(Array.from(s.data.subarray(0, 4)), Array.from(data.subarray(k * 24 + 8, k * 24 + 12)));
   }
   assert.throws(() => readFitsSlice(file, 5), /shard\.fits: index #5 is out of range/);
   const scaled = readFitsSlice(path.join(dir, 'int16_scaled.fits'), 2);
   assert.deepEqual(Array.from(scaled.data), expected['int16_scaled.fits'][0].data!.slice(8, 12));
+  assert.deepEqual(readFitsSlice(file, 2).data, readFitsImage(file).data.subarray(48, 72));
   const cut = path.join(tmp, 'cut.fits');
   writeFileSync(cut, readFileSync(file).subarray(0, 2 * 2880 + 100));
   assert.throws(() => readFitsSlice(cut, 4), /cut\.fits: truncated FITS file/);

@@ -57,3 +57,40 @@ test('a truncated or foreign file is a DataError naming the file', () => {
   writeFileSync(png, 'hello world, not numpy');
   assert.throws(() => readNpy(png), /not\.npy: not a NumPy \.npy file/);
 });
+
+const layouts = path.join(fixtures, 'layouts');
+const layoutExpect = JSON.parse(readFileSync(path.join(layouts, 'layouts.json'), 'utf8')) as Record<
+  string,
+  { dtype: string; shape: number[]; float32: number[] }
+>;
+
+test('reads every NumPy layout (byte order, float16-64, int, uint, bool, Fortran) as NumPy does', async () => {
+  const { readNpyFloat32 } = await import('../../src/data/source.js');
+  const names = Object.keys(layoutExpect);
+  assert.equal(names.length, 34);
+  for (const name of names) {
+    const want = layoutExpect[name];
+    const a = readNpy(path.join(layouts, name));
+    assert.deepEqual(a.shape, want.shape, name);
+    assert.deepEqual(Array.from(a.data as ArrayLike<number | bigint>, Number), want.float32, name);
+    const f = readNpyFloat32(path.join(layouts, name));
+    assert.deepEqual(Array.from(f.data), want.float32, `${name} as float32`);
+    // One item of the first axis, read by offset (C order) or reordered (Fortran).
+    const item = readNpyFloat32(path.join(layouts, name), 1);
+    assert.deepEqual(item.shape, [3, 4], name);
+    assert.deepEqual(Array.from(item.data), want.float32.slice(12), `${name} item 1`);
+  }
+});
+
+test('an .npz of a big-endian Fortran array reads in C order', async () => {
+  const { readNpz } = await import('../../src/io/npz.js');
+  const z = readNpz(path.join(layouts, 'mixed.npz'));
+  assert.deepEqual(Array.from(z.get('x')!.data as Float32Array), layoutExpect['f4_be_C.npy'].float32);
+  assert.deepEqual(Array.from(z.get('y')!.data as Int16Array), [1, 0]);
+});
+
+test('an unsupported dtype names the file and the supported ones', () => {
+  const bytes = Buffer.from(encodeNpy(Float32Array.from([1, 2]), [2]));
+  const bad = Buffer.from(bytes.toString('latin1').replace("'<f4'", "'<c8'"), 'latin1');
+  assert.throws(() => decodeNpy(bad, 'z.npy'), /z\.npy: dtype '<c8' is not supported \(expected float16/);
+});

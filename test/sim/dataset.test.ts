@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { ConfigError } from '../../src/errors.js';
 import { readCsv } from '../../src/io/csv.js';
 import { readNpy } from '../../src/io/npy.js';
-import { readFitsImage } from '../../src/io/fits.js';
+import { readFitsImage } from '../../src/io/fits-image.js';
+import { readFits } from '../../src/io/fits.js';
+import YAML from 'yaml';
 import {
   createItemRenderer,
   loadSimulateConfig,
@@ -97,8 +99,20 @@ test('lensfind layout: shards, manifest columns and rows, config.yaml, previews;
   const renderer = await createItemRenderer(cfg);
   const expected = renderer.render(items[21]).image;
   assert.deepEqual(last.data.subarray(256 * 3, 256 * 6), expected);
-  const saved = loadSimulateConfig({ file: path.join(out, 'config.yaml'), flags: { workers: 0 } });
+  const { dataset, ...saved } = loadSimulateConfig({
+    file: path.join(out, 'config.yaml'),
+    flags: { workers: 0 },
+  });
   assert.deepEqual(saved, cfg);
+  // The simple backend: counts in pixel units, no survey.
+  assert.deepEqual(dataset, {
+    survey: null,
+    pixel_scale: null,
+    bands: ['g', 'r', 'i'],
+    zero_points: null,
+    units: 'count',
+    row_order: 'top_first',
+  });
   const png = await sharp(path.join(out, 'previews/000001.png')).metadata();
   assert.deepEqual([png.width, png.height, png.channels], [64, 64, 3]);
   assert.ok(!existsSync(path.join(out, 'previews/000002.png')));
@@ -130,6 +144,69 @@ test('the physical backend gives the same bytes with 0 and 2 workers', async () 
     rows.every((r) => r.negative_kind !== undefined && r.theta_E !== undefined && r.arc_snr !== undefined),
   );
   assert.equal(rows.filter((r) => r.label === '1').length, rows.filter((r) => Number(r.theta_E) > 0).length);
+});
+
+test('a dataset describes itself: config.yaml dataset section, lens orientation and the shard row in the manifest', async () => {
+  const cfg = loadSimulateConfig({
+    flags: {
+      image_size: 16,
+      n: 6,
+      seed: 3,
+      workers: 0,
+      output: { shard_size: 4, previews: 0, format: 'fits' },
+    },
+    overrides: ['scene.supersampling.factor=1', 'scene.supersampling.central_factor=1'],
+  });
+  const out = tmp('describe');
+  await simulateDataset(cfg, { out, quiet: true });
+  const lsst = YAML.parse(
+    readFileSync(path.join(import.meta.dirname, '../../configs/surveys/lsst.yaml'), 'utf8'),
+  );
+  const saved = YAML.parse(readFileSync(path.join(out, 'config.yaml'), 'utf8'));
+  const bands: string[] = lsst.default_bands.slice(0, 3);
+  assert.deepEqual(saved.dataset, {
+    survey: 'lsst',
+    pixel_scale: lsst.pixel_scale,
+    bands,
+    zero_points: Object.fromEntries(bands.map((b) => [b, lsst.bands[b].zero_point])),
+    units: 'electron/s',
+    row_order: 'top_first',
+  });
+  // The saved config loads back (dataset is recomputed, not compared) and resuming is allowed.
+  assert.equal((await simulateDataset(cfg, { out, quiet: true })).rendered, 0);
+  const rows = readCsv(path.join(out, 'manifest.csv'));
+  for (const r of rows) {
+    const [, at] = r.path.split('#');
+    assert.equal(r.row, at);
+    const [e1, e2, g, g1, g2, angle] = ['e1', 'e2', 'gamma', 'gamma1', 'gamma2', 'shear_angle_deg'].map((k) =>
+      Number(r[k]),
+    );
+    if (r.label === '1') {
+      // lenstronomy's convention: e = (1 - q) / (1 + q) for the SIE's q; gamma1 + i gamma2 = gamma e^{2 i phi}.
+      const q = Number(r.q);
+      assert.ok(Math.abs(Math.hypot(e1, e2) - (1 - q) / (1 + q)) < 1e-9, `${r.id} e1, e2 vs q`);
+      assert.ok(Math.abs(g1 - g * Math.cos((2 * angle * Math.PI) / 180)) < 1e-9, `${r.id} gamma1`);
+      assert.ok(Math.abs(g2 - g * Math.sin((2 * angle * Math.PI) / 180)) < 1e-9, `${r.id} gamma2`);
+      assert.ok(angle >= 0 && angle < 180);
+    } else {
+      // NaN (does not apply) is an empty cell.
+      assert.deepEqual([r.e1, r.e2, r.shear_angle_deg, g1, g2], ['', '', '', 0, 0], r.id);
+    }
+  }
+  assert.ok(rows.some((r) => r.label === '1') && rows.some((r) => r.label === '0'));
+  // Every FITS band carries the survey's zero point and pixel scale; the MANIFEST table its rows.
+  const hdus = readFits(path.join(out, 'images/shard-00000.fits'));
+  assert.deepEqual(
+    hdus.map((h) => h.header.EXTNAME ?? h.kind),
+    ['PRIMARY', ...bands, 'MANIFEST'],
+  );
+  bands.forEach((b, k) => {
+    assert.equal(hdus[k + 1].header.MAGZERO, lsst.bands[b].zero_point);
+    assert.equal(hdus[k + 1].header.PIXSCALE, lsst.pixel_scale);
+    // At most 20 characters (15-16 significant digits), as astropy writes a float card.
+    assert.ok(Math.abs(Number(hdus[k + 1].header.CDELT2) / (lsst.pixel_scale / 3600) - 1) < 1e-14);
+  });
+  assert.equal(hdus[4].header.NAXIS2, 4);
 });
 
 test('resume: a deleted shard is rendered again with the same bytes; complete shards are not touched', async () => {

@@ -24,11 +24,17 @@ export function readDeepLenseFolder(root: string, dataRoot?: string): ReadResult
     const full = path.join(root, dir);
     if (!existsSync(full)) continue;
     for (const name of readdirSync(full)
-      .filter((f) => /\.(npy|fits)$/.test(f))
+      .filter((f) => /\.(npy|fits|fits\.fz)$/.test(f))
       .sort()) {
       const source = guard.source(`${dir}/${name}`);
       if (source)
-        items.push({ id: `${dir}/${name.replace(/\.(npy|fits)$/, '')}`, label, split, source, meta: {} });
+        items.push({
+          id: `${dir}/${name.replace(/\.(npy|fits|fits\.fz)$/, '')}`,
+          label,
+          split,
+          source,
+          meta: {},
+        });
     }
   }
   return { items, skipped: guard.skipped };

@@ -6,11 +6,12 @@ import { PathGuard } from '../path-guard.js';
 import type { DatasetItem, ReadResult } from '../types.js';
 import { parseLabel, parseMeta, parsePathRef, parseSplit } from './common.js';
 
-const CORE = new Set(['id', 'split', 'label', 'path']);
+const CORE = new Set(['id', 'split', 'label', 'path', 'row']);
 
 /**
  * A lensfind dataset folder: manifest.csv with id, split, label, path (`images/shard-00003.npy#17`) + metadata.
- * Paths must stay inside the folder (or `dataRoot`); other rows are skipped (PathGuard).
+ * The item of a shard may instead be given in a `row` column (`path` = `images/shard-00003.npy`, `row` = 17); lensfind
+ * simulate writes both. Paths must stay inside the folder (or `dataRoot`); other rows are skipped (PathGuard).
  */
 export function readLensfindFolder(root: string, dataRoot?: string): ReadResult {
   const manifest = path.join(root, 'manifest.csv');
@@ -34,7 +35,7 @@ export function readLensfindFolder(root: string, dataRoot?: string): ReadResult 
   const items: DatasetItem[] = [];
   rows.forEach((row, n) => {
     const where = `${manifest}: line ${n + 2}`;
-    const ref = parsePathRef(row.path);
+    const ref = withRow(parsePathRef(row.path), row.row, where);
     const label = parseLabel(row.label, where);
     const split = parseSplit(row.split, where);
     const source = guard.source(ref.file, where, { index: ref.index });
@@ -43,4 +44,19 @@ export function readLensfindFolder(root: string, dataRoot?: string): ReadResult 
     items.push({ id, label, split, source, meta: parseMeta(row, CORE) });
   });
   return { items, skipped: guard.skipped };
+}
+
+/** The shard row from the `row` column when the path has no `#row`; the two must agree when both are given. */
+function withRow(ref: { file: string; index?: number }, row: string | undefined, where: string) {
+  if (row === undefined || row.trim() === '') return ref;
+  const n = Number(row);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new DataError(
+      `${where}: column 'row' must be a non-negative integer (the item of the shard), found '${row}'`,
+    );
+  }
+  if (ref.index !== undefined && ref.index !== n) {
+    throw new DataError(`${where}: path says item #${ref.index} of the shard, column 'row' says ${n}`);
+  }
+  return { file: ref.file, index: n };
 }

@@ -9,7 +9,7 @@ import { DataError } from '../../errors.js';
 import type { SimulateConfig } from '../config.js';
 import { shardName, type PlanItem, type PlanShard } from './plan.js';
 import type { ItemRenderer, MetaValue } from './render-item.js';
-import { encodeFitsImage } from './fits-encode.js';
+import { encodeCutoutFits } from './fits-encode.js';
 
 export type ManifestRow = Record<string, MetaValue>;
 
@@ -107,8 +107,16 @@ export function shardProblem(outDir: string, output: Output, shard: PlanShard): 
   return null;
 }
 
-function encode(format: Output['format'], data: Float32Array, shape: number[]): Uint8Array {
-  return format === 'fits' ? encodeFitsImage(data, shape) : encodeNpy(data, shape);
+/** A data file's bytes: .npy, or FITS with the description and the manifest rows of its cutouts. */
+function encode(
+  format: Output['format'],
+  data: Float32Array,
+  shape: number[],
+  renderer: ItemRenderer,
+  rows: readonly ManifestRow[],
+): Uint8Array {
+  if (format !== 'fits') return encodeNpy(data, shape);
+  return encodeCutoutFits(data, shape, renderer.description, rows, manifestColumns(rows));
 }
 
 /**
@@ -139,14 +147,7 @@ export function renderAndWriteShard(
         `item ${item.id}: the renderer returned ${image.length} values, expected ${bands.length}x${size}x${size}`,
       );
     }
-    let file: string;
-    if (stack) {
-      stack.set(image, k * per);
-      file = `${shardFile(output, shard.shard)}#${k}`;
-    } else {
-      file = itemFile(output, item);
-      put(file, encode(output.format, image, [bands.length, size, size]));
-    }
+    const file = stack ? `${shardFile(output, shard.shard)}#${k}` : itemFile(output, item);
     const row: ManifestRow = {
       id: item.id,
       split: item.split,
@@ -155,14 +156,18 @@ export function renderAndWriteShard(
       seed: cfg.seed,
       index: item.index,
     };
+    // The cutout's place in its shard, so `path` need not be split at '#' (none in the DeepLense layout).
+    if (stack) row.row = k;
     for (const [key, value] of Object.entries(meta)) if (!(key in row)) row[key] = value;
+    if (stack) stack.set(image, k * per);
+    else put(file, encode(output.format, image, [bands.length, size, size], renderer, [row]));
     rows.push(row);
     onItem?.();
   });
   if (stack) {
     put(
       shardFile(output, shard.shard),
-      encode(output.format, stack, [shard.items.length, bands.length, size, size]),
+      encode(output.format, stack, [shard.items.length, bands.length, size, size], renderer, rows),
     );
   }
   writeFileAtomic(

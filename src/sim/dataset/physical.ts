@@ -1,6 +1,7 @@
 import type { SimulateConfig } from '../config.js';
 import { loadSurvey, renderCutout } from '../render.js';
 import type { ItemRenderer } from './render-item.js';
+import { describeSurvey } from './describe.js';
 
 /** The physical backend: ray-traced scenes with the survey's PSF and noise (src/sim/render.ts). */
 export async function createPhysicalRenderer(cfg: SimulateConfig): Promise<ItemRenderer> {
@@ -10,6 +11,7 @@ export async function createPhysicalRenderer(cfg: SimulateConfig): Promise<ItemR
   return {
     bands: [...bands],
     size,
+    description: describeSurvey(survey, bands),
     render(item) {
       const cut = renderCutout(cfg.scene, survey, {
         seed: cfg.seed,

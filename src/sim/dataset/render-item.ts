@@ -3,6 +3,7 @@ import { renderSimple } from '../simple/render.js';
 import type { SimulateConfig } from '../config.js';
 import type { PlanItem } from './plan.js';
 import { createPhysicalRenderer } from './physical.js';
+import { describeSimple, type DatasetDescription } from './describe.js';
 
 export type MetaValue = number | string | boolean;
 
@@ -15,6 +16,8 @@ export interface RenderedItem {
 export interface ItemRenderer {
   bands: string[];
   size: number;
+  /** Units, pixel scale, zero points and survey of the rendered pixels. */
+  description: DatasetDescription;
   render(item: PlanItem): RenderedItem;
 }
 
@@ -28,6 +31,7 @@ export async function createItemRenderer(cfg: SimulateConfig): Promise<ItemRende
   return {
     bands,
     size,
+    description: describeSimple(bands),
     render(item) {
       const rng = Rng.forItem(cfg.seed, item.index);
       return renderSimple(cfg.simple, rng, { label: item.label, size, bands: bands.length });

@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { ConfigError } from '../../errors.js';
 import { writeCsv } from '../../io/csv.js';
 import { readNpy } from '../../io/npy.js';
-import { readFitsImage } from '../../io/fits.js';
+import { readFitsImage } from '../../io/fits-image.js';
 import { isPlainObject, saveConfig } from '../../config/load.js';
 import { claimOutputDir } from '../../io/output-dir.js';
 import { Progress } from '../../log/progress.js';
@@ -54,7 +54,8 @@ export interface SimulateSummary {
 
 /** Options that do not change any written byte, so a dataset may be resumed with other values. */
 function comparable(cfg: SimulateConfig): unknown {
-  const { workers: _w, output, ...rest } = cfg;
+  // `dataset` is derived from the rest (the survey, the bands), so it is not compared.
+  const { workers: _w, dataset: _d, output, ...rest } = cfg;
   const { previews: _p, ...out } = output;
   return JSON.parse(JSON.stringify({ ...rest, output: out }));
 }
@@ -205,7 +206,9 @@ export async function simulateDataset(cfg: SimulateConfig, opts: SimulateOptions
   say(`simulate into ${out}: ${header}`);
   removeStaleTemporaries(out);
   // `workers` is left out: it changes no byte, so the folder is the same whatever it was.
-  const { workers: _workers, ...recorded } = cfg;
+  const { workers: _workers, dataset: _dataset, ...rest } = cfg;
+  // What the pixels mean, so the folder describes itself without the repository's configs/surveys.
+  const recorded = { ...rest, dataset: renderer.description };
   saveConfig(
     path.join(out, 'config.yaml'),
     recorded,

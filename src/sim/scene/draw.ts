@@ -63,6 +63,12 @@ export class SceneDrawer {
         theta_E: 0,
         q: drawn.q ?? galaxy.q,
         gamma: 0,
+        // No mass: the lens orientation does not apply.
+        e1: NaN,
+        e2: NaN,
+        gamma1: 0,
+        gamma2: 0,
+        shear_angle_deg: NaN,
         sigma_v: NaN,
         z_lens: galaxy.z,
         z_source: NaN,

@@ -38,9 +38,11 @@ export function drawLens(
   const { e1, e2 } = phiQToEllipticity(phim, qm);
   const gamma = Math.max(0, sampleDistribution(c.lens.gamma, rng));
   const gphi = rng.uniform(0, Math.PI);
+  const gamma1 = gamma * Math.cos(2 * gphi);
+  const gamma2 = gamma * Math.sin(2 * gphi);
   const mass: MassComponent[] = [
     { type: 'SIE', theta_E: thetaE, e1, e2, center_x: cx, center_y: cy },
-    { type: 'SHEAR', gamma1: gamma * Math.cos(2 * gphi), gamma2: gamma * Math.sin(2 * gphi) },
+    { type: 'SHEAR', gamma1, gamma2 },
   ];
   const r = c.source.max_offset * thetaE * Math.pow(rng.next(), 1 / c.source.offset_power);
   const ang = rng.uniform(0, 2 * Math.PI);
@@ -79,6 +81,13 @@ export function drawLens(
       theta_E: thetaE,
       q: qm,
       gamma,
+      // The lens's orientation, in lenstronomy's parameters: the SIE's e1, e2 and the shear's components and
+      // angle (degrees counter-clockwise from +x, in [0, 180)).
+      e1,
+      e2,
+      gamma1,
+      gamma2,
+      shear_angle_deg: gphi / RAD,
       sigma_v: sigma,
       z_lens: defl.z,
       z_source: source.z,

@@ -1,0 +1,287 @@
+import { gunzipSync } from 'node:zlib';
+import { DataError } from '../errors.js';
+import { fromBigEndian, scale, type FitsData, type FitsHdu, type FitsValue } from './fits.js';
+import { decodeBinTable, heapCell, scalarCell, type BinTable, type TableColumn } from './fits-table.js';
+import { riceDecode } from './fits-rice.js';
+
+/**
+ * Tile-compressed FITS images (the tiled image convention: a BINTABLE with ZIMAGE = T, one row per tile; astropy's
+ * CompImageHDU, `fpack`'s .fits.fz): RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS tiles, integer images and floats
+ * quantised with NO_DITHER, SUBTRACTIVE_DITHER_1 or _2 (cfitsio's random sequence, seeded by ZDITHER0) or stored
+ * losslessly (GZIP_COMPRESSED_DATA). HCOMPRESS_1 and PLIO_1 tiles are refused with how to decompress them.
+ */
+
+export function isCompressedHdu(h: FitsHdu): boolean {
+  return h.kind === 'BINTABLE' && h.header.ZIMAGE === true;
+}
+
+const N_RANDOM = 10000;
+let randoms: Float32Array | undefined;
+/**
+ * The FITS standard's dither sequence (Park & Miller's generator, as cfitsio's fits_init_randoms), held as float32
+ * as cfitsio holds it: the values must round the same way for the dithered pixels to be bit-exact.
+ */
+function ditherSequence(): Float32Array {
+  if (randoms) return randoms;
+  randoms = new Float32Array(N_RANDOM);
+  const a = 16807;
+  const m = 2147483647;
+  let seed = 1;
+  for (let i = 0; i < N_RANDOM; i++) {
+    const temp = a * seed;
+    seed = temp - m * Math.trunc(temp / m);
+    randoms[i] = seed / m;
+  }
+  return randoms;
+}
+
+const ZERO_VALUE = -2147483646; // SUBTRACTIVE_DITHER_2's code for an exact 0.0
+
+function zParam(header: Record<string, FitsValue>, name: string): number | undefined {
+  for (let i = 1; i < 100 && header[`ZNAME${i}`] !== undefined; i++) {
+    if (String(header[`ZNAME${i}`]).toUpperCase() === name) return Number(header[`ZVAL${i}`]);
+  }
+  return undefined;
+}
+
+/** Unshuffles GZIP_2 bytes: all most significant bytes first, then the next, ... */
+function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
+  const n = bytes.length / size;
+  const out = new Uint8Array(bytes.length);
+  for (let k = 0; k < size; k++) for (let i = 0; i < n; i++) out[i * size + k] = bytes[k * n + i];
+  return out;
+}
+
+/** The decompressed image HDU of a compressed BINTABLE HDU. */
+export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
+  const where = `${source}: HDU ${h.index}`;
+  const hd = h.header;
+  const algo = String(hd.ZCMPTYPE ?? '').trim();
+  if (algo === 'HCOMPRESS_1' || algo === 'PLIO_1') {
+    throw new DataError(
+      `${where}: ${algo} tile compression is not supported; decompress the file first with ` +
+        `\`funpack ${source.replace(/\.fz$/, '')}\` (cfitsio) or astropy: ` +
+        `fits.open(f)[${h.index}].data written with fits.ImageHDU(data, header).writeto(...)`,
+      source,
+    );
+  }
+  if (!['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS'].includes(algo)) {
+    throw new DataError(`${where}: ZCMPTYPE '${algo}' is not a known tile compression`, source);
+  }
+  const zbitpix = Number(hd.ZBITPIX);
+  const naxis = Number(hd.ZNAXIS);
+  const axes = Array.from({ length: naxis }, (_, k) => Number(hd[`ZNAXIS${k + 1}`]));
+  const tile = axes.map((n, k) => Number(hd[`ZTILE${k + 1}`] ?? (k === 0 ? n : 1)));
+  if (
+    ![8, 16, 32, 64, -32, -64].includes(zbitpix) ||
+    axes.some((n) => !(n >= 0)) ||
+    tile.some((n) => !(n >= 1))
+  ) {
+    throw new DataError(`${where}: invalid ZBITPIX, ZNAXISn or ZTILEn keywords`, source);
+  }
+  const table = decodeBinTable(hd, h.raw ?? new Uint8Array(0), where);
+  const col = (name: string) => table.columns.find((c) => c.name.toUpperCase() === name);
+  const data = col('COMPRESSED_DATA');
+  const gzipData = col('GZIP_COMPRESSED_DATA');
+  const rawData = col('UNCOMPRESSED_DATA');
+  const zscale = col('ZSCALE');
+  const zzero = col('ZZERO');
+  const zblank = col('ZBLANK');
+  const isFloat = zbitpix < 0;
+  // Floats are quantised when tiles carry a scale; ZQUANTIZ says how (NO_DITHER when absent, as cfitsio).
+  const quantised = isFloat && (zscale !== undefined || hd.ZSCALE !== undefined);
+  const quantiz = quantised ? String(hd.ZQUANTIZ ?? 'NO_DITHER').trim() : 'NONE';
+  const dither0 = Number(hd.ZDITHER0 ?? 1);
+  const total = axes.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(total);
+  const tilesPer = axes.map((n, k) => Math.ceil(n / tile[k]));
+  const nTiles = tilesPer.reduce((a, b) => a * b, 1);
+  if (nTiles !== table.rows) {
+    throw new DataError(
+      `${where}: ${table.rows} tiles in the table, the ZTILEn keywords make ${nTiles}`,
+      source,
+    );
+  }
+  const num = (c: TableColumn | undefined, row: number): number | undefined =>
+    c ? (c.varying ? undefined : Number(scalarCell(table, row, c))) : undefined;
+  for (let t = 0; t < nTiles; t++) {
+    // This tile's start and extent along each axis (axis 1 fastest).
+    const start: number[] = [];
+    const len: number[] = [];
+    let rest = t;
+    for (let k = 0; k < naxis; k++) {
+      const i = rest % tilesPer[k];
+      rest = Math.floor(rest / tilesPer[k]);
+      start.push(i * tile[k]);
+      len.push(Math.min(tile[k], axes[k] - i * tile[k]));
+    }
+    const count = len.reduce((a, b) => a * b, 1);
+    const values = decodeTile(
+      table,
+      t,
+      { data, gzipData, rawData },
+      algo,
+      zbitpix,
+      quantised,
+      count,
+      hd,
+      where,
+      source,
+    );
+    let pixels: Float64Array;
+    if (values.float) pixels = values.values;
+    else if (isFloat && quantiz !== 'NONE') {
+      const sc = num(zscale, t) ?? Number(hd.ZSCALE ?? 1);
+      const zr = num(zzero, t) ?? Number(hd.ZZERO ?? 0);
+      const blank = num(zblank, t) ?? (typeof hd.ZBLANK === 'number' ? hd.ZBLANK : undefined);
+      pixels = unquantize(values.values, sc, zr, blank, quantiz, t + 1 + dither0 - 1, where);
+    } else {
+      pixels = values.values;
+      const blank = num(zblank, t) ?? (typeof hd.ZBLANK === 'number' ? hd.ZBLANK : undefined);
+      if (isFloat && blank !== undefined)
+        for (let i = 0; i < count; i++) if (pixels[i] === blank) pixels[i] = NaN;
+    }
+    placeTile(out, pixels, axes, start, len);
+  }
+  const header: Record<string, FitsValue> = { ...hd, BITPIX: zbitpix, NAXIS: naxis };
+  axes.forEach((n, k) => (header[`NAXIS${k + 1}`] = n));
+  let typed: FitsData;
+  if (zbitpix === -32) typed = Float32Array.from(out);
+  else if (zbitpix === -64) typed = out;
+  else {
+    const bytes = new Uint8Array(total * (zbitpix / 8));
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < total; i++) {
+      if (zbitpix === 8) view.setUint8(i, out[i]);
+      else if (zbitpix === 16) view.setInt16(i * 2, out[i]);
+      else if (zbitpix === 32) view.setInt32(i * 4, out[i]);
+      else view.setBigInt64(i * 8, BigInt(out[i]));
+    }
+    typed = scale(fromBigEndian(bytes, zbitpix), zbitpix, header);
+  }
+  return {
+    ...h,
+    kind: hd.ZSIMPLE === true ? 'PRIMARY' : 'IMAGE',
+    header,
+    bitpix: zbitpix,
+    shape: axes.slice().reverse(),
+    data: typed,
+    raw: undefined,
+  };
+}
+
+interface TileColumns {
+  data?: TableColumn;
+  gzipData?: TableColumn;
+  rawData?: TableColumn;
+}
+
+/** One tile's pixels: integers (to be scaled or quantised back) or floats stored losslessly. */
+function decodeTile(
+  table: BinTable,
+  row: number,
+  cols: TileColumns,
+  algo: string,
+  zbitpix: number,
+  quantised: boolean,
+  count: number,
+  hd: Record<string, FitsValue>,
+  where: string,
+  source: string,
+): { values: Float64Array; float: boolean } {
+  const at = `${where}: tile ${row + 1}`;
+  const cell = cols.data ? heapCell(table, row, cols.data, at) : new Uint8Array(0);
+  if (cell.length === 0) {
+    // A float tile that could not be quantised is gzipped whole; UNCOMPRESSED_DATA holds raw pixels.
+    const col = cols.gzipData ?? cols.rawData;
+    if (!col) throw new DataError(`${at}: empty COMPRESSED_DATA and no other data column`, source);
+    let bytes = heapCell(table, row, col, at);
+    if (col === cols.gzipData) bytes = gunzipSync(bytes);
+    const size = Math.abs(zbitpix) / 8;
+    return {
+      values: Float64Array.from(
+        fromBigEndian(bytes.subarray(0, count * size), zbitpix) as ArrayLike<number>,
+        Number,
+      ),
+      float: zbitpix < 0,
+    };
+  }
+  // Quantised floats are stored as 32-bit integers; integer images and unquantised floats as their own type.
+  const size = quantised ? 4 : Math.abs(zbitpix) / 8;
+  const stored = quantised ? 32 : zbitpix;
+  if (algo === 'RICE_1') {
+    const bytepix = zParam(hd, 'BYTEPIX') ?? Math.min(size, 4);
+    return {
+      values: Float64Array.from(riceDecode(cell, count, zParam(hd, 'BLOCKSIZE') ?? 32, bytepix, at)),
+      float: false,
+    };
+  }
+  let bytes: Uint8Array = cell;
+  if (algo !== 'NOCOMPRESS') {
+    try {
+      bytes = gunzipSync(cell);
+    } catch (err) {
+      throw new DataError(`${at}: ${algo} data do not decompress (${(err as Error).message})`, source);
+    }
+  }
+  if (algo === 'GZIP_2') bytes = unshuffle(bytes.subarray(0, count * size), size);
+  if (bytes.length < count * size)
+    throw new DataError(`${at}: ${bytes.length} bytes, ${count * size} expected`, source);
+  const pixels = fromBigEndian(bytes.subarray(0, count * size), stored);
+  return { values: Float64Array.from(pixels as ArrayLike<number | bigint>, Number), float: stored < 0 };
+}
+
+/** Quantised integers back to floats (FITS standard 10.2): value = (i - r + 0.5) * scale + zero with dither r. */
+function unquantize(
+  ints: Float64Array,
+  sc: number,
+  zero: number,
+  blank: number | undefined,
+  method: string,
+  ditherRow: number,
+  where: string,
+): Float64Array {
+  const out = new Float64Array(ints.length);
+  if (method === 'NO_DITHER') {
+    for (let i = 0; i < ints.length; i++) out[i] = ints[i] === blank ? NaN : ints[i] * sc + zero;
+    return out;
+  }
+  if (method !== 'SUBTRACTIVE_DITHER_1' && method !== 'SUBTRACTIVE_DITHER_2') {
+    throw new DataError(`${where}: ZQUANTIZ '${method}' is not known`);
+  }
+  const r = ditherSequence();
+  let iseed = (ditherRow - 1) % N_RANDOM;
+  let next = Math.trunc(r[iseed] * 500);
+  for (let i = 0; i < ints.length; i++) {
+    const v = ints[i];
+    if (v === blank) out[i] = NaN;
+    else if (method === 'SUBTRACTIVE_DITHER_2' && v === ZERO_VALUE) out[i] = 0;
+    else out[i] = (v - r[next] + 0.5) * sc + zero;
+    if (++next === N_RANDOM) {
+      if (++iseed === N_RANDOM) iseed = 0;
+      next = Math.trunc(r[iseed] * 500);
+    }
+  }
+  return out;
+}
+
+/** Copies a tile (axis 1 fastest) into the image at `start`. */
+function placeTile(
+  out: Float64Array,
+  tile: Float64Array,
+  axes: number[],
+  start: number[],
+  len: number[],
+): void {
+  const n = axes.length;
+  const idx = new Array<number>(n).fill(0);
+  for (let i = 0; i < tile.length; i++) {
+    let at = 0;
+    for (let k = n - 1; k >= 0; k--) at = at * axes[k] + start[k] + idx[k];
+    out[at] = tile[i];
+    for (let k = 0; k < n; k++) {
+      if (++idx[k] < len[k]) break;
+      idx[k] = 0;
+    }
+  }
+}
