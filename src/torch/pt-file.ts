@@ -5,7 +5,7 @@ import { DataError } from '../errors.js';
 import { readRegularFile } from '../io/read-fd.js';
 import { listZipEntries, zipEntryBytes } from '../io/zip.js';
 import { readTorchPickle, PickleRefused, type PickleTensor } from './pt-pickle.js';
-import { entryToTensor, type SafetensorsDtype, type SafetensorsEntry } from './serialization.js';
+import { DTYPE_ARRAY, entryToTensor, type SafetensorsDtype, type SafetensorsEntry } from './serialization.js';
 import type { Tensor } from './tensor.js';
 
 /** How to make a safetensors file instead, for every refusal. */
@@ -24,18 +24,6 @@ const STORAGE_DTYPE: Record<string, SafetensorsDtype> = {
   ByteStorage: 'U8',
   BoolStorage: 'BOOL',
 };
-const CTOR = {
-  F64: Float64Array,
-  F32: Float32Array,
-  F16: Uint16Array,
-  BF16: Uint16Array,
-  I64: BigInt64Array,
-  I32: Int32Array,
-  I16: Int16Array,
-  I8: Int8Array,
-  U8: Uint8Array,
-  BOOL: Uint8Array,
-} as const;
 
 /** True for the first bytes of a torch.save file (a zip) or of its legacy form (a bare pickle). */
 export function looksLikePt(head: Uint8Array): boolean {
@@ -102,7 +90,7 @@ function stateDictOf(v: unknown): Map<string, PickleTensor> | undefined {
 
 /** The tensor's elements in C order, read through its strides and storage offset (views share storages). */
 function gather(t: PickleTensor, dtype: SafetensorsDtype, bytes: Uint8Array): SafetensorsEntry['data'] {
-  const Ctor = CTOR[dtype];
+  const Ctor = DTYPE_ARRAY[dtype];
   const storage = new Ctor(new Uint8Array(bytes).buffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT);
   const n = t.shape.reduce((a, b) => a * b, 1);
   const out = new Ctor(n);

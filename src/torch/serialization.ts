@@ -53,7 +53,8 @@ const ITEM_SIZE: Record<SafetensorsDtype, number> = {
   U8: 1,
   BOOL: 1,
 };
-const CTOR = {
+/** The typed array that holds each safetensors dtype (16-bit floats as their raw bits). */
+export const DTYPE_ARRAY = {
   F64: Float64Array,
   F32: Float32Array,
   F16: Uint16Array,
@@ -229,7 +230,7 @@ export function decodeSafetensors(
   ] of header.tensors) {
     // A copy (Buffer.slice would be a view into a possibly unaligned, pooled buffer).
     const bytes = new Uint8Array(buf.subarray(header.dataStart + begin, header.dataStart + end));
-    const data = new CTOR[dtype](bytes.buffer, 0, (end - begin) / ITEM_SIZE[dtype]);
+    const data = new DTYPE_ARRAY[dtype](bytes.buffer, 0, (end - begin) / ITEM_SIZE[dtype]);
     tensors.set(name, { dtype, shape, data });
   }
   return { tensors, metadata: header.metadata };
