@@ -3,25 +3,17 @@ import path from 'node:path';
 import { DataError } from '../errors.js';
 import { BLOCK, readHeader, type FitsValue } from '../io/fits.js';
 import { parseWcs, type Wcs } from '../io/wcs.js';
-import type { DatasetItem, StampRegion } from './types.js';
+import type { DatasetItem, StampRegion, TilePixels } from './types.js';
 
 /**
  * Cutouts from survey tiles: one FITS image per band and tile (`tiles/{tile}_{band}.fits`, or one `tile_{band}.fits`),
  * a TAN(-SIP) WCS each, and a catalogue of RA/Dec. Only headers are read up front; a stamp's pixels are read row by
  * row when it is scored (readStamp), so no tile is ever held in memory.
  */
-export interface Tile {
+export interface Tile extends TilePixels {
   /** The tile's name: what `*` matched in the pattern, or the pattern. */
   name: string;
   wcs: Wcs;
-  /** Per band: the file and how its pixels are stored. */
-  files: string[];
-  dataStart: number[];
-  bitpix: number[];
-  bscale: number[];
-  bzero: number[];
-  naxis1: number;
-  naxis2: number;
 }
 
 function readFitsHeader(file: string): { header: Record<string, FitsValue>; dataStart: number } {

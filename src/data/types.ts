@@ -12,11 +12,8 @@ export interface ItemSource {
   stamp?: StampRegion;
 }
 
-/**
- * A stamp of survey tiles: per band the tile file, where its pixels start and how they are stored, and the
- * 0-based FITS pixel box [x0, x0 + width) x [y0, y0 + height) (y up, row 0 of the tile at the bottom).
- */
-export interface StampRegion {
+/** Where a tile's pixels are, per band: the file, the byte where its data start, BITPIX, BSCALE, BZERO; its size. */
+export interface TilePixels {
   files: string[];
   dataStart: number[];
   bitpix: number[];
@@ -24,6 +21,13 @@ export interface StampRegion {
   bzero: number[];
   naxis1: number;
   naxis2: number;
+}
+
+/**
+ * A stamp of survey tiles: per band the tile file, where its pixels start and how they are stored, and the
+ * 0-based FITS pixel box [x0, x0 + width) x [y0, y0 + height) (y up, row 0 of the tile at the bottom).
+ */
+export interface StampRegion extends TilePixels {
   x0: number;
   y0: number;
   width: number;

@@ -17,7 +17,7 @@
 import { arcSnr } from '../sim/arc-snr.js';
 import { addNoiseInto, type NoiseModel } from '../sim/noise.js';
 import { sampleGrid, type SampleGrid } from '../sim/raster.js';
-import { renderNoiseless } from '../sim/render.js';
+import { renderNoiseless } from '../sim/shade.js';
 import { Rng } from '../sim/rng.js';
 import { isResolved, SceneDrawer, type Scene } from '../sim/scene/draw.js';
 import { drawLens } from '../sim/scene/lens.js';

@@ -6,7 +6,7 @@
  * Positions are in arcsec from the cutout centre with x to the right and y up (row 0 is the top: src/sim/raster.ts).
  */
 import type { BorderStats } from './border-noise.js';
-import { renderNoiseless } from '../sim/render.js';
+import { renderNoiseless } from '../sim/shade.js';
 import type { Kernel } from '../sim/psf.js';
 import type { SampleGrid } from '../sim/raster.js';
 import type { SceneContext } from '../sim/scene/context.js';

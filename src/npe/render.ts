@@ -12,7 +12,7 @@
  * the MCMC reference and the least-squares benchmark all use this one model.
  */
 import { ConfigError } from '../errors.js';
-import { renderNoiseless } from '../sim/render.js';
+import { renderNoiseless } from '../sim/shade.js';
 import type { Scene } from '../sim/scene/draw.js';
 import { sampleGrid, type SampleGrid } from '../sim/raster.js';
 import { psfKernel, convolve, type Kernel } from '../sim/psf.js';

@@ -4,28 +4,19 @@
  * with the lens parameters, total source magnification and arc signal-to-noise.
  */
 import { ConfigError } from '../errors.js';
-import { rayShootInto, sieShearPass } from './lens/ray-shoot-fast.js';
-import { addLight } from './light/index.js';
-import { sersicForm } from './light/sersic-fast.js';
-import { shapeForm } from './light/shapes.js';
 import { arcSnr } from './arc-snr.js';
-import { BandPlanes } from './band-planes.js';
-import { noiseModel, type NoiseModel } from './noise.js';
+import type { BandPlanes } from './band-planes.js';
+import { noiseModel } from './noise.js';
 import { psfKernel, type Kernel } from './psf.js';
-import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
+import { sampleGrid } from './raster.js';
 import { Rng } from './rng.js';
 import { drawConditions } from './conditions.js';
-import {
-  addTruncated,
-  lightTruncation,
-  renderField,
-  truncateLensed,
-  type LightTruncation,
-} from './render-field.js';
-import { isResolved, SceneDrawer, type PlacedLight, type Scene } from './scene/draw.js';
+import { lightTruncation, renderField } from './render-field.js';
+import { isResolved, SceneDrawer, type Scene } from './scene/draw.js';
 import type { LensDraw } from './scene/population.js';
 import { estimatedContrast } from './scene/visibility.js';
 import { sceneSchema, type SceneConfig } from './scene/schema.js';
+import { coarseGrid, measureArcs, SCREEN_MARGIN, shade, workspace } from './shade.js';
 import { loadSurvey, type Band, type Survey } from './survey.js';
 
 export { sceneSchema, loadSurvey, arcSnr };
@@ -80,172 +71,6 @@ function bandKernel(survey: Survey, b: Band, size: number): Kernel {
     kernels.set(key, k);
   }
   return k;
-}
-
-/** Scratch of one (grid, band count), reused by every cutout rendered on this thread. */
-interface Workspace {
-  /** The cutout's planes in the WebAssembly memory (band-planes.ts). */
-  planes: BandPlanes;
-  /** Sample-grid scratch for lights that are not Sérsic profiles behind an SIE + shear. */
-  samples: Float64Array;
-  bx: Float64Array;
-  by: Float64Array;
-  pix: Float64Array;
-}
-
-const workspaces = new Map<string, Workspace>();
-
-function workspace(grid: SampleGrid, nb: number): Workspace {
-  const key = `${grid.size}|${grid.x.length}|${nb}`;
-  let ws = workspaces.get(key);
-  if (!ws) {
-    const ns = grid.x.length;
-    ws = {
-      planes: new BandPlanes(grid.size, nb),
-      samples: new Float64Array(ns),
-      bx: new Float64Array(ns),
-      by: new Float64Array(ns),
-      pix: new Float64Array(grid.size * grid.size),
-    };
-    if (workspaces.size > 8) workspaces.clear();
-    workspaces.set(key, ws);
-  }
-  return ws;
-}
-
-/**
- * Shades a scene into the planes' totals and arcs (per band, flux per pixel): each light's shape is evaluated once
- * on the sample grid (ray-traced once for all lensed lights) and scaled per band by its flux, since bands differ
- * only in amplitude. Returns the source's magnification.
- */
-function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?: LightTruncation): number {
-  const planes = ws.planes;
-  const area = grid.pixelScale * grid.pixelScale;
-  planes.clear();
-  let magnification = NaN;
-  // the kernels' form of each light (Sérsic, spiral, ring); undefined: the TypeScript path
-  const forms = scene.lights.map((light) => {
-    const shape = light.shape;
-    if (shape.type !== 'SERSIC_ELLIPSE' && shape.type !== 'SERSIC') return shapeForm(shape);
-    const form = sersicForm(shape);
-    return truncation && light.lensed ? truncateLensed(light, form, area, truncation) : form;
-  });
-  // where the lensed lights' source-plane positions are: not yet, in the kernels' memory, or in ws.bx, ws.by
-  let rays: 'none' | 'kernel' | 'arrays' = 'none';
-  for (let i = 0; i < scene.lights.length; i++) {
-    const light = scene.lights[i],
-      form = forms[i];
-    // unlensed Sérsic light: only where it is visible (render-field.ts)
-    if (truncation && !light.lensed && form?.shape === 'sersic') {
-      addTruncated(light, form, grid, planes, truncation);
-      continue;
-    }
-    let done = false;
-    if (light.lensed && rays === 'none') {
-      // the first lensed light behind an SIE + shear: ray shooting in the same kernel call
-      const pass = form ? sieShearPass(scene.mass) : undefined;
-      if (pass && form) {
-        // the positions as arrays too if a later lensed light takes the TypeScript path
-        const arrays = scene.lights.some((l, j) => j > i && l.lensed && !forms[j]);
-        planes.lensed(form, pass, grid, area, arrays ? { bx: ws.bx, by: ws.by } : undefined);
-        rays = arrays ? 'arrays' : 'kernel';
-        done = true;
-      } else {
-        rayShootInto(scene.mass, grid.x, grid.y, ws.bx, ws.by);
-        rays = 'arrays';
-      }
-    }
-    const xs = light.lensed ? ws.bx : grid.x,
-      ys = light.lensed ? ws.by : grid.y;
-    if (done) {
-      // pixels already in place
-    } else if (form) {
-      // lensed: at the last ray shooting's positions, which the kernels kept
-      const at = !light.lensed ? undefined : rays === 'arrays' ? { x: xs, y: ys } : 'rays';
-      planes.light(form, grid, area, at);
-    } else {
-      ws.samples.fill(0);
-      addLight(light.shape, xs, ys, ws.samples);
-      downsampleInto(grid, ws.samples, ws.pix, area);
-      planes.setPix(ws.pix);
-    }
-    // shapes have unit total flux, so the flux the pixels receive is the magnification of the (lensed) source
-    const received = planes.accumulate(light.flux, light.lensed);
-    if (light.role === 'source') magnification = received;
-  }
-  return magnification;
-}
-
-/**
- * Renders a lens scene into the grid's workspace and measures its arcs: the source's magnification, and over the
- * bands the best arc signal-to-noise and contrast (render.ts's cuts). `image(b)` names the plane of band b that noise
- * is added to (through the PSF when there is one); the planes stay filled for the caller.
- */
-function measureArcs(
-  scene: Scene,
-  grid: SampleGrid,
-  nb: number,
-  kernels: readonly Kernel[],
-  models: readonly NoiseModel[],
-  image: (planes: BandPlanes, b: number) => number,
-  truncation: LightTruncation,
-): { magnification: number; snr: number; contrast: number; span: number } {
-  const ws = workspace(grid, nb);
-  const planes = ws.planes;
-  const magnification = shade(scene, grid, ws, truncation);
-  const centre = scene.mass[0] as { center_x?: number; center_y?: number } | undefined;
-  const cx = centre?.center_x ?? 0,
-    cy = centre?.center_y ?? 0;
-  let snr = 0,
-    contrast = 0,
-    span = 0;
-  for (let b = 0; b < nb; b++) {
-    let arc = planes.arc(b);
-    if (kernels.length) {
-      planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
-      planes.convolve(arc, planes.arcPsf, kernels[b]);
-      arc = planes.arcPsf;
-    }
-    const m = planes.arcMeasures(arc, image(planes, b), models[b], cx, cy, grid.pixelScale);
-    snr = Math.max(snr, m.snr);
-    contrast = Math.max(contrast, m.contrast);
-    span = Math.max(span, m.span);
-  }
-  return { magnification, snr, contrast, span };
-}
-
-/** The grid of a cutout with one sample at each pixel's centre (a quick look at a draw). */
-function coarseGrid(grid: SampleGrid): SampleGrid {
-  return sampleGrid(grid.size, grid.pixelScale, { factor: 1, centralFactor: 1, centralRadius: 0 });
-}
-
-// the quick look refuses a draw only when it falls this far short of a cut (it misjudges compact arcs by tens of
-// per cent); every kept lens passes the cuts on the full render
-const SCREEN_MARGIN = 0.6;
-
-/** Noiseless pixel images of a scene: all light, and the lensed light alone; plus the source's magnification. */
-export function renderNoiseless(scene: Scene, grid: SampleGrid, nb: number) {
-  const ws = workspace(grid, nb);
-  const magnification = shade(scene, grid, ws);
-  const copy = (ptr: (b: number) => number) =>
-    Array.from({ length: nb }, (_, b) => Float64Array.from(ws.planes.view(ptr.call(ws.planes, b))));
-  return { total: copy(ws.planes.total), arc: copy(ws.planes.arc), magnification };
-}
-
-/** Per band, the pixels of unlensed Sérsic lights rendered over their visible boxes only (render-field.ts). */
-export function renderLightsTruncated(
-  lights: readonly PlacedLight[],
-  grid: SampleGrid,
-  nb: number,
-  models: readonly NoiseModel[],
-): Float64Array[] {
-  const ws = workspace(grid, nb);
-  ws.planes.clear();
-  const threshold = lightTruncation(models);
-  for (const light of lights)
-    if (light.shape.type === 'SERSIC_ELLIPSE' || light.shape.type === 'SERSIC')
-      addTruncated(light, sersicForm(light.shape), grid, ws.planes, threshold);
-  return Array.from({ length: nb }, (_, b) => Float64Array.from(ws.planes.view(ws.planes.total(b))));
 }
 
 function checkOptions(opts: RenderOptions): void {

@@ -1,24 +1,7 @@
 import { api, el, fmt, setStatus } from './dom.js';
 import { lineChart } from './chart.js';
+import type { RunInfo } from '../api-types.js';
 
-interface EvalHeadline {
-  dataset: string;
-  n: number | null;
-  rocAuc: number | null;
-  tpr0: number | null;
-  tpr10: number | null;
-  purity: number | null;
-  prevalence: number | null;
-  images: string[];
-}
-interface RunInfo {
-  name: string;
-  status: string | null;
-  epochs: number;
-  last: Record<string, number> | null;
-  evals: EvalHeadline[];
-  images: string[];
-}
 type Epoch = Record<string, number>;
 
 const fileUrl = (run: string, rel: string) =>
