@@ -7,7 +7,8 @@
  * Nothing of DIR is used for training or for choosing anything; it is read only to be scored.
  *
  *   npm run bench:transfer -- --xsim ../shared/xsim/lsst-lenstronomy [--n 25000] [--epochs N] [--preset quick]
- *     [--out bench-transfer] [--seed 1] [--set key=value ...]
+ *     [--out bench-transfer] [--seed 1] [--set key=value ...] [--sim-set key=value ...]
+ * `--set` overrides the training preset, `--sim-set` the simulation preset (configs/sim/lsst.yaml).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-transfer' },
     seed: { type: 'string', default: '1' },
     set: { type: 'string', multiple: true, default: [] },
+    'sim-set': { type: 'string', multiple: true, default: [] },
     workers: { type: 'string', default: '2' },
   },
 });
@@ -43,6 +45,7 @@ console.log(`[1/4] simulating ${values.n} cutouts (configs/sim/lsst.yaml, seed $
 const simConfig = sim.dataset.loadSimulateConfig({
   preset: 'lsst',
   flags: { n: Number(values.n), seed, workers: Number(values.workers), output: { previews: 16 } },
+  overrides: values['sim-set'],
 });
 await sim.dataset.simulateDataset(simConfig, { out: dataDir });
 

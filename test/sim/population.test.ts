@@ -281,3 +281,77 @@ test('min_arc_contrast: kept lenses show arcs at least that bright against the o
     assert.ok(Number(m.arc_contrast) >= 1, JSON.stringify(m));
   }
 });
+
+test('theta_E_flat: θ_E uniform over the range; given θ_E, redshifts as in the physical population', () => {
+  const flatPop = population.populationSchema.parse({ theta_E_flat: [0.75, 2.5] });
+  const flat = new population.LensPopulation(flatPop, cosmo, galaxies);
+  const physical = new population.LensPopulation(pop, cosmo, galaxies);
+  const rng = new sim.Rng(23);
+  const n = 2000;
+  const bins = new Array<number>(5).fill(0);
+  const inBin = (t: number) => t >= 1.0 && t < 1.35;
+  const zFlat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = flat.drawPair(rng);
+    assert.ok(p.thetaE >= 0.75 && p.thetaE < 2.5, `θ_E ${p.thetaE}`);
+    bins[Math.floor((p.thetaE - 0.75) / 0.35)]++;
+    if (inBin(p.thetaE)) zFlat.push(p.deflector.z);
+  }
+  // binomial counts of a uniform θ_E: n/5 each, within 5 standard deviations
+  for (const c of bins) assert.ok(Math.abs(c - n / 5) < 5 * Math.sqrt(n * 0.2 * 0.8), `bins ${bins}`);
+  // the physical population draws far fewer wide lenses: its top fifth holds < 10% of its pairs in the range
+  const zPhys: number[] = [];
+  let top = 0,
+    inRange = 0;
+  for (let i = 0; i < 6000; i++) {
+    const p = physical.drawPair(rng);
+    if (p.thetaE >= 0.75 && p.thetaE < 2.5) inRange++;
+    if (p.thetaE >= 2.15 && p.thetaE < 2.5) top++;
+    if (inBin(p.thetaE)) zPhys.push(p.deflector.z);
+  }
+  assert.ok(top / inRange < 0.1, `physical top fifth ${top / inRange}`);
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const se = (a: number[]) => Math.sqrt(mean(a.map((v) => (v - mean(a)) ** 2)) / a.length);
+  const tol = 4 * Math.hypot(se(zFlat), se(zPhys));
+  assert.ok(
+    Math.abs(mean(zFlat) - mean(zPhys)) < tol,
+    `z_l | θ_E: ${mean(zFlat)} vs ${mean(zPhys)} (±${tol})`,
+  );
+});
+
+test('light_sigma independent: the deflector light no longer follows the lensing σ; θ_E still does', () => {
+  const corr = (a: number[], b: number[]) => {
+    const m = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    const [ma, mb] = [m(a), m(b)];
+    let sab = 0,
+      saa = 0,
+      sbb = 0;
+    for (let i = 0; i < a.length; i++) {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) ** 2;
+      sbb += (b[i] - mb) ** 2;
+    }
+    return sab / Math.sqrt(saa * sbb);
+  };
+  const draw = (light: 'lens' | 'independent') => {
+    const p = population.populationSchema.parse({ deflector: { light_sigma: light } });
+    const lenses = new population.LensPopulation(p, cosmo, galaxies);
+    const rng = new sim.Rng(29);
+    const sigma: number[] = [],
+      absMag: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const pair = lenses.drawPair(rng);
+      const t = cosmo.einsteinRadius(pair.deflector.sigma, pair.deflector.z, pair.source.z);
+      assert.ok(Math.abs(pair.thetaE - t) < 1e-12, 'θ_E follows the recorded (lensing) σ');
+      sigma.push(pair.deflector.sigma);
+      absMag.push(pair.deflector.refMag - cosmo.distanceModulus(pair.deflector.z));
+    }
+    return corr(sigma, absMag);
+  };
+  // brighter (more negative) magnitude with larger σ: Hyde & Bernardi (2009) plus 0.5 mag scatter
+  const linked = draw('lens');
+  assert.ok(linked < -0.5, `lens: corr(σ, M) ${linked}`);
+  // independent draws: zero correlation within 4 standard errors (1/sqrt(2000))
+  const free = draw('independent');
+  assert.ok(Math.abs(free) < 4 / Math.sqrt(2000), `independent: corr(σ, M) ${free}`);
+});

@@ -7,7 +7,7 @@
  * probability (D_ls / D_s)². Deflector light follows σ through the Hyde & Bernardi (2009) relations as in LensPop.
  */
 import type { FlatLambdaCDM } from '../cosmology.js';
-import { sampleDistribution, type Rng } from '../rng.js';
+import { Rng, sampleDistribution } from '../rng.js';
 import { clamp, drawCountsMag, GalaxyModel, sersicIndex, type GalaxyDraw } from './galaxies.js';
 import type { PopulationConfig } from './schema.js';
 import { apparentMag, drawCoefficients, RED_SED } from './sed.js';
@@ -25,10 +25,22 @@ export interface LensPair {
 }
 
 const Z_NODES = 400;
+/** Pairs drawn once (fixed seed) to estimate the physical θ_E density that theta_E_flat divides out. */
+const PILOT_PAIRS = 20000;
+const FLAT_BINS = 20;
+const PILOT_SEED = 0x7e7a;
+
+/** Acceptance per θ_E bin that turns the physical θ_E density into a flat one over `range`. */
+interface FlatThetaE {
+  range: [number, number];
+  accept: Float64Array;
+}
 
 export class LensPopulation {
   /** Inverse CDF of the deflector redshift on a uniform grid of probabilities. */
   private readonly zlQuantiles: Float64Array;
+
+  private readonly flat: FlatThetaE | null = null;
 
   constructor(
     readonly pop: PopulationConfig,
@@ -51,6 +63,26 @@ export class LensPopulation {
       const w = cdf[j + 1] > cdf[j] ? (p - cdf[j]) / (cdf[j + 1] - cdf[j]) : 0;
       this.zlQuantiles[k] = zs[j] + clamp(w, 0, 1) * (zs[j + 1] - zs[j]);
     }
+    if (pop.theta_E_flat) this.flat = this.flatThetaE(pop.theta_E_flat);
+  }
+
+  /**
+   * Histograms the physical θ_E of PILOT_PAIRS pairs (a fixed seed, so every worker and run gets the same table)
+   * and accepts a pair in bin b with probability min_count / count_b: flat over `range`, empty outside it.
+   */
+  private flatThetaE(range: [number, number]): FlatThetaE {
+    const counts = new Float64Array(FLAT_BINS);
+    const rng = new Rng(PILOT_SEED);
+    for (let i = 0; i < PILOT_PAIRS; i++) {
+      const b = this.bin(range, this.drawRedshiftsAndSigma(rng).thetaE);
+      if (b >= 0) counts[b]++;
+    }
+    const floor = Math.max(1, Math.min(...counts));
+    return { range, accept: counts.map((c) => floor / Math.max(c, floor)) };
+  }
+
+  private bin([lo, hi]: [number, number], thetaE: number): number {
+    return thetaE >= lo && thetaE < hi ? Math.floor(((thetaE - lo) / (hi - lo)) * FLAT_BINS) : -1;
   }
 
   /** σ from the cross-section-weighted VDF φ(σ) σ⁴ (times σ^sigma_boost) within sigma_range. */
@@ -99,8 +131,14 @@ export class LensPopulation {
     return { z, red: true, coeffs, refMag, mags, R, n, q, phi: rng.uniform(0, Math.PI), sigma };
   }
 
-  /** A deflector-source pair drawn in proportion to its lensing cross-section (see the file's comment). */
-  drawPair(rng: Rng): LensPair {
+  /** σ, redshifts and source magnitude of a pair, in proportion to its lensing cross-section (file comment). */
+  private drawRedshiftsAndSigma(rng: Rng): {
+    sigma: number;
+    zl: number;
+    zs: number;
+    mag: number;
+    thetaE: number;
+  } {
     const s = this.pop.source;
     let sigma = 0,
       zl = 0,
@@ -117,9 +155,22 @@ export class LensPopulation {
       if (rng.next() < ratio * ratio) break;
     }
     zs = Math.max(zs, zl + s.min_dz);
-    const deflector = this.deflector(sigma, zl, rng);
-    const source = this.galaxies.draw(mag, rng, { z: zs, red: rng.next() < s.red_fraction });
+    return { sigma, zl, zs, mag, thetaE: this.cosmo.einsteinRadius(sigma, zl, zs) };
+  }
+
+  /** A deflector-source pair drawn in proportion to its lensing cross-section, θ_E flattened if configured. */
+  drawPair(rng: Rng): LensPair {
+    const s = this.pop.source;
+    let d = this.drawRedshiftsAndSigma(rng);
+    for (let tries = 0; this.flat && tries < 10000; tries++) {
+      const b = this.bin(this.flat.range, d.thetaE);
+      if (b >= 0 && rng.next() < this.flat.accept[b]) break;
+      d = this.drawRedshiftsAndSigma(rng);
+    }
+    const lightSigma = this.pop.deflector.light_sigma === 'independent' ? this.drawSigma(rng) : d.sigma;
+    const deflector = { ...this.deflector(lightSigma, d.zl, rng), sigma: d.sigma };
+    const source = this.galaxies.draw(d.mag, rng, { z: d.zs, red: rng.next() < s.red_fraction });
     source.n = sersicIndex(clamp(sampleDistribution(s.n_sersic, rng), 0.3, 8));
-    return { deflector, source, thetaE: this.cosmo.einsteinRadius(sigma, zl, zs) };
+    return { deflector, source, thetaE: d.thetaE };
   }
 }

@@ -38,6 +38,17 @@ export const populationSchema = z
       .prefault({}),
     counts: countsSchema,
     /**
+     * A training-set choice: reweight the lens pairs so that θ_E is uniform in [low, high] (arcsec), the flat
+     * Einstein-radius distribution of HOLISMOKES' mock lenses (Schuldt et al. 2021, A&A 646, A126; Cañameras et al.
+     * 2021, A&A 653, L6: 0.75–2.5"). The sky's mix peaks below 1" and holds few of the wide rings that searches
+     * find first; conditional on θ_E, every other draw (σ, redshifts, deflector light, source) stays the physical
+     * population's. Unset: the sky's θ_E distribution (times sigma_boost).
+     */
+    theta_E_flat: z
+      .tuple([z.number().positive(), z.number().positive()])
+      .refine((r) => r[1] > r[0], { message: 'expected [low, high] arcsec with high > low' })
+      .optional(),
+    /**
      * Redshift of a galaxy of magnitude m in the counts' filter: p(z) ∝ z^2 exp(-z / z0), z0 = z0_slope m +
      * z0_intercept (LSST Science Book 2009, eq. 3.8, fitted to DEEP2; extrapolated beyond i = 25.5).
      */
@@ -73,6 +84,15 @@ export const populationSchema = z
          * LensPop's 0.15 / 2.4 = 0.06 mag made luminosity almost a function of σ.
          */
         mag_scatter: z.number().nonnegative().default(0.5),
+        /**
+         * The σ that sets the deflector's light (luminosity, size, flattening): `lens`, the lensing σ (LensPop: the
+         * light follows the mass); `independent`, a second σ drawn from the same distribution at the same redshift,
+         * so θ_E says nothing about the deflector's brightness: a training-set choice, as in the searches that
+         * paint arcs with independently drawn θ_E onto real red galaxies (Petrillo et al. 2017, MNRAS 472, 1129;
+         * Jacobs et al. 2019, ApJS 243, 17), so that a network learns the arcs rather than the galaxy. Non-lens
+         * central galaxies are drawn the same way, so the two classes' centrals stay alike.
+         */
+        light_sigma: z.enum(['lens', 'independent']).default('lens'),
         /** Scatter (dex) of the Hyde & Bernardi (2009) size at fixed sigma (LensPop). */
         size_scatter: z.number().nonnegative().default(0.11),
       })
