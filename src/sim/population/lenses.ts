@@ -34,6 +34,16 @@ const PILOT_SEED = 0x7e7a;
 interface FlatThetaE {
   range: [number, number];
   accept: Float64Array;
+  /** upTo[b]: the largest acceptance of bins 0..b, the most a σ whose largest θ_E falls in bin b can get. */
+  upTo: Float64Array;
+}
+
+interface PairRedshifts {
+  sigma: number;
+  zl: number;
+  zs: number;
+  mag: number;
+  thetaE: number;
 }
 
 export class LensPopulation {
@@ -78,7 +88,10 @@ export class LensPopulation {
       if (b >= 0) counts[b]++;
     }
     const floor = Math.max(1, Math.min(...counts));
-    return { range, accept: counts.map((c) => floor / Math.max(c, floor)) };
+    const accept = counts.map((c) => floor / Math.max(c, floor));
+    const upTo = new Float64Array(FLAT_BINS);
+    accept.forEach((a, b) => (upTo[b] = Math.max(a, b > 0 ? upTo[b - 1] : 0)));
+    return { range, accept, upTo };
   }
 
   private bin([lo, hi]: [number, number], thetaE: number): number {
@@ -131,21 +144,19 @@ export class LensPopulation {
     return { z, red: true, coeffs, refMag, mags, R, n, q, phi: rng.uniform(0, Math.PI), sigma };
   }
 
-  /** σ, redshifts and source magnitude of a pair, in proportion to its lensing cross-section (file comment). */
-  private drawRedshiftsAndSigma(rng: Rng): {
-    sigma: number;
-    zl: number;
-    zs: number;
-    mag: number;
-    thetaE: number;
-  } {
+  /**
+   * σ, redshifts and source magnitude of a pair, in proportion to its lensing cross-section (file comment). The
+   * kept (z_l, z_s) do not depend on σ, so `sigma` may be drawn beforehand (theta_E_flat does); without it σ is
+   * redrawn on every try, as datasets made before theta_E_flat were.
+   */
+  private drawRedshiftsAndSigma(rng: Rng, sigmaGiven?: number): PairRedshifts {
     const s = this.pop.source;
-    let sigma = 0,
+    let sigma = sigmaGiven ?? 0,
       zl = 0,
       zs = 0,
       mag = 0;
     for (let tries = 0; tries < 1000; tries++) {
-      sigma = this.drawSigma(rng);
+      if (sigmaGiven === undefined) sigma = this.drawSigma(rng);
       zl = this.drawDeflectorRedshift(rng);
       mag = drawCountsMag(s.mag_slope ?? this.pop.counts.slope, s.mag_range[0], s.mag_range[1], rng);
       zs = this.galaxies.drawRedshift(mag, rng);
@@ -158,15 +169,31 @@ export class LensPopulation {
     return { sigma, zl, zs, mag, thetaE: this.cosmo.einsteinRadius(sigma, zl, zs) };
   }
 
+  /**
+   * A pair with θ_E flat over theta_E_flat: rejection by θ_E bin, in two stages so that most rejected pairs cost
+   * one σ draw. A σ gives at most θ_max = 4π(σ/c)² (D_ls/D_s < 1), so it is first kept with the largest acceptance
+   * of the bins up to θ_max, then the pair with the rest of its own bin's acceptance.
+   */
+  private drawFlatPair(flat: FlatThetaE, rng: Rng): PairRedshifts {
+    const [lo, hi] = flat.range;
+    let d: PairRedshifts | null = null;
+    for (let tries = 0; tries < 100000; tries++) {
+      const sigma = this.drawSigma(rng);
+      const thetaMax = this.cosmo.einsteinRadius(sigma, 0, 1); // D_ls / D_s = 1 for a lens at z = 0
+      const most =
+        thetaMax < lo ? 0 : flat.upTo[thetaMax >= hi ? FLAT_BINS - 1 : this.bin(flat.range, thetaMax)];
+      if (!(rng.next() < most)) continue;
+      d = this.drawRedshiftsAndSigma(rng, sigma);
+      const b = this.bin(flat.range, d.thetaE);
+      if (b >= 0 && rng.next() * most < flat.accept[b]) return d;
+    }
+    return d ?? this.drawRedshiftsAndSigma(rng);
+  }
+
   /** A deflector-source pair drawn in proportion to its lensing cross-section, θ_E flattened if configured. */
   drawPair(rng: Rng): LensPair {
     const s = this.pop.source;
-    let d = this.drawRedshiftsAndSigma(rng);
-    for (let tries = 0; this.flat && tries < 10000; tries++) {
-      const b = this.bin(this.flat.range, d.thetaE);
-      if (b >= 0 && rng.next() < this.flat.accept[b]) break;
-      d = this.drawRedshiftsAndSigma(rng);
-    }
+    const d = this.flat ? this.drawFlatPair(this.flat, rng) : this.drawRedshiftsAndSigma(rng);
     const lightSigma = this.pop.deflector.light_sigma === 'independent' ? this.drawSigma(rng) : d.sigma;
     const deflector = { ...this.deflector(lightSigma, d.zl, rng), sigma: d.sigma };
     const source = this.galaxies.draw(d.mag, rng, { z: d.zs, red: rng.next() < s.red_fraction });
