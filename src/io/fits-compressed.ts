@@ -3,12 +3,13 @@ import { DataError } from '../errors.js';
 import { fromBigEndian, scale, type FitsData, type FitsHdu, type FitsValue } from './fits.js';
 import { decodeBinTable, heapCell, scalarCell, type BinTable, type TableColumn } from './fits-table.js';
 import { riceDecode } from './fits-rice.js';
+import { hDecompress } from './fits-hcompress.js';
 
 /**
  * Tile-compressed FITS images (the tiled image convention: a BINTABLE with ZIMAGE = T, one row per tile; astropy's
- * CompImageHDU, `fpack`'s .fits.fz): RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS tiles, integer images and floats
- * quantised with NO_DITHER, SUBTRACTIVE_DITHER_1 or _2 (cfitsio's random sequence, seeded by ZDITHER0) or stored
- * losslessly (GZIP_COMPRESSED_DATA). HCOMPRESS_1 and PLIO_1 tiles are refused with how to decompress them.
+ * CompImageHDU, `fpack`'s .fits.fz): RICE_1, GZIP_1, GZIP_2, HCOMPRESS_1 and NOCOMPRESS tiles, integer images and
+ * floats quantised with NO_DITHER, SUBTRACTIVE_DITHER_1 or _2 (cfitsio's random sequence, seeded by ZDITHER0) or
+ * stored losslessly (GZIP_COMPRESSED_DATA). PLIO_1 tiles are refused with how to decompress them.
  */
 
 export function isCompressedHdu(h: FitsHdu): boolean {
@@ -57,7 +58,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
   const where = `${source}: HDU ${h.index}`;
   const hd = h.header;
   const algo = String(hd.ZCMPTYPE ?? '').trim();
-  if (algo === 'HCOMPRESS_1' || algo === 'PLIO_1') {
+  if (algo === 'PLIO_1') {
     throw new DataError(
       `${where}: ${algo} tile compression is not supported; decompress the file first with ` +
         `\`funpack ${source.replace(/\.fz$/, '')}\` (cfitsio) or astropy: ` +
@@ -65,7 +66,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       source,
     );
   }
-  if (!['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS'].includes(algo)) {
+  if (!['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS', 'HCOMPRESS_1'].includes(algo)) {
     throw new DataError(`${where}: ZCMPTYPE '${algo}' is not a known tile compression`, source);
   }
   const zbitpix = Number(hd.ZBITPIX);
@@ -123,7 +124,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       algo,
       zbitpix,
       quantised,
-      count,
+      len,
       hd,
       where,
       source,
@@ -151,10 +152,12 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
   else {
     const bytes = new Uint8Array(total * (zbitpix / 8));
     const view = new DataView(bytes.buffer);
+    // Values past the type's range (lossy HCOMPRESS near its limits) saturate, as cfitsio's conversions do.
+    const sat = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
     for (let i = 0; i < total; i++) {
-      if (zbitpix === 8) view.setUint8(i, out[i]);
-      else if (zbitpix === 16) view.setInt16(i * 2, out[i]);
-      else if (zbitpix === 32) view.setInt32(i * 4, out[i]);
+      if (zbitpix === 8) view.setUint8(i, sat(out[i], 0, 255));
+      else if (zbitpix === 16) view.setInt16(i * 2, sat(out[i], -32768, 32767));
+      else if (zbitpix === 32) view.setInt32(i * 4, sat(out[i], -2147483648, 2147483647));
       else view.setBigInt64(i * 8, BigInt(out[i]));
     }
     typed = scale(fromBigEndian(bytes, zbitpix), zbitpix, header);
@@ -184,12 +187,13 @@ function decodeTile(
   algo: string,
   zbitpix: number,
   quantised: boolean,
-  count: number,
+  len: number[],
   hd: Record<string, FitsValue>,
   where: string,
   source: string,
 ): { values: Float64Array; float: boolean } {
   const at = `${where}: tile ${row + 1}`;
+  const count = len.reduce((a, b) => a * b, 1);
   const cell = cols.data ? heapCell(table, row, cols.data, at) : new Uint8Array(0);
   if (cell.length === 0) {
     // A float tile that could not be quantised is gzipped whole; UNCOMPRESSED_DATA holds raw pixels.
@@ -215,6 +219,18 @@ function decodeTile(
       values: Float64Array.from(riceDecode(cell, count, zParam(hd, 'BLOCKSIZE') ?? 32, bytepix, at)),
       float: false,
     };
+  }
+  if (algo === 'HCOMPRESS_1') {
+    // 2-D tiles; the stream's ny is the tile's first axis. SMOOTH (ZVAL2) asks for smoothing while decoding.
+    const { pixels, nx, ny } = hDecompress(cell, (zParam(hd, 'SMOOTH') ?? 0) !== 0, at);
+    const [w, h] = [len[0], count / len[0]];
+    if (ny !== w || nx !== h) {
+      throw new DataError(
+        `${at}: HCOMPRESS_1 tile is ${ny} x ${nx}, the ZTILEn keywords make ${w} x ${h}`,
+        source,
+      );
+    }
+    return { values: pixels, float: false };
   }
   let bytes: Uint8Array = cell;
   if (algo !== 'NOCOMPRESS') {
