@@ -53,8 +53,12 @@ function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** The decompressed image HDU of a compressed BINTABLE HDU. */
-export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
+/**
+ * The decompressed image HDU of a compressed BINTABLE HDU. With `item`, only item `item` of the last FITS axis (the
+ * first NumPy axis: a cutout of a stack) is decompressed, from the tiles that hold it; the HDU then has one axis
+ * fewer. `stats.tiles` counts the tiles decoded.
+ */
+export function decompressHdu(h: FitsHdu, source: string, item?: number, stats?: { tiles: number }): FitsHdu {
   const where = `${source}: HDU ${h.index}`;
   const hd = h.header;
   const algo = String(hd.ZCMPTYPE ?? '').trim();
@@ -93,7 +97,17 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
   const quantised = isFloat && (zscale !== undefined || hd.ZSCALE !== undefined);
   const quantiz = quantised ? String(hd.ZQUANTIZ ?? 'NO_DITHER').trim() : 'NONE';
   const dither0 = Number(hd.ZDITHER0 ?? 1);
-  const total = axes.reduce((a, b) => a * b, 1);
+  const last = naxis - 1;
+  if (item !== undefined && (naxis < 2 || !Number.isInteger(item) || item < 0 || item >= axes[last])) {
+    throw new DataError(
+      `${source}: index #${item} is out of range for an image of shape [${axes.slice().reverse().join(', ')}]`,
+      source,
+    );
+  }
+  // The output region: the whole image, or one item of the last axis.
+  const outAxes = item === undefined ? axes : axes.slice(0, last);
+  const origin = axes.map((_, k) => (k === last && item !== undefined ? item : 0));
+  const total = outAxes.reduce((a, b) => a * b, 1);
   const out = new Float64Array(total);
   const tilesPer = axes.map((n, k) => Math.ceil(n / tile[k]));
   const nTiles = tilesPer.reduce((a, b) => a * b, 1);
@@ -116,6 +130,8 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       start.push(i * tile[k]);
       len.push(Math.min(tile[k], axes[k] - i * tile[k]));
     }
+    if (item !== undefined && (item < start[last] || item >= start[last] + len[last])) continue;
+    if (stats) stats.tiles++;
     const count = len.reduce((a, b) => a * b, 1);
     const values = decodeTile(
       table,
@@ -142,10 +158,10 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       if (isFloat && blank !== undefined)
         for (let i = 0; i < count; i++) if (pixels[i] === blank) pixels[i] = NaN;
     }
-    placeTile(out, pixels, axes, start, len);
+    placeTile(out, pixels, outAxes, start, len, origin);
   }
-  const header: Record<string, FitsValue> = { ...hd, BITPIX: zbitpix, NAXIS: naxis };
-  axes.forEach((n, k) => (header[`NAXIS${k + 1}`] = n));
+  const header: Record<string, FitsValue> = { ...hd, BITPIX: zbitpix, NAXIS: outAxes.length };
+  outAxes.forEach((n, k) => (header[`NAXIS${k + 1}`] = n));
   let typed: FitsData;
   if (zbitpix === -32) typed = Float32Array.from(out);
   else if (zbitpix === -64) typed = out;
@@ -167,7 +183,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
     kind: hd.ZSIMPLE === true ? 'PRIMARY' : 'IMAGE',
     header,
     bitpix: zbitpix,
-    shape: axes.slice().reverse(),
+    shape: outAxes.slice().reverse(),
     data: typed,
     raw: undefined,
   };
@@ -281,20 +297,30 @@ function unquantize(
   return out;
 }
 
-/** Copies a tile (axis 1 fastest) into the image at `start`. */
+/**
+ * Copies a tile (axis 1 fastest, at `start` in the image) into `out`, the region of the image of size `outAxes`
+ * from `origin`; axes past outAxes.length are fixed at their origin, and the tile's pixels off it are left out.
+ */
 function placeTile(
   out: Float64Array,
   tile: Float64Array,
-  axes: number[],
+  outAxes: number[],
   start: number[],
   len: number[],
+  origin: number[],
 ): void {
-  const n = axes.length;
+  const n = start.length;
+  const region = outAxes;
   const idx = new Array<number>(n).fill(0);
   for (let i = 0; i < tile.length; i++) {
     let at = 0;
-    for (let k = n - 1; k >= 0; k--) at = at * axes[k] + start[k] + idx[k];
-    out[at] = tile[i];
+    let inside = true;
+    for (let k = n - 1; k >= 0; k--) {
+      const g = start[k] + idx[k] - origin[k];
+      if (k >= region.length) inside &&= g === 0;
+      else at = at * region[k] + g;
+    }
+    if (inside) out[at] = tile[i];
     for (let k = 0; k < n; k++) {
       if (++idx[k] < len[k]) break;
       idx[k] = 0;
