@@ -4,6 +4,7 @@ import { fromBigEndian, scale, type FitsData, type FitsHdu, type FitsValue } fro
 import { decodeBinTable, heapCell, scalarCell, type BinTable, type TableColumn } from './fits-table.js';
 import { riceDecode } from './fits-rice.js';
 import { hDecompress } from './fits-hcompress.js';
+import { unquantize } from './fits-unquantize.js';
 
 /**
  * Tile-compressed FITS images (the tiled image convention: a BINTABLE with ZIMAGE = T, one row per tile; astropy's
@@ -15,28 +16,6 @@ import { hDecompress } from './fits-hcompress.js';
 export function isCompressedHdu(h: FitsHdu): boolean {
   return h.kind === 'BINTABLE' && h.header.ZIMAGE === true;
 }
-
-const N_RANDOM = 10000;
-let randoms: Float32Array | undefined;
-/**
- * The FITS standard's dither sequence (Park & Miller's generator, as cfitsio's fits_init_randoms), held as float32
- * as cfitsio holds it: the values must round the same way for the dithered pixels to be bit-exact.
- */
-function ditherSequence(): Float32Array {
-  if (randoms) return randoms;
-  randoms = new Float32Array(N_RANDOM);
-  const a = 16807;
-  const m = 2147483647;
-  let seed = 1;
-  for (let i = 0; i < N_RANDOM; i++) {
-    const temp = a * seed;
-    seed = temp - m * Math.trunc(temp / m);
-    randoms[i] = seed / m;
-  }
-  return randoms;
-}
-
-const ZERO_VALUE = -2147483646; // SUBTRACTIVE_DITHER_2's code for an exact 0.0
 
 function zParam(header: Record<string, FitsValue>, name: string): number | undefined {
   for (let i = 1; i < 100 && header[`ZNAME${i}`] !== undefined; i++) {
@@ -261,40 +240,6 @@ function decodeTile(
     throw new DataError(`${at}: ${bytes.length} bytes, ${count * size} expected`, source);
   const pixels = fromBigEndian(bytes.subarray(0, count * size), stored);
   return { values: Float64Array.from(pixels as ArrayLike<number | bigint>, Number), float: stored < 0 };
-}
-
-/** Quantised integers back to floats (FITS standard 10.2): value = (i - r + 0.5) * scale + zero with dither r. */
-function unquantize(
-  ints: Float64Array,
-  sc: number,
-  zero: number,
-  blank: number | undefined,
-  method: string,
-  ditherRow: number,
-  where: string,
-): Float64Array {
-  const out = new Float64Array(ints.length);
-  if (method === 'NO_DITHER') {
-    for (let i = 0; i < ints.length; i++) out[i] = ints[i] === blank ? NaN : ints[i] * sc + zero;
-    return out;
-  }
-  if (method !== 'SUBTRACTIVE_DITHER_1' && method !== 'SUBTRACTIVE_DITHER_2') {
-    throw new DataError(`${where}: ZQUANTIZ '${method}' is not known`);
-  }
-  const r = ditherSequence();
-  let iseed = (ditherRow - 1) % N_RANDOM;
-  let next = Math.trunc(r[iseed] * 500);
-  for (let i = 0; i < ints.length; i++) {
-    const v = ints[i];
-    if (v === blank) out[i] = NaN;
-    else if (method === 'SUBTRACTIVE_DITHER_2' && v === ZERO_VALUE) out[i] = 0;
-    else out[i] = (v - r[next] + 0.5) * sc + zero;
-    if (++next === N_RANDOM) {
-      if (++iseed === N_RANDOM) iseed = 0;
-      next = Math.trunc(r[iseed] * 500);
-    }
-  }
-  return out;
 }
 
 /**
