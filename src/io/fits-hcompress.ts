@@ -7,7 +7,8 @@ import { hInverse, log2Ceil } from './fits-hinverse.js';
  * all pixels, the bit-plane counts of the three quadrant types), the H-transform coefficients' magnitudes coded bit
  * plane by bit plane as quadtrees of 4-bit codes (Huffman-coded) or written directly, then one sign bit per nonzero
  * coefficient. Decoding multiplies the coefficients by `scale` (lossy when scale > 1) and inverts the transform
- * (fits-hinverse.ts), optionally smoothing (SMOOTH != 0) by nudging coefficients toward values interpolated from neighbouring blocks.
+ * (fits-hinverse.ts), optionally smoothing (SMOOTH != 0) by nudging coefficients toward values interpolated from
+ * neighbouring blocks.
  *
  * Arithmetic is on doubles, exact while |values| < 2^53, so one implementation serves cfitsio's 32-bit and 64-bit
  * decoders (they differ only in where they overflow); C's shifts and masks on negatives become floor divisions.
