@@ -47,6 +47,9 @@ export function hDecompress(
   a[0] = sumAll;
   if (scale > 1) for (let i = 0; i < a.length; i++) a[i] *= scale;
   hInverse(a, nx, ny, smooth, scale);
+  // cfitsio returns 32-bit ints (its 64-bit decoder truncates to them): a lossy value past the int32 range wraps, as
+  // in astropy (it happens to dithered floats quantised with SUBTRACTIVE_DITHER_2, which uses the whole range).
+  for (let i = 0; i < a.length; i++) a[i] |= 0;
   return { pixels: a, nx, ny, scale };
 }
 

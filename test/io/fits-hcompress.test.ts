@@ -13,7 +13,7 @@ const dir = path.join(import.meta.dirname, '../fixtures/fits/hcompress');
 const expected = readNpz(path.join(dir, 'expected.npz'));
 const meta = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Record<
   string,
-  { ZBITPIX: number; ZVAL1: number; ZVAL2: number; lossy: boolean }
+  { ZBITPIX: number; ZVAL1: number; ZVAL2: number; ZQUANTIZ?: string; lossy: boolean; wrapped: number }
 >;
 
 /** Pixels equal to astropy's (as numbers: int16/int32 values, float32 bits). */
@@ -28,7 +28,7 @@ function countEqual(name: string): { equal: number; total: number } {
 
 test('HCOMPRESS_1 images decode to exactly the pixels astropy decodes (every fixture, every pixel)', () => {
   const names = Object.keys(meta);
-  assert.equal(names.length, 6);
+  assert.equal(names.length, 7);
   let equal = 0;
   let total = 0;
   for (const name of names) {
@@ -37,11 +37,11 @@ test('HCOMPRESS_1 images decode to exactly the pixels astropy decodes (every fix
     equal += r.equal;
     total += r.total;
   }
-  assert.equal(total, 6 * 64 * 48);
+  assert.equal(total, 7 * 64 * 48);
   assert.equal(equal, total);
 });
 
-test('the fixtures cover lossless ints, 64-bit sums, dithered floats, and lossy with and without smoothing', () => {
+test('the fixtures cover lossless ints, 64-bit sums, dithered floats, lossy with and without smoothing, wrapping', () => {
   assert.deepEqual(
     Object.values(meta).map((m) => [m.ZBITPIX, m.ZVAL1, m.ZVAL2, m.lossy]),
     [
@@ -51,8 +51,12 @@ test('the fixtures cover lossless ints, 64-bit sums, dithered floats, and lossy 
       [16, 8, 1, true],
       [-32, 0, 0, true],
       [-32, 2.5, 1, true],
+      [-32, 4, 0, true],
     ],
   );
+  // SUBTRACTIVE_DITHER_2 with lossy coding: astropy's values wrapped past the int32 range at 3 pixels (matched).
+  assert.equal(meta['f32_dither2_scale4.fits.fz'].ZQUANTIZ, 'SUBTRACTIVE_DITHER_2');
+  assert.equal(meta['f32_dither2_scale4.fits.fz'].wrapped, 3);
   // Smoothing changes the decoded values of the same coded stream, so matching both files tests hSmooth.
   const plain = expected.get('i16_scale8')!.data;
   const smooth = expected.get('i16_scale8_smooth')!.data;
