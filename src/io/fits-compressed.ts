@@ -3,39 +3,19 @@ import { DataError } from '../errors.js';
 import { fromBigEndian, scale, type FitsData, type FitsHdu, type FitsValue } from './fits.js';
 import { decodeBinTable, heapCell, scalarCell, type BinTable, type TableColumn } from './fits-table.js';
 import { riceDecode } from './fits-rice.js';
+import { hDecompress } from './fits-hcompress.js';
+import { unquantize } from './fits-unquantize.js';
 
 /**
  * Tile-compressed FITS images (the tiled image convention: a BINTABLE with ZIMAGE = T, one row per tile; astropy's
- * CompImageHDU, `fpack`'s .fits.fz): RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS tiles, integer images and floats
- * quantised with NO_DITHER, SUBTRACTIVE_DITHER_1 or _2 (cfitsio's random sequence, seeded by ZDITHER0) or stored
- * losslessly (GZIP_COMPRESSED_DATA). HCOMPRESS_1 and PLIO_1 tiles are refused with how to decompress them.
+ * CompImageHDU, `fpack`'s .fits.fz): RICE_1, GZIP_1, GZIP_2, HCOMPRESS_1 and NOCOMPRESS tiles, integer images and
+ * floats quantised with NO_DITHER, SUBTRACTIVE_DITHER_1 or _2 (cfitsio's random sequence, seeded by ZDITHER0) or
+ * stored losslessly (GZIP_COMPRESSED_DATA). PLIO_1 tiles are refused with how to decompress them.
  */
 
 export function isCompressedHdu(h: FitsHdu): boolean {
   return h.kind === 'BINTABLE' && h.header.ZIMAGE === true;
 }
-
-const N_RANDOM = 10000;
-let randoms: Float32Array | undefined;
-/**
- * The FITS standard's dither sequence (Park & Miller's generator, as cfitsio's fits_init_randoms), held as float32
- * as cfitsio holds it: the values must round the same way for the dithered pixels to be bit-exact.
- */
-function ditherSequence(): Float32Array {
-  if (randoms) return randoms;
-  randoms = new Float32Array(N_RANDOM);
-  const a = 16807;
-  const m = 2147483647;
-  let seed = 1;
-  for (let i = 0; i < N_RANDOM; i++) {
-    const temp = a * seed;
-    seed = temp - m * Math.trunc(temp / m);
-    randoms[i] = seed / m;
-  }
-  return randoms;
-}
-
-const ZERO_VALUE = -2147483646; // SUBTRACTIVE_DITHER_2's code for an exact 0.0
 
 function zParam(header: Record<string, FitsValue>, name: string): number | undefined {
   for (let i = 1; i < 100 && header[`ZNAME${i}`] !== undefined; i++) {
@@ -52,12 +32,16 @@ function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** The decompressed image HDU of a compressed BINTABLE HDU. */
-export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
+/**
+ * The decompressed image HDU of a compressed BINTABLE HDU. With `item`, only item `item` of the last FITS axis (the
+ * first NumPy axis: a cutout of a stack) is decompressed, from the tiles that hold it; the HDU then has one axis
+ * fewer. `stats.tiles` counts the tiles decoded.
+ */
+export function decompressHdu(h: FitsHdu, source: string, item?: number, stats?: { tiles: number }): FitsHdu {
   const where = `${source}: HDU ${h.index}`;
   const hd = h.header;
   const algo = String(hd.ZCMPTYPE ?? '').trim();
-  if (algo === 'HCOMPRESS_1' || algo === 'PLIO_1') {
+  if (algo === 'PLIO_1') {
     throw new DataError(
       `${where}: ${algo} tile compression is not supported; decompress the file first with ` +
         `\`funpack ${source.replace(/\.fz$/, '')}\` (cfitsio) or astropy: ` +
@@ -65,7 +49,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       source,
     );
   }
-  if (!['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS'].includes(algo)) {
+  if (!['RICE_1', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS', 'HCOMPRESS_1'].includes(algo)) {
     throw new DataError(`${where}: ZCMPTYPE '${algo}' is not a known tile compression`, source);
   }
   const zbitpix = Number(hd.ZBITPIX);
@@ -92,7 +76,17 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
   const quantised = isFloat && (zscale !== undefined || hd.ZSCALE !== undefined);
   const quantiz = quantised ? String(hd.ZQUANTIZ ?? 'NO_DITHER').trim() : 'NONE';
   const dither0 = Number(hd.ZDITHER0 ?? 1);
-  const total = axes.reduce((a, b) => a * b, 1);
+  const last = naxis - 1;
+  if (item !== undefined && (naxis < 2 || !Number.isInteger(item) || item < 0 || item >= axes[last])) {
+    throw new DataError(
+      `${source}: index #${item} is out of range for an image of shape [${axes.slice().reverse().join(', ')}]`,
+      source,
+    );
+  }
+  // The output region: the whole image, or one item of the last axis.
+  const outAxes = item === undefined ? axes : axes.slice(0, last);
+  const origin = axes.map((_, k) => (k === last && item !== undefined ? item : 0));
+  const total = outAxes.reduce((a, b) => a * b, 1);
   const out = new Float64Array(total);
   const tilesPer = axes.map((n, k) => Math.ceil(n / tile[k]));
   const nTiles = tilesPer.reduce((a, b) => a * b, 1);
@@ -115,6 +109,8 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       start.push(i * tile[k]);
       len.push(Math.min(tile[k], axes[k] - i * tile[k]));
     }
+    if (item !== undefined && (item < start[last] || item >= start[last] + len[last])) continue;
+    if (stats) stats.tiles++;
     const count = len.reduce((a, b) => a * b, 1);
     const values = decodeTile(
       table,
@@ -123,7 +119,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       algo,
       zbitpix,
       quantised,
-      count,
+      len,
       hd,
       where,
       source,
@@ -141,20 +137,22 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
       if (isFloat && blank !== undefined)
         for (let i = 0; i < count; i++) if (pixels[i] === blank) pixels[i] = NaN;
     }
-    placeTile(out, pixels, axes, start, len);
+    placeTile(out, pixels, outAxes, start, len, origin);
   }
-  const header: Record<string, FitsValue> = { ...hd, BITPIX: zbitpix, NAXIS: naxis };
-  axes.forEach((n, k) => (header[`NAXIS${k + 1}`] = n));
+  const header: Record<string, FitsValue> = { ...hd, BITPIX: zbitpix, NAXIS: outAxes.length };
+  outAxes.forEach((n, k) => (header[`NAXIS${k + 1}`] = n));
   let typed: FitsData;
   if (zbitpix === -32) typed = Float32Array.from(out);
   else if (zbitpix === -64) typed = out;
   else {
     const bytes = new Uint8Array(total * (zbitpix / 8));
     const view = new DataView(bytes.buffer);
+    // Values past the type's range (lossy HCOMPRESS near its limits) saturate, as cfitsio's conversions do.
+    const sat = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
     for (let i = 0; i < total; i++) {
-      if (zbitpix === 8) view.setUint8(i, out[i]);
-      else if (zbitpix === 16) view.setInt16(i * 2, out[i]);
-      else if (zbitpix === 32) view.setInt32(i * 4, out[i]);
+      if (zbitpix === 8) view.setUint8(i, sat(out[i], 0, 255));
+      else if (zbitpix === 16) view.setInt16(i * 2, sat(out[i], -32768, 32767));
+      else if (zbitpix === 32) view.setInt32(i * 4, sat(out[i], -2147483648, 2147483647));
       else view.setBigInt64(i * 8, BigInt(out[i]));
     }
     typed = scale(fromBigEndian(bytes, zbitpix), zbitpix, header);
@@ -164,7 +162,7 @@ export function decompressHdu(h: FitsHdu, source: string): FitsHdu {
     kind: hd.ZSIMPLE === true ? 'PRIMARY' : 'IMAGE',
     header,
     bitpix: zbitpix,
-    shape: axes.slice().reverse(),
+    shape: outAxes.slice().reverse(),
     data: typed,
     raw: undefined,
   };
@@ -184,12 +182,13 @@ function decodeTile(
   algo: string,
   zbitpix: number,
   quantised: boolean,
-  count: number,
+  len: number[],
   hd: Record<string, FitsValue>,
   where: string,
   source: string,
 ): { values: Float64Array; float: boolean } {
   const at = `${where}: tile ${row + 1}`;
+  const count = len.reduce((a, b) => a * b, 1);
   const cell = cols.data ? heapCell(table, row, cols.data, at) : new Uint8Array(0);
   if (cell.length === 0) {
     // A float tile that could not be quantised is gzipped whole; UNCOMPRESSED_DATA holds raw pixels.
@@ -216,6 +215,18 @@ function decodeTile(
       float: false,
     };
   }
+  if (algo === 'HCOMPRESS_1') {
+    // 2-D tiles; the stream's ny is the tile's first axis. SMOOTH (ZVAL2) asks for smoothing while decoding.
+    const { pixels, nx, ny } = hDecompress(cell, (zParam(hd, 'SMOOTH') ?? 0) !== 0, at);
+    const [w, h] = [len[0], count / len[0]];
+    if (ny !== w || nx !== h) {
+      throw new DataError(
+        `${at}: HCOMPRESS_1 tile is ${ny} x ${nx}, the ZTILEn keywords make ${w} x ${h}`,
+        source,
+      );
+    }
+    return { values: pixels, float: false };
+  }
   let bytes: Uint8Array = cell;
   if (algo !== 'NOCOMPRESS') {
     try {
@@ -231,54 +242,30 @@ function decodeTile(
   return { values: Float64Array.from(pixels as ArrayLike<number | bigint>, Number), float: stored < 0 };
 }
 
-/** Quantised integers back to floats (FITS standard 10.2): value = (i - r + 0.5) * scale + zero with dither r. */
-function unquantize(
-  ints: Float64Array,
-  sc: number,
-  zero: number,
-  blank: number | undefined,
-  method: string,
-  ditherRow: number,
-  where: string,
-): Float64Array {
-  const out = new Float64Array(ints.length);
-  if (method === 'NO_DITHER') {
-    for (let i = 0; i < ints.length; i++) out[i] = ints[i] === blank ? NaN : ints[i] * sc + zero;
-    return out;
-  }
-  if (method !== 'SUBTRACTIVE_DITHER_1' && method !== 'SUBTRACTIVE_DITHER_2') {
-    throw new DataError(`${where}: ZQUANTIZ '${method}' is not known`);
-  }
-  const r = ditherSequence();
-  let iseed = (ditherRow - 1) % N_RANDOM;
-  let next = Math.trunc(r[iseed] * 500);
-  for (let i = 0; i < ints.length; i++) {
-    const v = ints[i];
-    if (v === blank) out[i] = NaN;
-    else if (method === 'SUBTRACTIVE_DITHER_2' && v === ZERO_VALUE) out[i] = 0;
-    else out[i] = (v - r[next] + 0.5) * sc + zero;
-    if (++next === N_RANDOM) {
-      if (++iseed === N_RANDOM) iseed = 0;
-      next = Math.trunc(r[iseed] * 500);
-    }
-  }
-  return out;
-}
-
-/** Copies a tile (axis 1 fastest) into the image at `start`. */
+/**
+ * Copies a tile (axis 1 fastest, at `start` in the image) into `out`, the region of the image of size `outAxes`
+ * from `origin`; axes past outAxes.length are fixed at their origin, and the tile's pixels off it are left out.
+ */
 function placeTile(
   out: Float64Array,
   tile: Float64Array,
-  axes: number[],
+  outAxes: number[],
   start: number[],
   len: number[],
+  origin: number[],
 ): void {
-  const n = axes.length;
+  const n = start.length;
+  const region = outAxes;
   const idx = new Array<number>(n).fill(0);
   for (let i = 0; i < tile.length; i++) {
     let at = 0;
-    for (let k = n - 1; k >= 0; k--) at = at * axes[k] + start[k] + idx[k];
-    out[at] = tile[i];
+    let inside = true;
+    for (let k = n - 1; k >= 0; k--) {
+      const g = start[k] + idx[k] - origin[k];
+      if (k >= region.length) inside &&= g === 0;
+      else at = at * region[k] + g;
+    }
+    if (inside) out[at] = tile[i];
     for (let k = 0; k < n; k++) {
       if (++idx[k] < len[k]) break;
       idx[k] = 0;

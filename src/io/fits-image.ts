@@ -182,11 +182,12 @@ function scanHeaders(fd: number, file: string): ScannedHdu[] {
 /**
  * Item `index` of the first axis of a stacked image (`[N, bands, H, W]` in one HDU, or band extensions of
  * `[N, H, W]`), rows top first. Uncompressed images are read by offset (only the headers and that item's bytes),
- * so a shard of thousands of cutouts is never loaded whole; compressed ones are decompressed whole.
+ * so a shard of thousands of cutouts is never loaded whole; of tile-compressed ones only the tiles that hold the item
+ * are decompressed.
  */
 export function readFitsSlice(file: string, index: number): { data: Float32Array; shape: number[] } {
   const scanned = withReadFd(file, (fd) => scanHeaders(fd, file));
-  if (scanned.some((h) => h.compressed)) return sliceOf(readFitsImage(file), index, file);
+  if (scanned.some((h) => h.compressed)) return readCompressedSlice(file, index);
   const chosen = chooseHdus(
     scanned.filter((h) => h.image),
     undefined,
@@ -223,14 +224,41 @@ export function readFitsSlice(file: string, index: number): { data: Float32Array
   return stackBands(planes, item);
 }
 
-function sliceOf(img: FitsImage, index: number, file: string): { data: Float32Array; shape: number[] } {
-  const { shape } = img;
+/**
+ * readFitsSlice for a file with tile-compressed HDUs: item `index` of the first NumPy axis of each image HDU, from
+ * only the tiles that hold it (`stats.tiles` counts them).
+ */
+export function readCompressedSlice(
+  file: string,
+  index: number,
+  stats?: { tiles: number },
+): { data: Float32Array; shape: number[] } {
+  const hdus = readFits(file);
+  const candidates: Candidate[] = [];
+  for (const h of hdus) {
+    if (isCompressedHdu(h)) {
+      const naxis = Number(h.header.ZNAXIS);
+      const shape = Array.from({ length: naxis }, (_, k) => Number(h.header[`ZNAXIS${naxis - k}`]));
+      candidates.push({ index: h.index, header: h.header, shape });
+    } else if (h.data !== null) candidates.push({ index: h.index, header: h.header, shape: h.shape });
+  }
+  const chosen = chooseHdus(candidates, undefined);
+  if (chosen.length === 0) throw new DataError(`${file}: no image data in any HDU`, file);
+  const shape = chosen[0].shape;
   if (shape.length < 3 || !Number.isInteger(index) || index < 0 || index >= shape[0]) {
     throw new DataError(
       `${file}: index #${index} is out of range for an image of shape [${shape.join(', ')}]`,
       file,
     );
   }
-  const per = shape.slice(1).reduce((a, b) => a * b, 1);
-  return { data: img.data.slice(index * per, (index + 1) * per), shape: shape.slice(1) };
+  const item = shape.slice(1);
+  const per = item.reduce((a, b) => a * b, 1);
+  const planes = chosen.map((c) => {
+    const h = hdus[c.index];
+    const data = isCompressedHdu(h)
+      ? decompressHdu(h, file, index, stats).data!
+      : h.data!.subarray(index * per, (index + 1) * per);
+    return flipRows(Float32Array.from(toFloat32(data)), item);
+  });
+  return stackBands(planes, item);
 }
