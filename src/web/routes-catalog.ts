@@ -72,7 +72,7 @@ function rows(ctx: CatalogContext, p: URLSearchParams) {
   const page = [];
   for (let k = offset; k < Math.min(view.length, offset + limit); k++) {
     const r = view[k];
-    const id = table.ids[r];
+    const id = table.id(r);
     page.push({ row: r, id, cells: table.row(r), grades: Object.fromEntries(by.get(id) ?? []) });
   }
   return { total: view.length, offset, rows: page };

@@ -13,7 +13,9 @@ for (const format of ['csv', 'parquet'] as const) {
     assert.equal(t.n, 101);
     assert.deepEqual(t.columns, ['id', 'path', 'score', 'theta_E', 'note']);
     assert.deepEqual([...t.numeric].sort(), ['score', 'theta_E']);
-    assert.equal(t.ids[5], 'cand-5');
+    assert.equal(t.id(5), 'cand-5');
+    assert.equal(t.rowOf('cand-5'), 5);
+    assert.equal(t.rowOf('cand-999'), -1);
     const desc = [...t.view({ sort: 'score', order: 'desc' })];
     const expected = c.scores
       .map((s, k) => [s, k] as const)
@@ -53,7 +55,7 @@ test('bad queries and catalogues are errors naming the column, the value or the 
   const dup = path.join(c.dir, 'dup.csv');
   writeFileSync(dup, 'id,path\nx,a.npy\nx,b.npy\n');
   const d = await readCatalogTable(dup);
-  assert.deepEqual(d.ids, ['0', '1'], 'ids that repeat are not keys: the row number is');
+  assert.deepEqual([d.id(0), d.id(1), d.rowOf('1'), d.rowOf('x')], ['0', '1', 1, -1], 'ids that repeat are not keys: the row number is');
   const bad = path.join(c.dir, 'cands.txt');
   writeFileSync(bad, 'x');
   await assert.rejects(readCatalogTable(bad), code('E_USAGE', "unknown catalogue type '.txt'"));
