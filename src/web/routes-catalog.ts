@@ -51,12 +51,17 @@ function defaultSort(table: CatalogTable): string | undefined {
   return table.columns.includes('score') ? 'score' : undefined;
 }
 
+/** Computes (and caches) the page's first order. */
+export function firstView(table: CatalogTable): Int32Array {
+  return table.view({ sort: defaultSort(table), order: 'desc', filters: [] });
+}
+
 /**
  * Readies the catalogue's first page before the server listens: the default order computed (a sort of every row)
  * and the PNG encoder loaded, so the page's first requests find them done.
  */
 export async function warmUp(ctx: CatalogContext): Promise<void> {
-  ctx.table.view({ sort: defaultSort(ctx.table), order: 'desc', filters: [] });
+  firstView(ctx.table);
   await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
     .png()
     .toBuffer();
