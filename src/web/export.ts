@@ -1,4 +1,5 @@
 import type { CsvRow } from '../io/csv.js';
+import { ensureWritableFile } from '../io/output-dir.js';
 import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from '../predict/catalog.js';
 import type { CatalogTable } from './catalog-table.js';
 import type { Grade, GradeStore } from './grade-store.js';
@@ -75,8 +76,9 @@ export function gradedColumns(
   return { columns, row };
 }
 
-/** Writes the graded catalogue (.csv or .parquet, atomically). */
+/** Writes the graded catalogue (.csv or .parquet, atomically); an unwritable place is an OutputError naming it. */
 export function exportGrades(table: CatalogTable, store: GradeStore, out: string): string {
+  ensureWritableFile(out);
   const { columns, row } = gradedColumns(table, store);
   if (catalogFormat(out) === 'csv') writeCsvStreamed(out, columns, table.n, row);
   else writeParquetCatalog(out, columns, table.n, row);

@@ -7,6 +7,7 @@ import { CutoutImages, stretchFromQuery } from './cutouts.js';
 import { exportGrades, gradeSummary } from './export.js';
 import { checkGrade, checkGraderName, type GradeStore } from './grade-store.js';
 import { HttpError, intParam, readJson, send, sendJson } from './http.js';
+import { OutputError } from '../errors.js';
 
 export interface CatalogContext {
   table: CatalogTable;
@@ -163,8 +164,20 @@ export async function handleCatalog(
   else if (p === '/api/grades') sendJson(res, ctx.store.all());
   else if (p.startsWith('/api/export.')) {
     const ext = p.slice('/api/export.'.length);
-    const file = path.join(path.dirname(ctx.table.file), `${path.parse(ctx.table.file).name}.graded.${ext}`);
-    exportGrades(ctx.table, ctx.store, file);
+    const dir = path.dirname(ctx.table.file);
+    const file = path.join(dir, `${path.parse(ctx.table.file).name}.graded.${ext}`);
+    try {
+      exportGrades(ctx.table, ctx.store, file);
+    } catch (err) {
+      // The export goes beside the catalogue: a read-only catalogue folder is the user's to change, not a fault.
+      if (!(err instanceof OutputError)) throw err;
+      throw new HttpError(
+        409,
+        `cannot export into the catalogue's folder: ${err.message}; export elsewhere with ` +
+          'lensfind serve --catalog FILE --export OUT.csv',
+        'E_OUTPUT',
+      );
+    }
     res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file)}"`);
     send(
       res,

@@ -13,9 +13,15 @@ export interface ServerProcess {
 }
 
 /** Starts `lensfind serve` on a catalogue in a child process and resolves once it listens. */
-export function spawnServer(catalog: string, runs = ''): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, catalog, runs], {
+export function spawnServer(
+  catalog: string,
+  runs = '',
+  opts: { grades?: string; uid?: number; gid?: number } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, catalog, runs, opts.grades ?? ''], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    uid: opts.uid,
+    gid: opts.gid,
   });
   return new Promise((resolve, reject) => {
     let out = '';
