@@ -68,10 +68,38 @@ export async function warmUp(ctx: CatalogContext): Promise<void> {
     .toBuffer();
 }
 
+/**
+ * The rows of the view a request names: its order and filters, and with `ungraded=<grader>` without what that
+ * grader had graded at `asof` (ms, the server's clock; now when absent). Grades given later stay in it, so the
+ * positions of a grader's walk through "ungraded only" do not shift under them.
+ */
+function requestView(ctx: CatalogContext, p: URLSearchParams): { view: Int32Array; asof: number | null } {
+  const { table, store } = ctx;
+  const view = table.view(viewQuery(table, p));
+  const ungraded = p.get('ungraded');
+  if (!ungraded) return { view, asof: null };
+  let grader: string;
+  try {
+    grader = checkGraderName(ungraded);
+  } catch (err) {
+    throw new HttpError(400, `query parameter ungraded: ${(err as Error).message}`);
+  }
+  const asof = p.has('asof') ? intParam(p, 'asof', 0, 0, Number.MAX_SAFE_INTEGER) : Date.now();
+  const done = new Uint8Array(table.n);
+  for (const id of store.gradedBy(grader, asof)) {
+    const r = table.rowOf(id);
+    if (r >= 0) done[r] = 1;
+  }
+  const out = new Int32Array(view.length);
+  let m = 0;
+  for (let k = 0; k < view.length; k++) if (!done[view[k]]) out[m++] = view[k];
+  return { view: out.subarray(0, m), asof };
+}
+
 /** The catalogue's rows in a view, a page at a time, each with its row number, key and grades. */
 function rows(ctx: CatalogContext, p: URLSearchParams) {
   const { table, store } = ctx;
-  const view = table.view(viewQuery(table, p));
+  const { view, asof } = requestView(ctx, p);
   const offset = intParam(p, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
   const limit = intParam(p, 'limit', 50, 1, 1000);
   const by = store.byCandidate();
@@ -81,7 +109,16 @@ function rows(ctx: CatalogContext, p: URLSearchParams) {
     const id = table.id(r);
     page.push({ row: r, id, cells: table.row(r), grades: Object.fromEntries(by.get(id) ?? []) });
   }
-  return { total: view.length, offset, rows: page };
+  return { total: view.length, offset, asof, rows: page };
+}
+
+/** Where a candidate stands in a view (for jumping to it): its index, or -1 when the view leaves it out. */
+function position(ctx: CatalogContext, p: URLSearchParams) {
+  const id = p.get('id') ?? '';
+  const r = ctx.table.rowOf(id);
+  if (r < 0)
+    throw new HttpError(404, `no candidate ${JSON.stringify(id)} in ${ctx.table.file}`, 'E_NOT_FOUND');
+  return { id, index: requestView(ctx, p).view.indexOf(r) };
 }
 
 function catalogRow(ctx: CatalogContext, text: string): number {
@@ -148,7 +185,14 @@ export async function handleCatalog(
   const m = /^\/api\/cutouts\/(\d+)(\.png|\/shape)$/.exec(p);
   const known =
     m ||
-    ['/api/rows', '/api/grades', '/api/grades/summary', '/api/export.csv', '/api/export.parquet'].includes(p);
+    [
+      '/api/rows',
+      '/api/position',
+      '/api/grades',
+      '/api/grades/summary',
+      '/api/export.csv',
+      '/api/export.parquet',
+    ].includes(p);
   if (!known) return false;
   if (!ctx)
     throw new HttpError(
@@ -160,6 +204,7 @@ export async function handleCatalog(
     return putGrade(ctx, req, res, tokenGrader).then(() => true);
   if (req.method !== 'GET') throw new HttpError(405, `${req.method} ${p}: method not allowed`);
   if (p === '/api/rows') sendJson(res, rows(ctx, url.searchParams));
+  else if (p === '/api/position') sendJson(res, position(ctx, url.searchParams));
   else if (p === '/api/grades/summary') sendJson(res, gradeSummary(ctx.table, ctx.store));
   else if (p === '/api/grades') sendJson(res, ctx.store.all());
   else if (p.startsWith('/api/export.')) {
