@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { LensfindError } from '../errors.js';
-import { readCsv } from '../io/csv.js';
-import { catalogFormat } from '../predict/catalog.js';
+import { readCatalogColumns, type CatalogColumn } from './catalog-columns.js';
+import { sortRowsByNumber } from './sort-rows.js';
 
 export type Cell = string | number | null;
 
@@ -22,49 +21,68 @@ export interface ViewQuery {
 
 /**
  * A candidate catalogue held in memory by column (a `predict` output, or any Parquet/CSV with a column of cutout
- * paths). Views (sorted, filtered orders of the rows) are computed once per query and cached, so the page asks for
- * rows a page at a time and never receives the whole table.
+ * paths): typed arrays for numbers, string arrays for text. Views (sorted, filtered orders of the rows) are index
+ * arrays computed once per query and cached; rows are built only for the page the server sends.
  */
 export class CatalogTable {
   readonly n: number;
   readonly columns: string[];
   /** Which columns hold numbers only (nulls allowed): they sort and compare as numbers. */
   readonly numeric: Set<string>;
-  /** The candidate's key for grades: the `id` column when it is unique, else the row number. */
-  readonly ids: string[];
-  private readonly idSet: Set<string>;
-  private readonly data: Map<string, Cell[]>;
+  private readonly data: Map<string, CatalogColumn>;
+  /** The `id` column's row of each id, when that column is unique; else ids are row numbers. */
+  private readonly idRow: Map<string, number> | null;
+  private readonly idText: (row: number) => string;
   private readonly views = new Map<string, Int32Array>();
 
   constructor(
     readonly file: string,
-    data: Map<string, Cell[]>,
+    data: Map<string, CatalogColumn>,
   ) {
     this.data = data;
     this.columns = [...data.keys()];
-    this.n = this.columns.length ? data.get(this.columns[0])!.length : 0;
-    this.numeric = new Set(
-      this.columns.filter((c) => data.get(c)!.every((v) => v === null || typeof v === 'number')),
-    );
+    this.n = this.columns.length ? data.get(this.columns[0])!.values.length : 0;
+    this.numeric = new Set(this.columns.filter((c) => data.get(c)!.kind === 'number'));
     const id = data.get('id');
-    const unique = id && new Set(id.map(String)).size === this.n;
-    this.ids = unique ? id.map(String) : Array.from({ length: this.n }, (_, i) => String(i));
-    this.idSet = new Set(this.ids);
+    let idRow: Map<string, number> | null = null;
+    if (id) {
+      const text = (r: number) => cellOf(id, r);
+      idRow = new Map();
+      for (let r = 0; r < this.n; r++) idRow.set(String(text(r)), r);
+      if (idRow.size !== this.n) idRow = null;
+    }
+    this.idRow = idRow;
+    this.idText = idRow ? (r) => String(cellOf(id!, r)) : (r) => String(r);
+  }
+
+  /** The candidate's key for grades: its `id` when that column is unique, else its row number. */
+  id(row: number): string {
+    return this.idText(row);
+  }
+
+  /** The row of a candidate key, or -1. */
+  rowOf(id: string): number {
+    if (this.idRow) return this.idRow.get(id) ?? -1;
+    const r = Number(id);
+    return /^\d+$/.test(id) && r < this.n ? r : -1;
   }
 
   hasId(id: string): boolean {
-    return this.idSet.has(id);
+    return this.rowOf(id) >= 0;
   }
 
   cell(row: number, column: string): Cell {
-    return this.data.get(column)?.[row] ?? null;
+    const col = this.data.get(column);
+    return col ? cellOf(col, row) : null;
   }
 
   row(row: number): Record<string, Cell> {
-    return Object.fromEntries(this.columns.map((c) => [c, this.data.get(c)![row]]));
+    const out: Record<string, Cell> = {};
+    for (const [c, col] of this.data) out[c] = cellOf(col, row);
+    return out;
   }
 
-  private checkColumn(column: string, what: string): Cell[] {
+  private checkColumn(column: string, what: string): CatalogColumn {
     const col = this.data.get(column);
     if (!col) {
       throw new LensfindError(
@@ -81,24 +99,14 @@ export class CatalogTable {
     const cached = this.views.get(key);
     if (cached) return cached;
     const tests = (q.filters ?? []).map((f) => this.filterTest(f));
-    const keep: number[] = [];
-    for (let i = 0; i < this.n; i++) if (tests.every((t) => t(i))) keep.push(i);
-    if (q.sort) {
-      const col = this.checkColumn(q.sort, 'sort');
-      const sign = q.order === 'asc' ? 1 : -1;
-      const num = this.numeric.has(q.sort);
-      keep.sort((a, b) => {
-        const x = col[a];
-        const y = col[b];
-        if (x === null || y === null || x === y) return x === y ? a - b : x === null ? 1 : -1;
-        const c = num ? (x as number) - (y as number) : String(x) < String(y) ? -1 : 1;
-        return c === 0 ? a - b : sign * c;
-      });
-    }
-    const out = Int32Array.from(keep);
+    let keep: Int32Array = new Int32Array(this.n);
+    let m = 0;
+    for (let i = 0; i < this.n; i++) if (tests.every((t) => t(i))) keep[m++] = i;
+    keep = keep.slice(0, m);
+    if (q.sort) keep = sortRows(keep, this.checkColumn(q.sort, 'sort'), q.order === 'asc' ? 1 : -1);
     if (this.views.size > 32) this.views.delete(this.views.keys().next().value!);
-    this.views.set(key, out);
-    return out;
+    this.views.set(key, keep);
+    return keep;
   }
 
   private filterTest(f: ColumnFilter): (i: number) => boolean {
@@ -111,18 +119,11 @@ export class CatalogTable {
     }
     if (f.op === 'contains') {
       const needle = String(f.value).toLowerCase();
-      return (i) => col[i] !== null && String(col[i]).toLowerCase().includes(needle);
+      return (i) => {
+        const x = cellOf(col, i);
+        return x !== null && String(x).toLowerCase().includes(needle);
+      };
     }
-    const num = this.numeric.has(f.column);
-    const v = num ? Number(f.value) : String(f.value);
-    if (num && !Number.isFinite(v)) {
-      throw new LensfindError(
-        'E_QUERY',
-        `filter on '${f.column}': ${JSON.stringify(f.value)} is not a number`,
-      );
-    }
-    const cmp = (x: Cell): number =>
-      num ? (x as number) - (v as number) : String(x) < v ? -1 : String(x) > v ? 1 : 0;
     const ops: Record<string, (c: number) => boolean> = {
       '=': (c) => c === 0,
       '!=': (c) => c !== 0,
@@ -132,50 +133,48 @@ export class CatalogTable {
       '>=': (c) => c >= 0,
     };
     const test = ops[f.op];
-    return (i) => col[i] !== null && test(cmp(col[i]));
+    if (col.kind === 'number') {
+      const v = Number(f.value);
+      if (!Number.isFinite(v)) {
+        throw new LensfindError(
+          'E_QUERY',
+          `filter on '${f.column}': ${JSON.stringify(f.value)} is not a number`,
+        );
+      }
+      const xs = col.values;
+      return (i) => !Number.isNaN(xs[i]) && test(xs[i] - v);
+    }
+    const v = String(f.value);
+    const xs = col.values;
+    return (i) => xs[i] !== null && test(xs[i]! < v ? -1 : xs[i]! > v ? 1 : 0);
   }
 }
 
-function toCell(v: unknown): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  return String(v);
+function cellOf(col: CatalogColumn, row: number): Cell {
+  if (col.kind === 'number') {
+    const v = col.values[row];
+    return Number.isNaN(v) ? null : v;
+  }
+  return col.values[row] ?? null;
+}
+
+/** Row numbers ordered by a column (sign 1 ascending, -1 descending): nulls last, ties by row. */
+function sortRows(rows: Int32Array, col: CatalogColumn, sign: 1 | -1): Int32Array {
+  if (col.kind === 'number') return sortRowsByNumber(rows, col.values, sign);
+  const xs = col.values;
+  return rows.sort((a, b) => {
+    const x = xs[a];
+    const y = xs[b];
+    if (x === y) return a - b;
+    if (x === null || y === null) return x === null ? 1 : -1;
+    return sign * (x < y ? -1 : 1);
+  });
 }
 
 /** Reads a catalogue (.parquet or .csv) into a CatalogTable; CSV columns that all parse as numbers become numbers. */
 export async function readCatalogTable(file: string): Promise<CatalogTable> {
-  const format = catalogFormat(file);
-  const data = new Map<string, Cell[]>();
-  try {
-    if (format === 'parquet') {
-      const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Record<
-        string,
-        unknown
-      >[];
-      const names = rows.length ? Object.keys(rows[0]) : [];
-      for (const c of names)
-        data.set(
-          c,
-          rows.map((r) => toCell(r[c])),
-        );
-    } else {
-      const rows = readCsv(file);
-      const names = rows.length ? Object.keys(rows[0]) : [];
-      for (const c of names) {
-        const text = rows.map((r) => r[c]);
-        const numeric = text.every((t) => t === '' || (t.trim() !== '' && Number.isFinite(Number(t))));
-        data.set(
-          c,
-          text.map((t) => (t === '' ? null : numeric ? Number(t) : t)),
-        );
-      }
-    }
-  } catch (err) {
-    if (err instanceof LensfindError) throw err;
-    throw new LensfindError('E_CATALOG', `${file}: cannot read the catalogue: ${(err as Error).message}`);
-  }
-  if (data.size === 0) throw new LensfindError('E_CATALOG', `${file}: the catalogue has no rows`);
+  const data = await readCatalogColumns(file);
+  if (data.size === 0 || data.values().next().value!.values.length === 0)
+    throw new LensfindError('E_CATALOG', `${file}: the catalogue has no rows`);
   return new CatalogTable(path.resolve(file), data);
 }

@@ -1,4 +1,5 @@
 import type { CsvRow } from '../io/csv.js';
+import { ensureWritableFile } from '../io/output-dir.js';
 import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from '../predict/catalog.js';
 import type { CatalogTable } from './catalog-table.js';
 import type { Grade, GradeStore } from './grade-store.js';
@@ -27,14 +28,13 @@ function mean(values: Iterable<number>): number {
 
 /** Progress, consensus and disagreements of the grades of a catalogue's candidates. */
 export function gradeSummary(table: CatalogTable, store: GradeStore): GradeSummary {
-  const known = new Set(table.ids);
   const by = store.byCandidate();
   const byGrader: Record<string, number> = {};
   const disagreements: GradeSummary['disagreements'] = [];
   let graded = 0;
   let meanSum = 0;
   for (const [id, grades] of by) {
-    if (!known.has(id)) continue;
+    if (!table.hasId(id)) continue;
     graded++;
     const values = [...grades.values()];
     const m = mean(values);
@@ -67,7 +67,7 @@ export function gradedColumns(
   const columns = [...table.columns, ...gradeCols, 'grade_mean', 'grade_n'];
   const row = (k: number): CsvRow => {
     const r: CsvRow = table.row(k);
-    const grades = by.get(table.ids[k]);
+    const grades = by.get(table.id(k));
     graders.forEach((g, j) => (r[gradeCols[j]] = grades?.get(g) ?? null));
     r.grade_mean = grades ? mean(grades.values()) : null;
     r.grade_n = grades ? grades.size : 0;
@@ -76,8 +76,9 @@ export function gradedColumns(
   return { columns, row };
 }
 
-/** Writes the graded catalogue (.csv or .parquet, atomically). */
+/** Writes the graded catalogue (.csv or .parquet, atomically); an unwritable place is an OutputError naming it. */
 export function exportGrades(table: CatalogTable, store: GradeStore, out: string): string {
+  ensureWritableFile(out);
   const { columns, row } = gradedColumns(table, store);
   if (catalogFormat(out) === 'csv') writeCsvStreamed(out, columns, table.n, row);
   else writeParquetCatalog(out, columns, table.n, row);

@@ -116,6 +116,15 @@ export class GradeStore {
     return out;
   }
 
+  /** The candidates `grader` graded at or before `time` (ms): what an "ungraded only" view set aside. */
+  gradedBy(grader: string, time: number): string[] {
+    return (
+      this.db.prepare('SELECT id FROM grades WHERE grader = ? AND time <= ?').all(grader, time) as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+  }
+
   graders(): string[] {
     return (
       this.db.prepare('SELECT DISTINCT grader FROM grades ORDER BY grader').all() as { grader: string }[]

@@ -7,6 +7,7 @@ import { CutoutImages, stretchFromQuery } from './cutouts.js';
 import { exportGrades, gradeSummary } from './export.js';
 import { checkGrade, checkGraderName, type GradeStore } from './grade-store.js';
 import { HttpError, intParam, readJson, send, sendJson } from './http.js';
+import { OutputError } from '../errors.js';
 
 export interface CatalogContext {
   table: CatalogTable;
@@ -51,31 +52,73 @@ function defaultSort(table: CatalogTable): string | undefined {
   return table.columns.includes('score') ? 'score' : undefined;
 }
 
+/** Computes (and caches) the page's first order. */
+export function firstView(table: CatalogTable): Int32Array {
+  return table.view({ sort: defaultSort(table), order: 'desc', filters: [] });
+}
+
 /**
  * Readies the catalogue's first page before the server listens: the default order computed (a sort of every row)
  * and the PNG encoder loaded, so the page's first requests find them done.
  */
 export async function warmUp(ctx: CatalogContext): Promise<void> {
-  ctx.table.view({ sort: defaultSort(ctx.table), order: 'desc', filters: [] });
+  firstView(ctx.table);
   await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
     .png()
     .toBuffer();
 }
 
+/**
+ * The rows of the view a request names: its order and filters, and with `ungraded=<grader>` without what that
+ * grader had graded at `asof` (ms, the server's clock; now when absent). Grades given later stay in it, so the
+ * positions of a grader's walk through "ungraded only" do not shift under them.
+ */
+function requestView(ctx: CatalogContext, p: URLSearchParams): { view: Int32Array; asof: number | null } {
+  const { table, store } = ctx;
+  const view = table.view(viewQuery(table, p));
+  const ungraded = p.get('ungraded');
+  if (!ungraded) return { view, asof: null };
+  let grader: string;
+  try {
+    grader = checkGraderName(ungraded);
+  } catch (err) {
+    throw new HttpError(400, `query parameter ungraded: ${(err as Error).message}`);
+  }
+  const asof = p.has('asof') ? intParam(p, 'asof', 0, 0, Number.MAX_SAFE_INTEGER) : Date.now();
+  const done = new Uint8Array(table.n);
+  for (const id of store.gradedBy(grader, asof)) {
+    const r = table.rowOf(id);
+    if (r >= 0) done[r] = 1;
+  }
+  const out = new Int32Array(view.length);
+  let m = 0;
+  for (let k = 0; k < view.length; k++) if (!done[view[k]]) out[m++] = view[k];
+  return { view: out.subarray(0, m), asof };
+}
+
 /** The catalogue's rows in a view, a page at a time, each with its row number, key and grades. */
 function rows(ctx: CatalogContext, p: URLSearchParams) {
   const { table, store } = ctx;
-  const view = table.view(viewQuery(table, p));
+  const { view, asof } = requestView(ctx, p);
   const offset = intParam(p, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
   const limit = intParam(p, 'limit', 50, 1, 1000);
   const by = store.byCandidate();
   const page = [];
   for (let k = offset; k < Math.min(view.length, offset + limit); k++) {
     const r = view[k];
-    const id = table.ids[r];
+    const id = table.id(r);
     page.push({ row: r, id, cells: table.row(r), grades: Object.fromEntries(by.get(id) ?? []) });
   }
-  return { total: view.length, offset, rows: page };
+  return { total: view.length, offset, asof, rows: page };
+}
+
+/** Where a candidate stands in a view (for jumping to it): its index, or -1 when the view leaves it out. */
+function position(ctx: CatalogContext, p: URLSearchParams) {
+  const id = p.get('id') ?? '';
+  const r = ctx.table.rowOf(id);
+  if (r < 0)
+    throw new HttpError(404, `no candidate ${JSON.stringify(id)} in ${ctx.table.file}`, 'E_NOT_FOUND');
+  return { id, index: requestView(ctx, p).view.indexOf(r) };
 }
 
 function catalogRow(ctx: CatalogContext, text: string): number {
@@ -142,7 +185,14 @@ export async function handleCatalog(
   const m = /^\/api\/cutouts\/(\d+)(\.png|\/shape)$/.exec(p);
   const known =
     m ||
-    ['/api/rows', '/api/grades', '/api/grades/summary', '/api/export.csv', '/api/export.parquet'].includes(p);
+    [
+      '/api/rows',
+      '/api/position',
+      '/api/grades',
+      '/api/grades/summary',
+      '/api/export.csv',
+      '/api/export.parquet',
+    ].includes(p);
   if (!known) return false;
   if (!ctx)
     throw new HttpError(
@@ -154,12 +204,25 @@ export async function handleCatalog(
     return putGrade(ctx, req, res, tokenGrader).then(() => true);
   if (req.method !== 'GET') throw new HttpError(405, `${req.method} ${p}: method not allowed`);
   if (p === '/api/rows') sendJson(res, rows(ctx, url.searchParams));
+  else if (p === '/api/position') sendJson(res, position(ctx, url.searchParams));
   else if (p === '/api/grades/summary') sendJson(res, gradeSummary(ctx.table, ctx.store));
   else if (p === '/api/grades') sendJson(res, ctx.store.all());
   else if (p.startsWith('/api/export.')) {
     const ext = p.slice('/api/export.'.length);
-    const file = path.join(path.dirname(ctx.table.file), `${path.parse(ctx.table.file).name}.graded.${ext}`);
-    exportGrades(ctx.table, ctx.store, file);
+    const dir = path.dirname(ctx.table.file);
+    const file = path.join(dir, `${path.parse(ctx.table.file).name}.graded.${ext}`);
+    try {
+      exportGrades(ctx.table, ctx.store, file);
+    } catch (err) {
+      // The export goes beside the catalogue: a read-only catalogue folder is the user's to change, not a fault.
+      if (!(err instanceof OutputError)) throw err;
+      throw new HttpError(
+        409,
+        `cannot export into the catalogue's folder: ${err.message}; export elsewhere with ` +
+          'lensfind serve --catalog FILE --export OUT.csv',
+        'E_OUTPUT',
+      );
+    }
     res.setHeader('Content-Disposition', `attachment; filename="${path.basename(file)}"`);
     send(
       res,

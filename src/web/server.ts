@@ -8,7 +8,7 @@ import { readCatalogTable } from './catalog-table.js';
 import { CutoutImages } from './cutouts.js';
 import { GradeStore, gradesFileFor } from './grade-store.js';
 import { HttpError, send, sendJson } from './http.js';
-import { handleCatalog, warmUp, type CatalogContext } from './routes-catalog.js';
+import { firstView, handleCatalog, warmUp, type CatalogContext } from './routes-catalog.js';
 import { handleRuns } from './routes-runs.js';
 
 export interface ServeOptions {
@@ -37,6 +37,8 @@ export interface RunningServer {
   /** Remote mode: the link each grader opens (with their token). */
   links: { grader: string; url: string }[];
   catalog: CatalogContext | null;
+  /** Milliseconds spent reading the catalogue and computing its first order (wall clock), null without one. */
+  catalogMs: number | null;
   server: Server;
   close(): Promise<void>;
 }
@@ -55,7 +57,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const images = opts.images ? checkFolder(opts.images, '--images') : undefined;
   if (!runs && !opts.catalog) throw new LensfindError('E_USAGE', 'give --runs DIR, --catalog FILE, or both');
   let catalog: CatalogContext | null = null;
+  let catalogMs: number | null = null;
   if (opts.catalog) {
+    const t0 = performance.now();
     const table = await readCatalogTable(opts.catalog);
     const pathColumn = opts.pathColumn ?? 'path';
     if (!table.columns.includes(pathColumn)) {
@@ -66,6 +70,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     const store = new GradeStore(opts.grades ?? gradesFileFor(opts.catalog));
     catalog = { table, store, images: new CutoutImages(path.dirname(table.file), images), pathColumn };
+    firstView(table);
+    catalogMs = performance.now() - t0;
     await warmUp(catalog);
   }
   const assets = await loadAssets();
@@ -119,6 +125,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     port,
     links: [...access.tokens].map(([token, g]) => ({ grader: g, url: `${base}/?token=${token}` })),
     catalog,
+    catalogMs,
     server,
     close: () =>
       new Promise<void>((resolve) => {

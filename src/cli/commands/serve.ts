@@ -78,7 +78,9 @@ export const serveCommand: Command = {
     });
     if (server.catalog) {
       const { table, store } = server.catalog;
-      console.log(`catalogue ${table.file}: ${table.n} candidates; grades in ${store.file}`);
+      console.log(
+        `catalogue ${table.file}: ${table.n} candidates (read and sorted in ${Math.round(server.catalogMs!)} ms); grades in ${store.file}`,
+      );
     }
     if (server.links.length) for (const l of server.links) console.log(`${l.grader}: ${l.url}`);
     else console.log(`serving on ${server.url}`);

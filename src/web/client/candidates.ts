@@ -37,6 +37,8 @@ export class Candidates {
   private readonly toolbar: Toolbar;
   private pages = new Map<number, Promise<Row[]>>();
   private total = 0;
+  /** The server's time of the view's first page: an "ungraded only" view keeps what was ungraded then. */
+  private asof: number | null = null;
   private cursor = 0;
   private bands = 0;
   private readonly undo: { cursor: number; id: string; grader: string; prev: number | null }[] = [];
@@ -80,15 +82,41 @@ export class Candidates {
   private page(p: number, q: Query): Promise<Row[]> {
     let got = this.pages.get(p);
     if (!got) {
-      const params = new URLSearchParams({ ...q, offset: String(p * PAGE), limit: String(PAGE) });
-      got = api<{ total: number; rows: Row[] }>(`/api/rows?${params}`).then((r) => {
+      const params = this.viewParams(q);
+      params.set('offset', String(p * PAGE));
+      params.set('limit', String(PAGE));
+      got = api<{ total: number; asof: number | null; rows: Row[] }>(`/api/rows?${params}`).then((r) => {
         this.total = r.total;
+        this.asof ??= r.asof;
         return r.rows;
       });
       got.catch(() => this.pages.delete(p));
       this.pages.set(p, got);
     }
     return got;
+  }
+
+  private viewParams(q: Query): URLSearchParams {
+    const params = new URLSearchParams({ sort: q.sort, order: q.order, filters: q.filters });
+    if (q.ungraded) params.set('ungraded', q.ungraded);
+    if (q.ungraded && this.asof !== null) params.set('asof', String(this.asof));
+    return params;
+  }
+
+  /** Shows candidate `id`: in the current view when it is there, else in the view without filters. */
+  async jumpTo(id: string): Promise<void> {
+    const find = async () => {
+      const params = this.viewParams(this.toolbar.query());
+      params.set('id', id);
+      return (await api<{ index: number }>(`/api/position?${params}`)).index;
+    };
+    let index = await find();
+    if (index < 0) {
+      this.toolbar.clearFilters();
+      await this.reload();
+      index = await find();
+    }
+    this.go(index);
   }
 
   private async rowAt(i: number): Promise<Row | undefined> {
@@ -107,6 +135,7 @@ export class Candidates {
   async reload(): Promise<void> {
     this.pages = new Map();
     this.cursor = 0;
+    this.asof = null;
     try {
       await this.page(0, this.toolbar.query());
       await this.render();
@@ -259,17 +288,19 @@ export class Candidates {
       `graded by anyone: ${s.graded} / ${s.candidates} · by grader: ${graders || 'none'} · ` +
       `mean grade: ${s.meanGrade === null ? '–' : s.meanGrade.toFixed(2)} · disagreements: ${s.disagreements.length}`;
     this.disagreements.replaceChildren(
-      ...s.disagreements.slice(0, 200).map((d) =>
-        el(
+      ...s.disagreements.slice(0, 200).map((d) => {
+        const li = el(
           'li',
-          { 'data-id': d.id },
+          { 'data-id': d.id, title: 'show this candidate' },
           `${d.id}: `,
           Object.entries(d.grades)
             .map(([g, v]) => `${g} ${v}`)
             .join(', '),
           ` (spread ${d.spread}, mean ${d.mean.toFixed(2)})`,
-        ),
-      ),
+        );
+        li.onclick = () => this.jumpTo(d.id).catch((err: Error) => setStatus(err.message, true));
+        return li;
+      }),
     );
   }
 }

@@ -1,6 +1,6 @@
 import { el } from './dom.js';
 
-export type Query = Record<'sort' | 'order' | 'filters', string>;
+export type Query = Record<'sort' | 'order' | 'filters', string> & { ungraded?: string };
 
 const OPS = ['>=', '<=', '>', '<', '=', '!=', 'contains'];
 
@@ -28,6 +28,7 @@ export class Toolbar {
   private readonly filterCol: HTMLSelectElement;
   private readonly filterOp = select('filter-op', OPS);
   private readonly filterValue = el('input', { id: 'filter-value', size: '10' });
+  private readonly ungraded = el('input', { id: 'ungraded', type: 'checkbox' });
   private readonly q = el('input', { id: 'q', size: '4', value: '8' });
   private readonly stretchInput = el('input', { id: 'stretch', size: '5', value: 'auto' });
   private readonly bandSelects = ['r', 'g', 'b'].map((c) => select(`band-${c}`, []));
@@ -50,7 +51,8 @@ export class Toolbar {
       localStorage.setItem('lensfind.grader', this.graderInput.value.trim());
       onStretch();
     };
-    for (const c of [this.sort, this.order, this.filterCol, this.filterOp]) c.onchange = onQuery;
+    for (const c of [this.sort, this.order, this.filterCol, this.filterOp, this.ungraded])
+      c.onchange = onQuery;
     for (const c of [this.scoreMin, this.scoreMax, this.filterValue]) c.onchange = onQuery;
     for (const c of [this.q, this.stretchInput, ...this.bandSelects]) c.onchange = onStretch;
     const hasScore = columns.includes('score');
@@ -65,6 +67,12 @@ export class Toolbar {
       labelled('filter ', this.filterCol),
       this.filterOp,
       this.filterValue,
+      el(
+        'label',
+        { title: 'only the candidates you had not graded when you ticked this' },
+        this.ungraded,
+        ' ungraded only',
+      ),
       labelled('Q ', this.q),
       labelled('stretch ', this.stretchInput),
       ...['R', 'G', 'B'].map((c, k) => labelled(`${c} `, this.bandSelects[k])),
@@ -87,7 +95,16 @@ export class Toolbar {
     if (this.filterCol.value && this.filterValue.value !== '') {
       filters.push({ column: this.filterCol.value, op: this.filterOp.value, value: this.filterValue.value });
     }
-    return { sort: this.sort.value, order: this.order.value, filters: JSON.stringify(filters) };
+    const q: Query = { sort: this.sort.value, order: this.order.value, filters: JSON.stringify(filters) };
+    if (this.ungraded.checked && this.grader()) q.ungraded = this.grader();
+    return q;
+  }
+
+  /** Clears the filters and "ungraded only" (the order stays). */
+  clearFilters(): void {
+    for (const c of [this.scoreMin, this.scoreMax, this.filterValue]) c.value = '';
+    this.filterCol.value = '';
+    this.ungraded.checked = false;
   }
 
   /** Bands of the cutouts: the colour selects offer each, blue to red as the composite's default. */
