@@ -62,8 +62,8 @@ if (missing.filter((i) => i < distinct).length * stackBytes * 1.1 > fs.bavail * 
 }
 
 /** Deterministic noise + a central blob, so the network sees image-like values. */
-function stack(seed: number): Float32Array {
-  const out = new Float32Array(shard * 3 * px * px);
+function stack(seed: number, count = shard): Float32Array {
+  const out = new Float32Array(count * 3 * px * px);
   let s = seed >>> 0 || 1;
   const c = (px - 1) / 2;
   for (let i = 0; i < out.length; i++) {
@@ -100,7 +100,7 @@ for (const [split, count] of [
     const d = path.join(data, `${split}_${sub}`);
     mkdirSync(d, { recursive: true });
     for (let i = 0; i < count; i++) {
-      const x = stack(1000 + i + 100 * label).subarray(0, 3 * px * px);
+      const x = stack(1000 + i + 100 * label, 1);
       writeNpy(path.join(d, `${i}.npy`), x, [3, px, px]);
     }
   }
