@@ -93,7 +93,6 @@ export class BatchLoader {
   ) {
     this.ctx = {
       spec: { bands: dataset.bands, height: dataset.height, width: dataset.width },
-      sources: dataset.items.map((it) => it.source),
       normalization: opts.normalization,
       augmentation: opts.augmentation ?? null,
       seed: opts.seed,
@@ -216,7 +215,9 @@ export class BatchLoader {
     let sent = 0;
     const send = (): void => {
       const { batchIndex, ...task } = tasks[sent++];
-      const p = this.run({ ...task, id: this.nextId++ });
+      // Sources are looked up per batch, when it is sent (see PrepareContext).
+      const sources = task.labels ? undefined : task.indices.map((i) => this.dataset.items[i].source);
+      const p = this.run({ ...task, sources, id: this.nextId++ });
       p.catch(() => undefined); // awaited below; avoid an unhandled rejection if the consumer stops early
       inflight.push({ batchIndex, result: p });
     };

@@ -6,10 +6,12 @@ import { renderSimItems } from './sim-stream.js';
 import type { SimulateConfig } from '../sim/config.js';
 import type { DatasetSpec, ItemSource, SkippedItem } from './types.js';
 
-/** What a batch needs besides the item list; the same on the main thread and in every worker. */
+/**
+ * What a batch needs besides its items; the same on the main thread and in every worker. The item list is not
+ * part of it: each task carries its own items' sources, so a worker never holds a copy of a million-item list.
+ */
 export interface PrepareContext {
   spec: Pick<DatasetSpec, 'bands' | 'height' | 'width'>;
-  sources: ItemSource[];
   normalization: NormalizationParams;
   augmentation: AugmentConfig | null;
   seed: number;
@@ -22,6 +24,8 @@ export interface BatchTask {
   epoch: number;
   /** Dataset indices. */
   indices: number[];
+  /** Where to read each item of `indices` (absent for tasks that render, with `labels`). */
+  sources?: ItemSource[];
   /** Positions in the epoch's order: the augmentation stream of each draw. */
   positions: number[];
   augment: boolean;
@@ -46,7 +50,12 @@ async function rawImages(
   ctx: PrepareContext,
   task: BatchTask,
 ): Promise<PromiseSettledResult<Float32Array>[]> {
-  if (!task.labels) return Promise.allSettled(task.indices.map((i) => loadChecked(ctx.sources[i], ctx.spec)));
+  if (!task.labels) {
+    const sources = task.sources;
+    if (sources?.length !== task.indices.length)
+      throw new Error('prepareBatch: a task to read needs one source per index');
+    return Promise.allSettled(sources.map((s) => loadChecked(s, ctx.spec)));
+  }
   if (!ctx.sim) throw new Error('prepareBatch: a task to render, but the loader has no simulate config');
   const images = await renderSimItems(ctx.sim, task.indices, task.labels);
   return images.map((value) => ({ status: 'fulfilled', value }));
@@ -67,7 +76,7 @@ export async function prepareBatch(ctx: PrepareContext, task: BatchTask): Promis
     const i = task.indices[k];
     if (r.status === 'rejected') {
       if (!(r.reason instanceof DataError)) throw r.reason;
-      skipped.push({ source: describe(ctx.sources[i]), reason: r.reason.message });
+      skipped.push({ source: describe(task.sources![k]), reason: r.reason.message });
       return;
     }
     const norm = (img: Float32Array): Float32Array => applyNormalization(ctx.normalization, img);

@@ -1,8 +1,8 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { LensfindError } from '../errors.js';
-import { tempPathFor, writeFileAtomic } from '../io/atomic.js';
-import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer';
+import { tempPathFor } from '../io/atomic.js';
+import { writeParquetGroups, type ParquetColumn } from '../io/parquet-file.js';
 import { formatCsv, type CsvRow } from '../io/csv.js';
 import { makeDirs } from '../io/mkdirs.js';
 
@@ -19,7 +19,9 @@ export function catalogFormat(file: string): 'csv' | 'parquet' {
 
 /**
  * Writes the catalogue as Parquet (hyparquet-writer, pure JavaScript, Snappy-compressed): string columns for
- * text, DOUBLE for scores, INT32 for ranks; atomic (temporary file + rename).
+ * text, DOUBLE for scores, INT32 for ranks; atomic (temporary file + rename). Rows are asked for twice: once for
+ * the columns' types (a column is DOUBLE when all its values are numbers or null), then one row group at a time
+ * for the values, so a million-row catalogue never holds more than one row group (100,000 rows).
  */
 export function writeParquetCatalog(
   file: string,
@@ -27,27 +29,29 @@ export function writeParquetCatalog(
   count: number,
   row: (k: number) => CsvRow,
 ): void {
-  const data: Record<string, unknown[]> = Object.fromEntries(columns.map((c) => [c, new Array(count)]));
+  const numeric = columns.map((c) => c !== 'rank');
   for (let k = 0; k < count; k++) {
     const r = row(k);
-    for (const c of columns) data[c][k] = r[c] ?? null;
+    columns.forEach((c, j) => {
+      const v = r[c] ?? null;
+      if (numeric[j] && v !== null && typeof v !== 'number') numeric[j] = false;
+    });
   }
-  const columnData = columns.map((name) => {
-    const values = data[name];
-    const type =
-      name === 'rank'
-        ? 'INT32'
-        : values.every((v) => typeof v === 'number' || v === null)
-          ? 'DOUBLE'
-          : 'STRING';
-    return {
-      name,
-      data: type === 'STRING' ? values.map((v) => (v === null ? null : String(v))) : values,
-      type,
-    } as ColumnSource;
+  const types: ParquetColumn[] = columns.map((name, j) => ({
+    name,
+    type: name === 'rank' ? 'INT32' : numeric[j] ? 'DOUBLE' : 'STRING',
+  }));
+  writeParquetGroups(file, types, count, (start, end) => {
+    const values = columns.map(() => new Array<unknown>(end - start));
+    for (let k = start; k < end; k++) {
+      const r = row(k);
+      columns.forEach((c, j) => {
+        const v = r[c] ?? null;
+        values[j][k - start] = types[j].type === 'STRING' && v !== null ? String(v) : v;
+      });
+    }
+    return values;
   });
-  makeDirs(path.dirname(path.resolve(file)));
-  writeFileAtomic(file, new Uint8Array(parquetWriteBuffer({ columnData })));
 }
 
 /**

@@ -8,6 +8,7 @@ import { detectFormat } from '../data/detect.js';
 import { readItems } from '../data/open.js';
 import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.js';
 import type { DataFormat, DatasetItem, ItemSource, ReadResult, SkippedItem } from '../data/types.js';
+import { stackSlices } from './stack-items.js';
 
 /** Image files a plain folder may hold. */
 const IMAGE_FILE = /\.(npy|fits|fit|fts|fz|png|jpe?g|tiff?)$/i;
@@ -56,7 +57,7 @@ function listFolder(dir: string, dataRoot?: string): ReadResult {
           if (source) items.push(unlabeled(id(), source));
         }
       } else if (!IMAGE_FILE.test(e.name)) continue;
-      else if (e.isFile()) items.push(...fileItems(full, id()));
+      else if (e.isFile()) for (const it of fileItems(full, id())) items.push(it);
       else reject(full, `${fileKind(lstatSync(full))}, not a regular file (not opened)`);
     }
   };
@@ -77,10 +78,7 @@ function fileItems(file: string, id: string): DatasetItem[] {
     return [unlabeled(id, { file })];
   }
   if (shape.length !== 4) return [unlabeled(id, { file })];
-  const width = String(shape[0] - 1).length;
-  return Array.from({ length: shape[0] }, (_, i) =>
-    unlabeled(`${id}#${String(i).padStart(width, '0')}`, { file, index: i }),
-  );
+  return stackSlices(id, file, shape[0]);
 }
 
 /**
@@ -103,10 +101,7 @@ function listStack(file: string, bands: number): DatasetItem[] {
   }
   const isStack = shape.length === 4 || (shape.length === 3 && bands === 1);
   if (!isStack) return [unlabeled(stem, { file, key })];
-  const width = String(shape[0] - 1).length;
-  return Array.from({ length: shape[0] }, (_, i) =>
-    unlabeled(`${stem}#${String(i).padStart(width, '0')}`, { file, key, index: i }),
-  );
+  return stackSlices(stem, file, shape[0], key);
 }
 
 /**
