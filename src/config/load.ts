@@ -182,7 +182,11 @@ export function schemaKeys(schema: z.ZodType): string[] {
  * What to say about an unknown key: a camelCase spelling of a valid key gets its snake_case name (`valFraction`:
  * write `data.val_fraction`), anything else the list of the section's valid keys.
  */
-export function unknownKeyMessage(section: readonly PropertyKey[], key: string, valid: string[] | null): string {
+export function unknownKeyMessage(
+  section: readonly PropertyKey[],
+  key: string,
+  valid: string[] | null,
+): string {
   const snake = snakeCase(key);
   if (snake !== key && valid?.includes(snake))
     return `config keys are snake_case: write ${[...section.map(String), snake].join('.')}`;

@@ -6,7 +6,12 @@ test('data config defaults', () => {
   const c = dataConfigSchema.parse({});
   assert.equal(c.format, 'auto');
   assert.equal(c.val_fraction, 0.1);
-  assert.deepEqual(c.normalization, { kind: 'asinh-robust', scope: 'dataset', softening: 1, fit_images: 256 });
+  assert.deepEqual(c.normalization, {
+    kind: 'asinh-robust',
+    scope: 'dataset',
+    softening: 1,
+    fit_images: 256,
+  });
   assert.deepEqual(c.augmentation, { flip: true, rot90: true, rotate: 0, shift: 0, noise: 0, brightness: 0 });
   assert.equal(c.sampler, 'shuffle');
   assert.equal(c.pos_weight, null);
