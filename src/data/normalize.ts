@@ -1,6 +1,6 @@
 import { LensfindError } from '../errors.js';
 import { robustLevel } from '../metrics/robust.js';
-import { DataRng } from './rng.js';
+import { Sfc32Rng } from '../rng/index.js';
 import type { Dataset } from './types.js';
 
 /**
@@ -74,7 +74,7 @@ export async function fitNormalization(
   };
   if (scope === 'image') return params;
   const sample = indices.slice();
-  new DataRng(seed, 0x4e0a).shuffle(sample);
+  new Sfc32Rng(seed, 0x4e0a).shuffle(sample);
   sample.length = Math.min(sample.length, config.fit_images ?? 256);
   sample.sort((a, b) => a - b);
   if (sample.length === 0)
