@@ -94,7 +94,7 @@ async function runLensfind(
     data: {
       path: data,
       format: 'deeplense',
-      valFraction: 0,
+      val_fraction: 0,
       workers: 1,
       prefetch: 4,
       normalization: { kind: 'per-image' },

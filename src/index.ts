@@ -12,6 +12,7 @@ export * as onnx from './export/index.js';
 export * as npe from './npe/index.js';
 export * as web from './web/index.js';
 export * as search from './search/index.js';
+export * as rng from './rng/index.js';
 export { evaluateRun, evaluateEnsemble, calibrateRun, printEvaluation } from './eval/evaluate-run.js';
 export type { EvaluateOptions, EvaluateResult, CalibrationResult } from './eval/evaluate-run.js';
 export { writeEvaluation, formatSummaryTable } from './eval/report-write.js';

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { snakeCase } from '../io/snake-keys.js';
 
 export type PlainObject = Record<string, unknown>;
 
@@ -172,6 +173,26 @@ function sectionKeys(schema: z.ZodType, keyPath: readonly PropertyKey[]): string
   return shape ? Object.keys(shape) : null;
 }
 
+/** The keys an object schema accepts (through defaults, optionals and pipes); [] when it is not an object. */
+export function schemaKeys(schema: z.ZodType): string[] {
+  return sectionKeys(schema, []) ?? [];
+}
+
+/**
+ * What to say about an unknown key: a camelCase spelling of a valid key gets its snake_case name (`valFraction`:
+ * write `data.val_fraction`), anything else the list of the section's valid keys.
+ */
+export function unknownKeyMessage(
+  section: readonly PropertyKey[],
+  key: string,
+  valid: string[] | null,
+): string {
+  const snake = snakeCase(key);
+  if (snake !== key && valid?.includes(snake))
+    return `config keys are snake_case: write ${[...section.map(String), snake].join('.')}`;
+  return `unknown key (valid keys here: ${valid?.join(', ') ?? 'see the schema'})`;
+}
+
 /**
  * Merges the layers (later wins) and validates the result with one zod schema. Errors name every bad field by its
  * dotted path, what was expected, and the layer that set it.
@@ -190,7 +211,7 @@ export function resolveConfig<S extends z.ZodType>(schema: S, layers: readonly C
         const from = [...layers].reverse().find((l) => hasPath(l.value, full))?.source;
         const what =
           issue.code === 'unrecognized_keys'
-            ? `unknown key (valid keys here: ${sectionKeys(schema, issue.path)?.join(', ') ?? 'see the schema'})`
+            ? unknownKeyMessage(issue.path, String(extra), sectionKeys(schema, issue.path))
             : issue.message;
         return `  ${field}: ${what}${from ? ` (from ${from})` : ''}`;
       })

@@ -1,5 +1,5 @@
 import { LensfindError } from '../errors.js';
-import { DataRng } from './rng.js';
+import { Sfc32Rng } from '../rng/index.js';
 
 /**
  * Seeded augmentation of one cutout [bands, H, W]. Every parameter is drawn, in a fixed order, from a generator
@@ -39,7 +39,7 @@ export interface AugmentDraw {
   dx: number;
   dy: number;
   gains: number[];
-  noiseRng: DataRng;
+  noiseRng: Sfc32Rng;
 }
 
 export function drawAugment(
@@ -49,7 +49,7 @@ export function drawAugment(
   epoch: number,
   index: number,
 ): AugmentDraw {
-  const rng = new DataRng(seed, AUGMENT_STREAM, epoch, index);
+  const rng = new Sfc32Rng(seed, AUGMENT_STREAM, epoch, index);
   const flipX = rng.next() < 0.5;
   const flipY = rng.next() < 0.5;
   const k = rng.int(4);
@@ -65,7 +65,7 @@ export function drawAugment(
     dx: dx * cfg.shift,
     dy: dy * cfg.shift,
     gains: gains.map((g) => 1 + g * cfg.brightness),
-    noiseRng: new DataRng(seed, AUGMENT_STREAM + 1, epoch, index),
+    noiseRng: new Sfc32Rng(seed, AUGMENT_STREAM + 1, epoch, index),
   };
 }
 

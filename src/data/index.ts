@@ -26,7 +26,6 @@ export { BatchLoader } from './loader.js';
 export type { Batch, LoaderOptions, EpochOptions } from './loader.js';
 export { dataConfigSchema, normalizationSchema, augmentationSchema, simDataSchema } from './schema.js';
 export type { DataConfig, SimDataConfig } from './schema.js';
-export { DataRng } from './rng.js';
 export { simEpochItems, simSeeds, simSpec, renderSimItems } from './sim-stream.js';
 export type { SimStream } from './sim-stream.js';
 export { createDataPipeline } from './pipeline.js';

@@ -1,6 +1,6 @@
 import { LensfindError } from '../errors.js';
 import { robustLevel } from '../metrics/robust.js';
-import { DataRng } from './rng.js';
+import { Sfc32Rng } from '../rng/index.js';
 import type { Dataset } from './types.js';
 
 /**
@@ -17,7 +17,7 @@ export interface NormalizationConfig {
   scope?: 'image' | 'dataset';
   softening?: number;
   /** Images used by fit (a seeded sample of the training split). */
-  fitImages?: number;
+  fit_images?: number;
 }
 
 export interface NormalizationParams {
@@ -49,7 +49,7 @@ function meanStd(values: Float32Array): { center: number; scale: number } {
 }
 
 /**
- * Computes the parameters on the training items (`indices`), from a seeded sample of at most `fitImages`
+ * Computes the parameters on the training items (`indices`), from a seeded sample of at most `fit_images`
  * images. Per-image kinds store only their settings.
  */
 export async function fitNormalization(
@@ -74,8 +74,8 @@ export async function fitNormalization(
   };
   if (scope === 'image') return params;
   const sample = indices.slice();
-  new DataRng(seed, 0x4e0a).shuffle(sample);
-  sample.length = Math.min(sample.length, config.fitImages ?? 256);
+  new Sfc32Rng(seed, 0x4e0a).shuffle(sample);
+  sample.length = Math.min(sample.length, config.fit_images ?? 256);
   sample.sort((a, b) => a - b);
   if (sample.length === 0)
     throw new LensfindError('E_DATA', 'fitNormalization: no training images to compute the statistics on');

@@ -1,5 +1,5 @@
 import { LensfindError } from '../errors.js';
-import { DataRng } from './rng.js';
+import { Sfc32Rng } from '../rng/index.js';
 
 const SAMPLER_STREAM = 0x5a3b;
 export type SamplerKind = 'shuffle' | 'balanced';
@@ -14,7 +14,7 @@ export function epochOrder(
   labels: readonly number[],
   opts: { kind: SamplerKind; seed: number; epoch: number },
 ): number[] {
-  const rng = new DataRng(opts.seed, SAMPLER_STREAM, opts.epoch);
+  const rng = new Sfc32Rng(opts.seed, SAMPLER_STREAM, opts.epoch);
   if (opts.kind === 'shuffle') {
     const order = indices.slice();
     rng.shuffle(order);

@@ -6,7 +6,7 @@ export const normalizationSchema = z.strictObject({
   /** asinh-robust only: statistics from each image, or from the training split. */
   scope: z.enum(['image', 'dataset']).default('dataset'),
   softening: z.number().positive().default(1),
-  fitImages: z.int().positive().default(256),
+  fit_images: z.int().positive().default(256),
 });
 
 export const augmentationSchema = z.strictObject({
@@ -51,12 +51,12 @@ export const dataConfigSchema = z.strictObject({
    * path must stay inside the dataset folder, symbolic links resolved; other rows are skipped and reported.
    */
   root: z.string().min(1).optional(),
-  valFraction: z.number().min(0).max(0.9).default(0.1),
+  val_fraction: z.number().min(0).max(0.9).default(0.1),
   normalization: normalizationSchema.prefault({}),
   augmentation: augmentationSchema.prefault({}),
   sampler: z.enum(['shuffle', 'balanced']).default('shuffle'),
   /** BCE pos_weight: 'auto' = negatives/positives of the training split, a number, or null for none. */
-  posWeight: z.union([z.literal('auto'), z.number().positive(), z.null()]).default(null),
+  pos_weight: z.union([z.literal('auto'), z.number().positive(), z.null()]).default(null),
   /** Worker threads preparing batches (0 = on the main thread). */
   workers: z.int().min(0).max(64).default(2),
   /** Batches prepared ahead of the model. */

@@ -1,7 +1,7 @@
 import type { SimulateConfig } from '../sim/config.js';
 import { itemId, planItems, type PlanItem } from '../sim/dataset/plan.js';
 import type { ItemRenderer } from '../sim/dataset/render-item.js';
-import { DataRng } from './rng.js';
+import { Sfc32Rng } from '../rng/index.js';
 import type { DatasetSpec } from './types.js';
 
 /**
@@ -31,7 +31,7 @@ const LABEL_STREAM = 0x1abe;
  * typically gives `lensfind simulate` for a test set).
  */
 export function simSeeds(runSeed: number): { train: number; val: number } {
-  const rng = new DataRng(runSeed, SIM_SEED_STREAM);
+  const rng = new Sfc32Rng(runSeed, SIM_SEED_STREAM);
   const train = rng.nextUint32();
   let val = rng.nextUint32();
   while (val === train) val = rng.nextUint32();
@@ -41,7 +41,7 @@ export function simSeeds(runSeed: number): { train: number; val: number } {
 /** The items of one epoch, in order: simulation index `epoch * perEpoch + position`, id and label. */
 export function simEpochItems(stream: SimStream, epoch: number): PlanItem[] {
   const { config, perEpoch } = stream;
-  const labelSeed = new DataRng(config.seed, LABEL_STREAM, epoch).nextUint32();
+  const labelSeed = new Sfc32Rng(config.seed, LABEL_STREAM, epoch).nextUint32();
   const plan = planItems({
     n: perEpoch,
     splits: { train: 1, val: 0, test: 0 },

@@ -1,4 +1,4 @@
-import { DataRng } from './rng.js';
+import { Sfc32Rng } from '../rng/index.js';
 import type { DatasetItem, Split } from './types.js';
 
 /** Random stream for the split, distinct from the sampler's and augmentation's. */
@@ -21,7 +21,7 @@ export function assignSplits(
   const labels = [...new Set(pool.map((it) => it.label))].sort((a, b) => a - b);
   for (const label of labels) {
     const members = pool.filter((it) => it.label === label);
-    const rng = new DataRng(opts.seed, SPLIT_STREAM, label);
+    const rng = new Sfc32Rng(opts.seed, SPLIT_STREAM, label);
     rng.shuffle(members);
     let nVal = Math.round(members.length * opts.valFraction);
     if (nVal === 0 && members.length >= 2) nVal = 1;

@@ -36,7 +36,7 @@ export async function openSplits(
     format: cfg.format === 'auto' ? undefined : (cfg.format as DataFormat),
     labels: cfg.labels,
     dataRoot: cfg.root,
-    valFraction: cfg.valFraction,
+    valFraction: cfg.val_fraction,
     seed,
     onSkip,
   });
@@ -55,7 +55,7 @@ export function requireTrainSplit(path: string | undefined, train: readonly numb
 }
 
 /** pos_weight as configured: 'auto' = negatives / positives of `labels`, a number, or null. */
-export function posWeightOf(setting: DataConfig['posWeight'], labels: ArrayLike<number>): number | null {
+export function posWeightOf(setting: DataConfig['pos_weight'], labels: ArrayLike<number>): number | null {
   return setting === 'auto' ? computePosWeight(labels) : setting;
 }
 
@@ -67,7 +67,7 @@ export async function fitOnTrainSplit(
   stored: Partial<TrainStats> = {},
 ): Promise<TrainStats> {
   const { dataset, train } = splits;
-  const fitsPosWeight = stored.posWeight === undefined && cfg.posWeight === 'auto';
+  const fitsPosWeight = stored.posWeight === undefined && cfg.pos_weight === 'auto';
   if (stored.normalization === undefined || fitsPosWeight) requireTrainSplit(cfg.path, train);
   const normalization =
     stored.normalization ?? (await fitNormalization(dataset, train, cfg.normalization, seed));
@@ -75,7 +75,7 @@ export async function fitOnTrainSplit(
     stored.posWeight !== undefined
       ? stored.posWeight
       : posWeightOf(
-          cfg.posWeight,
+          cfg.pos_weight,
           train.map((i) => dataset.items[i].label),
         );
   return { normalization, posWeight };

@@ -1,5 +1,5 @@
 import { LensfindError } from '../errors.js';
-import { Rng } from './rng.js';
+import { Mulberry32Rng } from '../rng/index.js';
 import { checkBinary, type Numbers } from '../metrics/validate.js';
 
 export type MetricFn = (labels: number[], scores: number[]) => number;
@@ -47,7 +47,7 @@ export function bootstrap(
     throw new LensfindError('E_EVAL_INPUT', `bootstrap: level is ${level}; expected 0 < level < 1`);
   }
   const size = labels.length;
-  const rng = new Rng(opts.seed ?? 0);
+  const rng = new Mulberry32Rng(opts.seed ?? 0);
   const ys = new Array<number>(size);
   const ss = new Array<number>(size);
   const values: number[] = [];

@@ -63,7 +63,7 @@ export async function openEvalData(
   const dataset = await openDataset(dataPath, {
     format: opts.format ?? (sameData ? runFormat : undefined),
     // The run's own data splits exactly as in training; other data keeps only the splits it declares.
-    valFraction: sameData ? run.config.data.valFraction : 0,
+    valFraction: sameData ? run.config.data.val_fraction : 0,
     seed: run.config.seed,
     labels: sameData ? run.config.data.labels : undefined,
     dataRoot: sameData ? run.config.data.root : undefined,

@@ -14,6 +14,5 @@ export type { BinMetrics, ColumnValue } from './by-bin.js';
 export { fitTemperature, applyTemperature, temperatureNll } from './temperature.js';
 export { combineScores } from './ensemble.js';
 export type { CombineMethod } from './ensemble.js';
-export { Rng } from './rng.js';
 export { summarize } from './summary.js';
 export type { EvaluationSummary, SummaryOptions } from './summary.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Module } from '../torch/nn/index.js';
 import type { Generator } from '../torch/random.js';
 import { ConfigError } from '../errors.js';
+import { schemaKeys, unknownKeyMessage } from '../config/load.js';
 import type { LensModel } from './common.js';
 import { resnet18, resnet34, resnetOptions } from './resnet.js';
 import { lensnet, lensnetOptions } from './lensnet.js';
@@ -85,18 +86,33 @@ export function getModelEntry(name: string): ModelEntry {
   return entry;
 }
 
-/** Validates a network's options (defaults filled in); errors name the field, e.g. `model.stem`. */
+/**
+ * Validates a network's options (defaults filled in); errors name the field, e.g. `model.stem`, and an unknown
+ * key's error lists the valid ones. `keyName` spells the option names as the caller's user wrote them (the
+ * training config's snake_case: `model.patch_size`); `extraKeys` are the caller's own valid keys of the section.
+ */
 export function parseModelOptions(
   name: string,
   options: Record<string, unknown> = {},
+  spelling: { keyName?: (key: string) => string; extraKeys?: readonly string[] } = {},
 ): Record<string, unknown> {
-  const result = getModelEntry(name).schema.safeParse(options);
+  const { keyName = (k: string) => k, extraKeys = [] } = spelling;
+  const entry = getModelEntry(name);
+  const result = entry.schema.safeParse(options);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-    const field = ['model', ...issue.path.map(String), ...keys.slice(0, 1)].join('.');
-    const all = result.error.issues.map((i) => `${['model', ...i.path.map(String)].join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid options for model '${name}': ${all.join('; ')}`, field);
+    const valid = [...extraKeys, ...schemaKeys(entry.schema).map(keyName)];
+    const fieldOf = (path: readonly PropertyKey[]) =>
+      ['model', ...path.map((k) => (typeof k === 'string' ? keyName(k) : String(k)))].join('.');
+    const lines = result.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({
+            field: fieldOf([...i.path, k]),
+            what: unknownKeyMessage(['model'], keyName(k), valid),
+          }))
+        : [{ field: fieldOf(i.path), what: i.message }],
+    );
+    const all = lines.map((l) => `${l.field}: ${l.what}`);
+    throw new ConfigError(`invalid options for model '${name}': ${all.join('; ')}`, lines[0].field);
   }
   return result.data as Record<string, unknown>;
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { LensfindError, OutputError } from '../errors.js';
 import { errnoReason } from '../io/mkdirs.js';
 import { ensureWritableDir, writeMarker } from '../io/output-dir.js';
-import { flattenConfig, loadConfig } from '../config/load.js';
+import { flattenConfig, readYamlFile, resolveConfig } from '../config/load.js';
+import { upgradeRunConfig } from './config-upgrade.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 
 /** A run trained on fresh simulations (`data.sim`) keeps the simulate config of its training cutouts here. */
@@ -104,10 +105,14 @@ export function createRunFolder(root: string, name: string): string {
   }
 }
 
-/** A run folder's resolved training configuration (`config.yaml`), validated by the training schema. */
+/**
+ * A run folder's resolved training configuration (`config.yaml`), validated by the training schema; the camelCase
+ * keys of runs saved before every key was snake_case are read as their new names (config-upgrade.ts).
+ */
 export function readRunConfig(runDir: string): TrainConfig {
   const file = path.join(runDir, 'config.yaml');
   if (!existsSync(file))
     throw new LensfindError('E_RUN', `${runDir}: not a run folder (config.yaml is missing)`);
-  return loadConfig(trainConfigSchema, { file });
+  const value = upgradeRunConfig(readYamlFile(file));
+  return resolveConfig(trainConfigSchema, [{ source: path.relative(process.cwd(), file) || file, value }]);
 }

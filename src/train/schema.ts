@@ -16,7 +16,7 @@ export const modelConfigSchema = z
 
 export const lossConfigSchema = z.strictObject({
   name: z.enum(['bce', 'focal']).default('bce'),
-  // pos_weight lives in data.posWeight ('auto' = negatives/positives of the training split), next to the sampler.
+  // pos_weight lives in data.pos_weight ('auto' = negatives/positives of the training split), next to the sampler.
   focal_gamma: z.number().min(0).default(2),
   focal_alpha: z.number().min(0).max(1).nullable().default(0.25),
   label_smoothing: z.number().min(0).lt(0.5).default(0),
@@ -49,7 +49,17 @@ export const trainConfigSchema = z.strictObject({
   epochs: z.number().int().positive().default(10),
   batch_size: z.number().int().positive().default(64),
   eval_batch_size: z.number().int().positive().default(256),
-  device: z.string().default('cpu'),
+  /**
+   * Only 'cpu': the loop, evaluation and prediction keep every tensor on the CPU, so another device would be
+   * accepted and silently ignored; it is refused until a device path exists (DESIGN.md: cuda where libtorch has it).
+   */
+  device: z
+    .literal('cpu', {
+      error: (issue) =>
+        `only 'cpu' is supported, got ${JSON.stringify(issue.input)}: lensfind trains and scores on the CPU ` +
+        "(no CUDA path yet; Debian's libtorch has no CUDA either); remove the key or set device: cpu",
+    })
+    .default('cpu'),
   /** Compute threads for libtorch; null = all cores. */
   threads: z.number().int().positive().nullable().default(null),
   data: dataConfigSchema,

@@ -124,7 +124,7 @@ export class TrainingData {
           norm,
           config.seed,
         ));
-      posWeight = saved?.posWeight ?? posWeightOf(config.data.posWeight, trainLabels);
+      posWeight = saved?.posWeight ?? posWeightOf(config.data.pos_weight, trainLabels);
     } else {
       const ds = dataset!;
       requireTrainSplit(config.data.path, trainIdx);
@@ -346,7 +346,7 @@ async function checkSim(sim: SimSetup, dataset: Dataset | null): Promise<Shape> 
     throw new LensfindError(
       'E_DATA',
       `${dataset.root}: no validation items (split 'val' is empty); with data.sim, data.path is the validation ` +
-        'data: give a dataset with a val split, or set data.valFraction',
+        'data: give a dataset with a val split, or set data.val_fraction',
     );
   }
   return spec;

@@ -8,8 +8,8 @@ const root = path.join(import.meta.dirname, '../fixtures/data');
 test('pipeline from the data config: splits, posWeight auto, stored normalisation reproduces eval batches', async () => {
   const cfg = dataConfigSchema.parse({
     path: path.join(root, 'stack/stack.npz'),
-    valFraction: 0.2,
-    posWeight: 'auto',
+    val_fraction: 0.2,
+    pos_weight: 'auto',
     sampler: 'balanced',
     workers: 0,
     augmentation: { rotate: 5, noise: 0.1 },

@@ -29,7 +29,7 @@ test('an empty training split: the same clear error from training and from the p
   const dir = datasetWithout('train', 'val');
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const message = `${dir}: no training items (split 'train' is empty); the normalisation and pos_weight are fitted on them`;
-  const data = { path: dir, workers: 0, posWeight: 'auto' as const };
+  const data = { path: dir, workers: 0, pos_weight: 'auto' as const };
   await assert.rejects(createDataPipeline(dataConfigSchema.parse(data), { seed: 1 }), {
     code: 'E_DATA',
     message,
@@ -39,7 +39,7 @@ test('an empty training split: the same clear error from training and from the p
 });
 
 test('the same splits, normalisation and pos_weight from training and from the pipeline', async () => {
-  const data = { path: fixture, workers: 0, posWeight: 'auto' as const };
+  const data = { path: fixture, workers: 0, pos_weight: 'auto' as const };
   const p = await createDataPipeline(dataConfigSchema.parse(data), { seed: 5 });
   await p.close();
   const config = trainConfigSchema.parse({ seed: 5, data, model: { name: 'lensnet' } });

@@ -11,11 +11,11 @@ import {
   sigmoid,
   temperatureNll,
   tprAtFpr,
-  Rng,
 } from '../../src/eval/index.js';
+import { Mulberry32Rng } from '../../src/rng/index.js';
 
 function synthetic(n: number, seed: number, separation = 3) {
-  const rng = new Rng(seed);
+  const rng = new Mulberry32Rng(seed);
   const trueLogits = Array.from({ length: n }, () => separation * rng.normal());
   const labels = trueLogits.map((z) => (rng.next() < sigmoid(z) ? 1 : 0));
   return { trueLogits, labels };
@@ -39,7 +39,7 @@ test('temperature scaling recovers a known temperature', () => {
 });
 
 test('ensemble of identical score arrays equals the input', () => {
-  const rng = new Rng(3);
+  const rng = new Mulberry32Rng(3);
   const s = Array.from({ length: 100 }, () => rng.next());
   s[0] = 0;
   s[1] = 1;

@@ -9,15 +9,15 @@ import {
   rocAuc,
   rocCurve,
   confusion,
-  Rng,
 } from '../../src/eval/index.js';
+import { Mulberry32Rng } from '../../src/rng/index.js';
 import { LensfindError } from '../../src/errors.js';
 
 const isOneClass = (e: unknown) => e instanceof LensfindError && e.code === 'E_ONE_CLASS';
 const isInput = (e: unknown) => e instanceof LensfindError && e.code === 'E_EVAL_INPUT';
 
 test('ECE is ~0 on a perfectly calibrated synthetic set, large on a miscalibrated one', () => {
-  const rng = new Rng(7);
+  const rng = new Mulberry32Rng(7);
   const n = 200_000;
   const p = Array.from({ length: n }, () => rng.next());
   const y = p.map((q) => (rng.next() < q ? 1 : 0));

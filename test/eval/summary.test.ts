@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { averagePrecision, rocAuc, sigmoid, summarize, tpr0, tprAtFpr, Rng } from '../../src/eval/index.js';
+import { averagePrecision, rocAuc, sigmoid, summarize, tpr0, tprAtFpr } from '../../src/eval/index.js';
+import { Mulberry32Rng } from '../../src/rng/index.js';
 
 test('summary agrees with the individual metrics and is JSON-safe', () => {
-  const rng = new Rng(2);
+  const rng = new Mulberry32Rng(2);
   const labels = Array.from({ length: 600 }, (_, i) => (i % 6 === 0 ? 1 : 0));
   const probs = labels.map((y) => sigmoid(1.5 * rng.normal() + (y ? 2 : -2)));
   const s = summarize(labels, probs, { bootstrap: 100, seed: 4 });

@@ -19,7 +19,7 @@ const simFile = path.join(dir, 'tiny.yaml');
 writeFileSync(simFile, 'survey: lsst\nbands: [g, r, i]\nimage_size: 16\n');
 
 /** `train --sim` of a tiny run with the quick preset (one data worker thread renders), as a user types it. */
-const SETS = ['data.sim.val_n=16', 'model.channels=[8,16]', 'data.normalization.fitImages=16'];
+const SETS = ['data.sim.val_n=16', 'model.channels=[8,16]', 'data.normalization.fit_images=16'];
 function args(name: string, sim = simFile): string[] {
   const a = ['train', '--sim', sim, '--sim-n', '32', '--run-dir', runs, '--name', name];
   a.push('--epochs', String(EPOCHS), '--batch-size', '8', '--threads', '1');

@@ -64,7 +64,7 @@ test('a data worker that stops mid-epoch: train() rejects naming it, summary.jso
         epochs: 2,
         batch_size: 8,
         threads: 1,
-        data: { path: toy, valFraction: 0.25, sim: { config: simFile, n_per_epoch: 32 }, workers: 1 },
+        data: { path: toy, val_fraction: 0.25, sim: { config: simFile, n_per_epoch: 32 }, workers: 1 },
         model: { name: 'lensnet', channels: [4, 8] },
         run: { dir: runs, name: 'stopped', tensorboard: false },
       },

@@ -80,7 +80,7 @@ export async function tinyRun(
       path: dataDir,
       workers: 0,
       prefetch: 1,
-      normalization: { kind: 'asinh-robust', scope: 'dataset', fitImages: 16 },
+      normalization: { kind: 'asinh-robust', scope: 'dataset', fit_images: 16 },
       augmentation: { flip: true, rot90: true },
     },
     run: { dir: path.join(root, 'runs'), name, tensorboard: false },

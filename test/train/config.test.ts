@@ -94,3 +94,74 @@ test('train() checks the model options before creating a run folder', async () =
   );
   assert.deepEqual(readdirSync(root), []);
 });
+
+test('every key is snake_case: a camelCase key is refused naming the key as written and its new spelling', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-cfg-'));
+  const file = path.join(dir, 'old.yaml');
+  writeFileSync(file, 'data:\n  valFraction: 0.2\n  normalization: { fitImages: 8 }\n');
+  let err = configError(() => loadTrainConfig({ preset: 'quick', file }));
+  assert.ok(['data.valFraction', 'data.normalization.fitImages'].includes(err.field ?? ''), err.field);
+  assert.match(
+    err.message,
+    /data\.valFraction: config keys are snake_case: write data\.val_fraction \(from .*old\.yaml\)/,
+  );
+  assert.match(err.message, /data\.normalization\.fitImages: .*write data\.normalization\.fit_images/);
+  err = configError(() => loadTrainConfig({ preset: 'quick', overrides: ['data.posWeight=auto'] }));
+  assert.match(err.message, /data\.posWeight: .*write data\.pos_weight \(from --set data\.posWeight=auto\)/);
+  const { config } = loadTrainConfig({
+    preset: 'quick',
+    overrides: ['data.val_fraction=0.2', 'data.pos_weight=auto', 'data.normalization.fit_images=8'],
+  });
+  assert.equal(config.data.val_fraction, 0.2);
+  assert.equal(config.data.pos_weight, 'auto');
+  assert.equal(config.data.normalization.fit_images, 8);
+  // Network options too: errors name the key as the user wrote it.
+  err = configError(() => loadTrainConfig({ preset: 'vit', overrides: ['model.patch_size=0'] }));
+  assert.equal(err.field, 'model.patch_size');
+  assert.match(err.message, /model\.patch_size: /);
+  assert.doesNotMatch(err.message, /patchSize/);
+  err = configError(() => loadTrainConfig({ preset: 'vit', overrides: ['model.patchSize=4'] }));
+  assert.equal(err.field, 'model.patchSize');
+  assert.match(err.message, /model\.patchSize: config keys are snake_case: write model\.patch_size/);
+  assert.equal(
+    loadTrainConfig({ preset: 'vit', overrides: ['model.patch_size=4'] }).config.model.patch_size,
+    4,
+  );
+});
+
+test("an unknown key's error lists the valid keys of its section, the model's options included", () => {
+  let err = configError(() =>
+    loadTrainConfig({ preset: 'quick', overrides: ['data.normalization.softning=2'] }),
+  );
+  assert.match(err.message, /valid keys here: kind, scope, softening, fit_images\b/);
+  err = configError(() => loadTrainConfig({ preset: 'hybrid', overrides: ['model.arc_atention=true'] }));
+  assert.equal(err.field, 'model.arc_atention');
+  const listed = /valid keys here: ([^)]*)\)/.exec(err.message)?.[1].split(', ') ?? [];
+  for (const key of [
+    'name',
+    'init_weights',
+    'arc_attention',
+    'cnn_channels',
+    'mlp_dim',
+    'in_channels',
+    'image_size',
+  ])
+    assert.ok(listed.includes(key), `${key} in ${err.message}`);
+  assert.ok(
+    listed.every((k) => k === k.toLowerCase()),
+    `snake_case only: ${listed.join(', ')}`,
+  );
+});
+
+test('device: cpu, or a clear refusal (nothing would run on another device)', () => {
+  assert.equal(loadTrainConfig({ preset: 'quick' }).config.device, 'cpu');
+  assert.equal(loadTrainConfig({ preset: 'quick', overrides: ['device=cpu'] }).config.device, 'cpu');
+  for (const device of ['cuda', 'cuda:1', 'mps']) {
+    const err = configError(() => loadTrainConfig({ preset: 'quick', overrides: [`device=${device}`] }));
+    assert.equal(err.field, 'device');
+    assert.match(
+      err.message,
+      new RegExp(`device: only 'cpu' is supported, got "${device}".*\\(from --set device=`),
+    );
+  }
+});

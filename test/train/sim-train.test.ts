@@ -38,7 +38,7 @@ function simConfig(over: Record<string, unknown> = {}): TrainConfig {
     data: {
       sim: { config: simFile, n_per_epoch: 32, val_n: 24 },
       workers: 0,
-      normalization: { kind: 'asinh-robust', scope: 'dataset', fitImages: 16 },
+      normalization: { kind: 'asinh-robust', scope: 'dataset', fit_images: 16 },
       augmentation: { flip: true, rot90: true },
     },
     model: { name: 'lensnet', channels: [8, 16], dropout: 0.1 },
@@ -107,7 +107,7 @@ test('a run on fresh simulations: summary, sim.yaml, val-data/, and normalisatio
           .image,
     },
     plan.map((_, p) => p),
-    { kind: 'asinh-robust', scope: 'dataset', fitImages: 16 },
+    { kind: 'asinh-robust', scope: 'dataset', fit_images: 16 },
     1,
   );
   assert.deepEqual(json(run, 'normalization.json'), expected);
@@ -192,7 +192,7 @@ test('every epoch validates on val-data/: its metrics are those of the checkpoin
 test('validation data from data.path: its val split, of the simulated shape; the training cutouts are still fresh', async () => {
   const data = writeToyDeepLense({ perClass: 12, seed: 4 });
   const run = await train(
-    simConfig({ data: { path: data, valFraction: 0.25 }, epochs: 1, run: { name: 'val-path' } }),
+    simConfig({ data: { path: data, val_fraction: 0.25 }, epochs: 1, run: { name: 'val-path' } }),
     {
       console: false,
     },

@@ -74,7 +74,7 @@ export function toyConfig(data: string, over: Record<string, unknown> = {}): Tra
     threads: 1,
     data: {
       path: data,
-      valFraction: 0.25,
+      val_fraction: 0.25,
       workers: 0,
       normalization: { kind: 'per-image' },
       augmentation: { flip: true, rot90: true },

@@ -1,16 +1,11 @@
 /**
- * The data pipeline's seeded generator: a 32-bit PCG-like mix (sfc32 seeded through splitmix32) so a draw depends
- * only on (seed, stream, index), never on which worker or in what order items are prepared.
+ * The data pipeline's variant: sfc32 seeded through splitmix32 from a list of keys, so a draw depends only on
+ * (seed, epoch, index, ...), never on which worker or in what order items are prepared. Kept beside xoshiro128**
+ * (xoshiro.ts) because the augmentations, splits and samplers of existing runs are drawn from it.
  */
-function splitmix32(state: number): [number, number] {
-  state = (state + 0x9e3779b9) | 0;
-  let z = state;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return [state, (z ^ (z >>> 16)) >>> 0];
-}
+import { splitmix32 } from './splitmix32.js';
 
-export class DataRng {
+export class Sfc32Rng {
   private a: number;
   private b: number;
   private c: number;

@@ -1,15 +1,15 @@
 /**
- * A small seeded generator (mulberry32 after a splitmix32 scramble of the seed): fast, reproducible across
- * platforms, good enough for bootstrap resampling. Not for cryptography.
+ * The evaluation's variant: mulberry32 after a splitmix32 scramble of the seed. Fast, reproducible across
+ * platforms, good enough for bootstrap resampling; kept because the bootstrap intervals of evaluations (and their
+ * fixtures) are drawn from it. Not for cryptography.
  */
-export class Rng {
+import { splitmix32 } from './splitmix32.js';
+
+export class Mulberry32Rng {
   private state: number;
 
   constructor(seed: number) {
-    let z = (seed >>> 0) + 0x9e3779b9;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    this.state = (z ^ (z >>> 16)) >>> 0;
+    this.state = splitmix32(seed >>> 0)[1];
   }
 
   /** Uniform in [0, 1). */
