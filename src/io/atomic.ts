@@ -15,15 +15,25 @@ export function tempPathFor(target: string): string {
  * over the target. A reader (or a killed run) sees either the old file or the whole new one, never half.
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): void {
-  makeDirs(path.dirname(target));
-  const tmp = tempPathFor(target);
-  const fd = openSync(tmp, 'w');
-  try {
+  writeAtomicWith(target, (fd) => {
     const parts = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
     for (const part of parts) {
       let offset = 0;
       while (offset < part.byteLength) offset += writeSync(fd, part, offset, part.byteLength - offset);
     }
+  });
+}
+
+/**
+ * Writes `target` atomically through `write`, which fills an open file descriptor (for writers that stream, such
+ * as a Parquet file one row group at a time): flushed and renamed over `target`, or removed if `write` throws.
+ */
+export function writeAtomicWith(target: string, write: (fd: number) => void): void {
+  makeDirs(path.dirname(path.resolve(target)));
+  const tmp = tempPathFor(target);
+  const fd = openSync(tmp, 'w');
+  try {
+    write(fd);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);

@@ -1,9 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { writeSync } from 'node:fs';
 import { ByteWriter, ParquetWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
 import type { KeyValue } from 'hyparquet';
-import { tempPathFor } from './atomic.js';
-import { makeDirs } from './mkdirs.js';
+import { writeAtomicWith } from './atomic.js';
 
 /** A column of a streamed Parquet file: its name and type, fixed before the first row is written. */
 export interface ParquetColumn {
@@ -58,10 +56,7 @@ export function writeParquetGroups(
   group: (start: number, end: number) => unknown[][],
   kvMetadata?: KeyValue[],
 ): void {
-  makeDirs(path.dirname(path.resolve(file)));
-  const tmp = tempPathFor(file);
-  const fd = openSync(tmp, 'w');
-  try {
+  writeAtomicWith(file, (fd) => {
     const schema = schemaFromColumnData({
       columnData: columns.map((c) => ({ name: c.name, type: c.type, data: [] }) as ColumnSource),
     });
@@ -72,12 +67,5 @@ export function writeParquetGroups(
       void pq.write({ columnData, rowGroupSize: end - start });
     }
     void pq.finish();
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, file);
+  });
 }
