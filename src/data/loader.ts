@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { LensfindError, rebuildError, type ErrorMessage } from '../errors.js';
+import { startWorker } from '../worker/start-worker.js';
 import type { AugmentConfig } from './augment.js';
 import type { NormalizationParams } from './normalize.js';
 import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
@@ -50,18 +51,10 @@ export interface EpochOptions {
   startBatch?: number;
 }
 
-/**
- * Starts the worker. From TypeScript sources it needs tsx's loader: the worker is a small script that registers
- * tsx and then imports the worker module (under `node --test`, `--import tsx` in execArgv does not reach
- * worker threads' entry modules on Node 20).
- */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./loader-worker.js', import.meta.url), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const file = new URL('./loader-worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); });`;
-  return new Worker(code, { eval: true, workerData });
+/** Starts the worker (its own module, compiled or from the TypeScript sources). */
+function startLoaderWorker(workerData: unknown): Worker {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return startWorker(new URL(`./loader-worker.${ext}`, import.meta.url), workerData);
 }
 
 interface Pending {
@@ -99,7 +92,7 @@ export class BatchLoader {
       sim: opts.sim?.config ?? null,
     };
     for (let w = 0; w < opts.workers; w++) {
-      const worker = startWorker(this.ctx);
+      const worker = startLoaderWorker(this.ctx);
       worker.on(
         'message',
         (m: { ok: true; result: BatchResult } | ({ ok: false; id: number } & ErrorMessage)) => {

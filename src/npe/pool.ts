@@ -4,19 +4,16 @@
  * thread byte for byte. With 0 workers the same function runs inline.
  */
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { LensfindError } from '../errors.js';
+import { startWorker } from '../worker/start-worker.js';
 import { makeRenderer, simulateBatch, type SimBatch, type SimSettings } from './data.js';
 import type { SersicRenderer } from './render.js';
 
 function spawn(settings: SimSettings): Worker {
   const here = fileURLToPath(import.meta.url);
   const file = here.replace(/pool\.(ts|js)$/, 'pool-worker.$1');
-  if (!here.endsWith('.ts')) return new Worker(file, { workerData: settings });
-  // under tsx: register its loader in the worker first
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
-  return new Worker(boot, { eval: true, workerData: settings });
+  return startWorker(file, settings);
 }
 
 interface Reply {

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { rebuildError, type ErrorMessage } from '../../errors.js';
+import { startWorker } from '../../worker/start-worker.js';
 import type { SimulateConfig } from '../config.js';
 import type { PlanShard } from './plan.js';
 
@@ -14,18 +15,6 @@ export type FromWorker =
 
 const here = fileURLToPath(import.meta.url);
 const workerFile = path.join(path.dirname(here), `worker${path.extname(here)}`);
-
-/**
- * Starts the worker. From TypeScript sources (tsx), Node 20 loads a worker's entry before `--import` hooks apply,
- * so a small evaluated bootstrap registers tsx's loader first and then imports the worker module.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!here.endsWith('.ts')) return new Worker(workerFile, { workerData });
-  const api = import.meta.resolve('tsx/esm/api');
-  const target = pathToFileURL(workerFile).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
-  return new Worker(boot, { eval: true, workerData });
-}
 
 /**
  * Renders `shards` on `count` worker threads, handing out one shard at a time to whichever worker is free.
@@ -52,7 +41,7 @@ export function runShardsInWorkers(
       reject(err);
     };
     for (let i = 0; i < n; i++) {
-      const worker = startWorker({ cfg, outDir });
+      const worker = startWorker(workerFile, { cfg, outDir });
       workers.push(worker);
       const next = () => {
         const shard = queue.shift();
