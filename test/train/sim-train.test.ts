@@ -253,7 +253,11 @@ test('configuration errors name the key; nothing is created', async () => {
   );
   assert.throws(
     () => load('data.sim.config=lsst', 'data.sim.nPerEpoch=10'),
-    /data\.sim\.nPerEpoch: unknown key \(valid keys here: config, n_per_epoch, val_n\)/,
+    /data\.sim\.nPerEpoch: config keys are snake_case: write data\.sim\.n_per_epoch \(from --set data\.sim\.nPerEpoch=10\)/,
+  );
+  assert.throws(
+    () => load('data.sim.config=lsst', 'data.sim.per_epoch=10'),
+    /data\.sim\.per_epoch: unknown key \(valid keys here: config, n_per_epoch, val_n\)/,
   );
   assert.throws(
     () => load('data.sim.n_per_epoch=10'),
