@@ -14,7 +14,7 @@ declare const document: any;
 declare const window: any;
 type HTMLImageElement = any;
 
-/** Screenshots of the main views (not committed; the README's is docs/serve-grading.png). */
+/** Screenshots of the main views (not committed; the README's is docs/serve-grading.jpg, real simulated candidates). */
 const SHOTS = path.resolve(process.env.LENSFIND_SCREENSHOTS ?? 'test-output/web');
 const skip = ensureChromium();
 let browser: Browser;
