@@ -11,7 +11,8 @@ export {
   type InjectConfigInput,
   type LoadInjectConfigOptions,
 } from './config.js';
-export { measureDeflector, kernelVariance, type DeflectorMeasure, type MeasureSetup } from './measure.js';
+export { measureDeflector, type DeflectorMeasure, type MeasureSetup } from './measure.js';
+export { kernelVariance } from './moments.js';
 export { robustLevel } from '../metrics/robust.js';
 export { borderStats, borderWidth, type BorderStats } from './border-noise.js';
 export { bandPsfs, readPsfFile, type BandPsf } from './psf.js';

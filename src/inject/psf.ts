@@ -8,7 +8,7 @@ import { BandPlanes } from '../sim/band-planes.js';
 import { readFitsImage } from '../io/fits-image.js';
 import { FWHM_TO_SIGMA, psfKernel, type Kernel } from '../sim/psf.js';
 import type { Band } from '../sim/survey.js';
-import { kernelVariance } from './measure.js';
+import { kernelVariance } from './moments.js';
 
 export interface BandPsf {
   kernel: Kernel;
