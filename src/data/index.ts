@@ -9,10 +9,11 @@ export type {
   SkippedItem,
   Split,
 } from './types.js';
-export { DATA_FORMATS } from './types.js';
+export { DATA_FORMATS, DATA_READERS, dataReader } from './readers/registry.js';
+export type { DataReader, ReadItemsOptions } from './readers/reader.js';
 export { detectFormat } from './detect.js';
 export { openDataset, readItems } from './open.js';
-export type { OpenOptions, ReadItemsOptions } from './open.js';
+export type { OpenOptions } from './open.js';
 export { PathGuard } from './path-guard.js';
 export { readSource, loadChecked, checkImage } from './source.js';
 export { assignSplits, splitIndices } from './split.js';

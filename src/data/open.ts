@@ -1,14 +1,11 @@
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import { detectFormat } from './detect.js';
-import { readDeepLenseFolder } from './readers/deeplense.js';
-import { readFitsFolder } from './readers/fits-folder.js';
-import { readLensfindFolder } from './readers/lensfind.js';
-import { readPngCsvFolder } from './readers/png-csv.js';
-import { readStack } from './readers/stack.js';
+import type { ReadItemsOptions } from './readers/reader.js';
+import { dataReader, type DataFormat } from './readers/registry.js';
 import { checkImage, describe, loadChecked, readSource } from './source.js';
 import { assignSplits } from './split.js';
-import type { DataFormat, Dataset, ReadResult, SkippedItem, Split } from './types.js';
+import type { Dataset, ReadResult, SkippedItem, Split } from './types.js';
 
 export interface OpenOptions {
   format?: DataFormat;
@@ -36,26 +33,9 @@ export interface OpenOptions {
   onSkip?: (s: SkippedItem) => void;
 }
 
-/** Where a reader may read: the labels file of a stack, and a folder allowed besides the dataset's (`data.root`). */
-export interface ReadItemsOptions {
-  labels?: string;
-  dataRoot?: string;
-}
-
 /** The items of a dataset in `format`, and the listed paths refused before any read (see PathGuard). */
 export function readItems(root: string, format: DataFormat, opts: ReadItemsOptions = {}): ReadResult {
-  switch (format) {
-    case 'lensfind':
-      return readLensfindFolder(root, opts.dataRoot);
-    case 'deeplense':
-      return readDeepLenseFolder(root, opts.dataRoot);
-    case 'png-csv':
-      return readPngCsvFolder(root, opts.dataRoot);
-    case 'fits':
-      return readFitsFolder(root, opts.dataRoot);
-    case 'stack':
-      return { items: readStack(root, opts.labels), skipped: [] };
-  }
+  return dataReader(format).list(root, opts);
 }
 
 const CLASS_NAMES = ['non-lens (label 0)', 'lens (label 1)'];

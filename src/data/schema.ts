@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATA_FORMATS } from './readers/registry.js';
 
 /** The `data` section of a training configuration, with defaults; unknown keys are rejected. */
 export const normalizationSchema = z.strictObject({
@@ -42,7 +43,8 @@ export const simDataSchema = z.strictObject({
 });
 
 export const dataConfigSchema = z.strictObject({
-  format: z.enum(['auto', 'lensfind', 'deeplense', 'png-csv', 'fits', 'stack']).default('auto'),
+  /** A registered reader's name (readers/registry.ts), or `auto`: detected from the path. */
+  format: z.enum(['auto', ...DATA_FORMATS]).default('auto'),
   path: z.string().optional(),
   /** Labels file of an .npy/.npz stack. */
   labels: z.string().optional(),

@@ -1,7 +1,9 @@
 /** What every reader returns: a list of labelled cutouts, loaded lazily as float32 [bands, H, W]. */
+import type { DataFormat } from './readers/registry.js';
+
+/** A registered reader's name (readers/registry.ts). */
+export type { DataFormat };
 export type Split = 'train' | 'val' | 'test';
-export type DataFormat = 'lensfind' | 'deeplense' | 'png-csv' | 'fits' | 'stack';
-export const DATA_FORMATS: readonly DataFormat[] = ['lensfind', 'deeplense', 'png-csv', 'fits', 'stack'];
 
 /** Where one cutout's pixels are: a file, optionally an index into an [N, ...] stack and a key in an .npz. */
 export interface ItemSource {

@@ -5,6 +5,7 @@ import { resolvePath } from '../io/inspect-path.js';
 import { fileKind, withReadFd } from '../io/read-fd.js';
 import { PathGuard } from '../data/path-guard.js';
 import { detectFormat } from '../data/detect.js';
+import { stackImageKey } from '../data/readers/stack.js';
 import { readItems } from '../data/open.js';
 import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.js';
 import type { DataFormat, DatasetItem, ItemSource, ReadResult, SkippedItem } from '../data/types.js';
@@ -12,7 +13,6 @@ import { stackSlices } from './stack-items.js';
 
 /** Image files a plain folder may hold. */
 const IMAGE_FILE = /\.(npy|fits|fit|fts|fz|png|jpe?g|tiff?)$/i;
-const STACK_KEYS = ['x', 'X', 'images', 'image', 'data', 'arr_0'];
 
 /** Cutouts to score, labelled or not (label NaN), with the shape of the first readable one. */
 export interface PredictInput {
@@ -91,10 +91,7 @@ function listStack(file: string, bands: number): DatasetItem[] {
   let key: string | undefined;
   if (file.toLowerCase().endsWith('.npz')) {
     const arrays = cachedNpz(file);
-    key =
-      STACK_KEYS.find((k) => arrays.has(k)) ??
-      [...arrays.keys()].find((k) => arrays.get(k)!.shape.length >= 3);
-    if (!key) throw new DataError(`${file}: no image array (expected one of ${STACK_KEYS.join(', ')})`, file);
+    key = stackImageKey(arrays, file);
     shape = arrays.get(key)!.shape;
   } else {
     shape = withReadFd(file, (fd) => readNpyHeader(fd, file).shape);

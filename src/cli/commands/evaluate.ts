@@ -1,7 +1,8 @@
 import type { Command, OptionSpec, ParsedArgs } from '../command.js';
 import { intFlag } from '../flags.js';
 import { LensfindError } from '../../errors.js';
-import { DATA_FORMATS, type DataFormat, type Split } from '../../data/types.js';
+import { DATA_FORMATS, type DataFormat } from '../../data/index.js';
+import type { Split } from '../../data/types.js';
 import type { EvaluateDataOptions } from '../../eval/evaluate-run.js';
 import { Progress } from '../../log/progress.js';
 
@@ -22,7 +23,7 @@ export const scoringOptions = {
   },
   format: {
     type: 'string',
-    description: 'data format: lensfind, deeplense, png-csv, fits, stack (default: detected)',
+    description: `data format: ${DATA_FORMATS.join(', ')} (default: detected)`,
     valueName: 'NAME',
   },
   checkpoint: { type: 'string', description: 'best or last (default: best, else last)', valueName: 'NAME' },

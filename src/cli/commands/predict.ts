@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { intFlag } from '../flags.js';
 import { LensfindError } from '../../errors.js';
-import { DATA_FORMATS, type DataFormat } from '../../data/types.js';
+import { DATA_FORMATS, type DataFormat } from '../../data/index.js';
 import { Progress } from '../../log/progress.js';
 import { methodOptions, parseMethod, runsAndWeights } from './ensemble.js';
 

@@ -1,6 +1,7 @@
 import { configOptions, EXIT, type Command } from '../command.js';
 import { intFlag, numberFlag } from '../flags.js';
 import { flagLayer } from '../../config/load.js';
+import { DATA_FORMATS } from '../../data/index.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -38,7 +39,7 @@ export const trainCommand: Command = {
     },
     format: {
       type: 'string',
-      description: 'data format: auto, lensfind, deeplense, png-csv, fits, stack',
+      description: `data format: auto, ${DATA_FORMATS.join(', ')}`,
       valueName: 'NAME',
     },
     model: { type: 'string', short: 'm', description: 'network name (model.name)', valueName: 'NAME' },

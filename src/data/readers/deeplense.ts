@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PathGuard } from '../path-guard.js';
 import type { DatasetItem, ReadResult, Split } from '../types.js';
+import type { DataReader } from './reader.js';
 
 export const DEEPLENSE_DIRS: readonly [string, Split, number][] = [
   ['train_lenses', 'train', 1],
@@ -39,3 +40,10 @@ export function readDeepLenseFolder(root: string, dataRoot?: string): ReadResult
   }
   return { items, skipped: guard.skipped };
 }
+
+export const deeplenseReader = {
+  name: 'deeplense',
+  looksFor: 'train_lenses/, train_nonlenses/ etc.',
+  detect: (p, stats) => stats.isDirectory() && DEEPLENSE_DIRS.some(([d]) => existsSync(path.join(p, d))),
+  list: (root, opts) => readDeepLenseFolder(root, opts.dataRoot),
+} as const satisfies DataReader;

@@ -5,6 +5,7 @@ import { readCsv } from '../../io/csv.js';
 import { PathGuard } from '../path-guard.js';
 import type { DatasetItem, ReadResult } from '../types.js';
 import { parseLabel, parseMeta, parsePathRef, parseSplit } from './common.js';
+import type { DataReader } from './reader.js';
 
 const FILE_COLUMNS = ['file', 'path', 'image_path', 'filename'];
 
@@ -44,3 +45,12 @@ export function readFitsFolder(root: string, dataRoot?: string): ReadResult {
   });
   return { items, skipped: guard.skipped };
 }
+
+const FITS_FILE = /\.(fits|fit|fts)(\.fz)?$|\.fz$/i;
+
+export const fitsReader = {
+  name: 'fits',
+  looksFor: '.fits files with labels.csv',
+  detect: (p, stats) => stats.isDirectory() && readdirSync(p).some((f) => FITS_FILE.test(f)),
+  list: (root, opts) => readFitsFolder(root, opts.dataRoot),
+} as const satisfies DataReader;

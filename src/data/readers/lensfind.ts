@@ -5,6 +5,7 @@ import { readCsv } from '../../io/csv.js';
 import { PathGuard } from '../path-guard.js';
 import type { DatasetItem, ReadResult } from '../types.js';
 import { parseLabel, parseMeta, parsePathRef, parseSplit } from './common.js';
+import type { DataReader } from './reader.js';
 
 const CORE = new Set(['id', 'split', 'label', 'path', 'row']);
 
@@ -60,3 +61,12 @@ function withRow(ref: { file: string; index?: number }, row: string | undefined,
   }
   return { file: ref.file, index: n };
 }
+
+export const lensfindReader = {
+  name: 'lensfind',
+  looksFor: 'manifest.csv',
+  detect: (p, stats) =>
+    stats.isDirectory() &&
+    (existsSync(path.join(p, 'manifest.csv')) || existsSync(path.join(p, 'manifest.parquet'))),
+  list: (root, opts) => readLensfindFolder(root, opts.dataRoot),
+} as const satisfies DataReader;

@@ -5,6 +5,7 @@ import { readCsv } from '../../io/csv.js';
 import { PathGuard } from '../path-guard.js';
 import type { DatasetItem, ReadResult, Split } from '../types.js';
 import { parseLabel, parseMeta } from './common.js';
+import type { DataReader } from './reader.js';
 
 const CSVS: readonly [string, Split][] = [
   ['train.csv', 'train'],
@@ -34,3 +35,10 @@ export function readPngCsvFolder(root: string, dataRoot?: string): ReadResult {
   }
   return { items, skipped: guard.skipped };
 }
+
+export const pngCsvReader = {
+  name: 'png-csv',
+  looksFor: 'train.csv/test.csv of image_path,label',
+  detect: (p, stats) => stats.isDirectory() && CSVS.some(([f]) => existsSync(path.join(p, f))),
+  list: (root, opts) => readPngCsvFolder(root, opts.dataRoot),
+} as const satisfies DataReader;

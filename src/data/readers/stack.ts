@@ -7,9 +7,31 @@ import { withReadFd } from '../../io/read-fd.js';
 import { cachedNpz, readNpyHeader } from '../source.js';
 import type { DatasetItem } from '../types.js';
 import { parseLabel, parseSplit } from './common.js';
+import type { DataReader } from './reader.js';
 
 const IMAGE_KEYS = ['x', 'X', 'images', 'image', 'data', 'arr_0'];
 const LABEL_KEYS = ['y', 'Y', 'labels', 'label', 'arr_1'];
+
+/**
+ * The images of an .npz (for training and for predict alike): the first of IMAGE_KEYS holding an array of 3 or more
+ * dimensions ([N, bands, H, W], [N, H, W], or one cutout [bands, H, W]), else the first other such array.
+ */
+export function stackImageKey(
+  arrays: ReadonlyMap<string, { shape: readonly number[] }>,
+  file: string,
+): string {
+  const images = (k: string) => arrays.has(k) && arrays.get(k)!.shape.length >= 3;
+  const key = IMAGE_KEYS.find(images) ?? [...arrays.keys()].find(images);
+  if (key === undefined) {
+    throw new DataError(
+      `${file}: no image array (expected one of ${IMAGE_KEYS.join(', ')}, [N, bands, H, W]; found ` +
+        ([...arrays].map(([k, a]) => `${k} [${a.shape.join(', ')}]`).join(', ') || 'no arrays') +
+        ')',
+      file,
+    );
+  }
+  return key;
+}
 
 function labelsFromArray(data: ArrayLike<number | bigint>, where: string): number[] {
   return Array.from(data, (v) => parseLabel(String(Number(v)), where));
@@ -51,12 +73,7 @@ export function readStack(file: string, labelsFile?: string): DatasetItem[] {
   let ids: string[] | undefined;
   if (file.endsWith('.npz')) {
     const arrays = cachedNpz(file);
-    key = IMAGE_KEYS.find((k) => arrays.has(k) && arrays.get(k)!.shape.length >= 3);
-    if (!key)
-      throw new DataError(
-        `${file}: no image array (expected one of ${IMAGE_KEYS.join(', ')}, [N, bands, H, W])`,
-        file,
-      );
+    key = stackImageKey(arrays, file);
     count = arrays.get(key)!.shape[0];
     if (labelsFile) ({ labels, splits, ids } = readLabelsFile(labelsFile));
     else {
@@ -98,3 +115,10 @@ export function readStack(file: string, labelsFile?: string): DatasetItem[] {
     meta: {},
   }));
 }
+
+export const stackReader = {
+  name: 'stack',
+  looksFor: 'an .npy/.npz stack file',
+  detect: (p, stats) => stats.isFile() && /\.(npy|npz)$/i.test(p),
+  list: (root, opts) => ({ items: readStack(root, opts.labels), skipped: [] }),
+} as const satisfies DataReader;
