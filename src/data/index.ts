@@ -10,6 +10,7 @@ export type {
   Split,
 } from './types.js';
 export { DATA_FORMATS, DATA_READERS, dataReader } from './readers/registry.js';
+export { stackImageKey } from './readers/stack.js';
 export type { DataReader, ReadItemsOptions } from './readers/reader.js';
 export { detectFormat } from './detect.js';
 export { openDataset, readItems } from './open.js';
