@@ -2,8 +2,27 @@
 export * as dataset from './dataset/index.js';
 export { Rng, sampleDistribution, distributionSchema, distributionBounds, logGamma } from './rng.js';
 export type { Distribution } from './rng.js';
-export { deflection, convergence, hessian, magnification, rayShoot, shearPolar } from './lens/index.js';
-export type { MassComponent, SisParams, SieParams, ShearParams, ConvergenceParams } from './lens/index.js';
+export {
+  potential,
+  deflection,
+  convergence,
+  hessian,
+  magnification,
+  rayShoot,
+  shearPolar,
+  MASS_PROFILES,
+  MASS_PROFILE_NAMES,
+  massProfile,
+} from './lens/index.js';
+export type {
+  MassComponent,
+  MassProfile,
+  MassProfileName,
+  SisParams,
+  SieParams,
+  ShearParams,
+  ConvergenceParams,
+} from './lens/index.js';
 export {
   surfaceBrightness,
   addLight,
@@ -11,9 +30,14 @@ export {
   sersicTotalFlux,
   sersicAmpForFlux,
   ringTotal,
+  LIGHT_PROFILES,
+  LIGHT_PROFILE_NAMES,
+  lightProfile,
 } from './light/index.js';
 export type {
   LightComponent,
+  LightProfile,
+  LightProfileName,
   SersicEllipseParams,
   SersicParams,
   RingParams,

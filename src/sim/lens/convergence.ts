@@ -13,6 +13,10 @@ export function sheetDeflection(p: ConvergenceParams, x: Coords, y: Coords, out:
   }
 }
 
+export function sheetPotential(p: ConvergenceParams, x: Coords, y: Coords, out: Float64Array): void {
+  for (let i = 0; i < x.length; i++) out[i] += 0.5 * p.kappa * (x[i] * x[i] + y[i] * y[i]);
+}
+
 export function sheetConvergence(p: ConvergenceParams, x: Coords, _y: Coords, out: Float64Array): void {
   for (let i = 0; i < x.length; i++) out[i] += p.kappa;
 }

@@ -1,20 +1,21 @@
 /** Mass models and ray shooting: a lens is a list of components whose deflections and Hessians add. */
-import { LensfindError } from '../../errors.js';
-import { sheetConvergence, sheetDeflection, sheetHessian, type ConvergenceParams } from './convergence.js';
-import { shearDeflection, shearHessian, type ShearParams } from './shear.js';
-import { sieConvergence, sieDeflection, sieHessian, type SieParams } from './sie.js';
-import { sisConvergence, sisDeflection, sisHessian, type SisParams } from './sis.js';
+import type { ConvergenceParams } from './convergence.js';
+import { massProfile, type MassComponent } from './profiles.js';
+import type { ShearParams } from './shear.js';
+import type { SieParams } from './sie.js';
+import type { SisParams } from './sis.js';
 import type { Coords, HessianOut } from './types.js';
 
-export type { SisParams, SieParams, ShearParams, ConvergenceParams };
-export type MassComponent = SisParams | SieParams | ShearParams | ConvergenceParams;
+export type { SisParams, SieParams, ShearParams, ConvergenceParams, MassComponent };
+export { MASS_PROFILES, MASS_PROFILE_NAMES, massProfile } from './profiles.js';
+export type { MassProfile, MassProfileName } from './profiles.js';
 export { shearPolar } from './shear.js';
 
-function unknown(c: { type: string }): never {
-  throw new LensfindError(
-    'E_SIM',
-    `unknown mass component type '${c.type}' (expected SIS, SIE, SHEAR or CONVERGENCE)`,
-  );
+/** Lensing potential psi (arcsec^2) of the sum of `components` at the points (x, y). */
+export function potential(components: readonly MassComponent[], x: Coords, y: Coords): Float64Array {
+  const out = new Float64Array(x.length);
+  for (const c of components) massProfile(c).potential(c, x, y, out);
+  return out;
 }
 
 /** Deflection angles alpha (arcsec) of the sum of `components` at the points (x, y). */
@@ -24,25 +25,14 @@ export function deflection(
   y: Coords,
 ): { x: Float64Array; y: Float64Array } {
   const out = { ax: new Float64Array(x.length), ay: new Float64Array(x.length) };
-  for (const c of components) {
-    if (c.type === 'SIS') sisDeflection(c, x, y, out);
-    else if (c.type === 'SIE') sieDeflection(c, x, y, out);
-    else if (c.type === 'SHEAR') shearDeflection(c, x, y, out);
-    else if (c.type === 'CONVERGENCE') sheetDeflection(c, x, y, out);
-    else unknown(c);
-  }
+  for (const c of components) massProfile(c).deflection(c, x, y, out);
   return { x: out.ax, y: out.ay };
 }
 
 /** Convergence kappa of the sum (shear contributes none). */
 export function convergence(components: readonly MassComponent[], x: Coords, y: Coords): Float64Array {
   const out = new Float64Array(x.length);
-  for (const c of components) {
-    if (c.type === 'SIS') sisConvergence(c, x, y, out);
-    else if (c.type === 'SIE') sieConvergence(c, x, y, out);
-    else if (c.type === 'CONVERGENCE') sheetConvergence(c, x, y, out);
-    else if (c.type !== 'SHEAR') unknown(c);
-  }
+  for (const c of components) massProfile(c).convergence(c, x, y, out);
   return out;
 }
 
@@ -50,13 +40,7 @@ export function convergence(components: readonly MassComponent[], x: Coords, y: 
 export function hessian(components: readonly MassComponent[], x: Coords, y: Coords): HessianOut {
   const n = x.length;
   const out = { fxx: new Float64Array(n), fyy: new Float64Array(n), fxy: new Float64Array(n) };
-  for (const c of components) {
-    if (c.type === 'SIS') sisHessian(c, x, y, out);
-    else if (c.type === 'SIE') sieHessian(c, x, y, out);
-    else if (c.type === 'SHEAR') shearHessian(c, x, y, out);
-    else if (c.type === 'CONVERGENCE') sheetHessian(c, x, y, out);
-    else unknown(c);
-  }
+  for (const c of components) massProfile(c).hessian(c, x, y, out);
   return out;
 }
 

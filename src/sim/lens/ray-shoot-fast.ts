@@ -3,11 +3,8 @@
  * deflection() (index.ts) with the SIE's angular functions tabulated per lens (below) and the external shear
  * fused into the same pass; beta agrees with rayShoot() to < 1e-9 arcsec (test/sim/fast-render.test.ts).
  */
-import { LensfindError } from '../../errors.js';
 import { ellipticityToPhiQ } from '../ellipticity.js';
-import type { MassComponent } from './index.js';
-import { sheetDeflection } from './convergence.js';
-import { sisDeflection } from './sis.js';
+import { massProfile, type MassComponent } from './profiles.js';
 import { sieDeflection, type SieParams } from './sie.js';
 
 const Q_ROUND = 1 - 1e-8; // sie.ts
@@ -196,10 +193,9 @@ export function rayShootInto(
         by[i] -= g2 * x[i] - g1 * y[i];
       }
     } else {
+      // any other profile: its deflection from the registry, then subtracted
       const tmp = { ax: new Float64Array(x.length), ay: new Float64Array(x.length) };
-      if (c.type === 'SIS') sisDeflection(c, x, y, tmp);
-      else if (c.type === 'CONVERGENCE') sheetDeflection(c, x, y, tmp);
-      else throw new LensfindError('E_SIM', `unknown mass component type '${(c as { type: string }).type}'`);
+      massProfile(c).deflection(c, x, y, tmp);
       for (let i = 0; i < x.length; i++) {
         bx[i] -= tmp.ax[i];
         by[i] -= tmp.ay[i];

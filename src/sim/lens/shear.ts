@@ -17,6 +17,11 @@ export function shearDeflection(p: ShearParams, x: Coords, y: Coords, out: Defle
   }
 }
 
+export function shearPotential(p: ShearParams, x: Coords, y: Coords, out: Float64Array): void {
+  for (let i = 0; i < x.length; i++)
+    out[i] += 0.5 * p.gamma1 * (x[i] * x[i] - y[i] * y[i]) + p.gamma2 * x[i] * y[i];
+}
+
 export function shearHessian(p: ShearParams, x: Coords, _y: Coords, out: HessianOut): void {
   for (let i = 0; i < x.length; i++) {
     out.fxx[i] += p.gamma1;

@@ -61,6 +61,15 @@ export function sieDeflection(p: SieParams, x: Coords, y: Coords, out: Deflectio
   }
 }
 
+/** psi = (x - x_c) . alpha: an isothermal potential is homogeneous of degree 1 (Euler), as lenstronomy's SIE. */
+export function siePotential(p: SieParams, x: Coords, y: Coords, out: Float64Array): void {
+  const a = { ax: new Float64Array(x.length), ay: new Float64Array(x.length) };
+  sieDeflection(p, x, y, a);
+  const cx = p.center_x ?? 0,
+    cy = p.center_y ?? 0;
+  for (let i = 0; i < x.length; i++) out[i] += (x[i] - cx) * a.ax[i] + (y[i] - cy) * a.ay[i];
+}
+
 function sieKappaAt(theta_E: number, q: number, c: number, s: number, dx: number, dy: number): number {
   const xr = c * dx + s * dy;
   const yr = -s * dx + c * dy;

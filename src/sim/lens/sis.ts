@@ -25,6 +25,13 @@ export function sisDeflection(p: SisParams, x: Coords, y: Coords, out: Deflectio
   }
 }
 
+/** psi = theta_E r. */
+export function sisPotential(p: SisParams, x: Coords, y: Coords, out: Float64Array): void {
+  const cx = p.center_x ?? 0,
+    cy = p.center_y ?? 0;
+  for (let i = 0; i < x.length; i++) out[i] += p.theta_E * Math.hypot(x[i] - cx, y[i] - cy);
+}
+
 export function sisConvergence(p: SisParams, x: Coords, y: Coords, out: Float64Array): void {
   const cx = p.center_x ?? 0,
     cy = p.center_y ?? 0;

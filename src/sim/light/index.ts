@@ -1,11 +1,12 @@
 /** Light profiles: surface brightness (flux / arcsec^2) of one component at points. */
-import { LensfindError } from '../../errors.js';
 import { phiQToEllipticity } from '../ellipticity.js';
-import { sersicAdd, sersicAmpForFlux, type SersicEllipseParams, type SersicParams } from './sersic.js';
-import { ringAdd, spiralAdd, type RingParams, type SpiralParams } from './shapes.js';
+import { lightProfile, type LightComponent } from './profiles.js';
+import { sersicAmpForFlux, type SersicEllipseParams, type SersicParams } from './sersic.js';
+import type { RingParams, SpiralParams } from './shapes.js';
 
-export type { SersicEllipseParams, SersicParams, RingParams, SpiralParams };
-export type LightComponent = SersicEllipseParams | SersicParams | RingParams | SpiralParams;
+export type { SersicEllipseParams, SersicParams, RingParams, SpiralParams, LightComponent };
+export { LIGHT_PROFILES, LIGHT_PROFILE_NAMES, lightProfile } from './profiles.js';
+export type { LightProfile, LightProfileName } from './profiles.js';
 export { sersicBn, sersicTotalFlux, sersicAmpForFlux } from './sersic.js';
 export { ringTotal } from './shapes.js';
 
@@ -42,10 +43,7 @@ export function addLight(
   out: Float64Array,
   scale = 1,
 ): void {
-  if (c.type === 'SERSIC_ELLIPSE' || c.type === 'SERSIC') sersicAdd(c, x, y, out, scale);
-  else if (c.type === 'RING') ringAdd(c, x, y, out, scale);
-  else if (c.type === 'SPIRAL') spiralAdd(c, x, y, out, scale);
-  else throw new LensfindError('E_SIM', `unknown light component type '${(c as { type: string }).type}'`);
+  lightProfile(c).add(c, x, y, out, scale);
 }
 
 /** Surface brightness of one light component at the points (x, y). */
