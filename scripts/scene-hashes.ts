@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { loadSimulateConfig } from '../src/sim/dataset/index.js';
 import { loadSurvey, renderCutout } from '../src/sim/render.js';
-import { NEGATIVE_KINDS } from '../src/sim/scene/schema.js';
+import { NEGATIVE_KINDS } from '../src/sim/index.js';
 
 const n = Number(process.argv[2] ?? 50);
 const cfg = loadSimulateConfig({ preset: 'lsst', flags: { image_size: 48, seed: 7 } });

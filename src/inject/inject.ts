@@ -21,6 +21,7 @@ import { renderNoiseless } from '../sim/shade.js';
 import { Rng } from '../sim/rng.js';
 import { isResolved, SceneDrawer, type Scene } from '../sim/scene/draw.js';
 import { drawLens } from '../sim/scene/lens.js';
+import { nonLensMeta } from '../sim/scene/meta.js';
 import type { Galaxy, LensDraw } from '../sim/scene/population.js';
 import { loadSurvey, surveyBand, type Survey } from '../sim/survey.js';
 import type { InjectConfig } from './config.js';
@@ -298,22 +299,14 @@ export class Injector {
   unchanged(m: CutoutMeasure, kind: string, label: number): MetaRecord {
     const d = m.deflector;
     return {
-      label,
-      negative_kind: kind,
-      theta_E: 0,
-      q: d.q,
-      gamma: 0,
-      sigma_v: NaN,
-      z_lens: NaN,
-      z_source: NaN,
-      source_mag: NaN,
-      source_R: NaN,
-      source_x: NaN,
-      source_y: NaN,
-      source_offset: NaN,
-      deflector_mag: d.mags[this.refBand],
-      deflector_R: d.R,
-      n_clumps: 0,
+      ...nonLensMeta({
+        label,
+        kind,
+        q: d.q,
+        z_lens: NaN,
+        deflector_mag: d.mags[this.refBand],
+        deflector_R: d.R,
+      }),
       magnification: NaN,
       arc_snr: 0,
       attempts: 0,

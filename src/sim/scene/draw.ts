@@ -9,9 +9,10 @@ import { bandFilter, surveyBand, type Survey } from '../survey.js';
 import { SceneContext, type Scene } from './context.js';
 import { drawField, type Field } from './field.js';
 import { drawLens } from './lens.js';
-import { NEGATIVE_DRAWS } from './negatives/index.js';
+import { nonLensMeta } from './meta.js';
+import { NEGATIVES } from './negatives/index.js';
 import { fieldGalaxyModel, scenePopulation, type LensDraw } from './population.js';
-import { NEGATIVE_KINDS, type NegativeKind, type SceneConfig } from './schema.js';
+import type { SceneConfig } from './schema.js';
 
 export type { PlacedLight, PointLight, Scene } from './context.js';
 export type { Field } from './field.js';
@@ -45,42 +46,26 @@ export class SceneDrawer {
    */
   nonLens(rng: Rng, accept?: (lens: LensDraw) => boolean): Scene {
     const neg = this.cfg.negatives;
-    const kind = rng.choice(
-      NEGATIVE_KINDS,
-      NEGATIVE_KINDS.map((k) => neg[k]),
-    ) as NegativeKind;
+    const entry = rng.choice(
+      NEGATIVES,
+      NEGATIVES.map((n) => neg[n.kind]),
+    );
     const { cx, cy } = this.ctx.centre(rng);
     const galaxy = this.ctx.pop.central(rng, accept);
-    const drawn = NEGATIVE_DRAWS[kind](this.ctx, { galaxy, cx, cy }, rng);
+    const drawn = entry.draw(this.ctx, { galaxy, cx, cy }, rng);
     return {
       lights: drawn.lights,
       points: drawn.points ?? [],
       mass: [],
       central: { galaxy, cx, cy },
-      meta: {
+      meta: nonLensMeta({
         label: 0,
-        negative_kind: kind,
-        theta_E: 0,
+        kind: entry.kind,
         q: drawn.q ?? galaxy.q,
-        gamma: 0,
-        // No mass: the lens orientation does not apply.
-        e1: NaN,
-        e2: NaN,
-        gamma1: 0,
-        gamma2: 0,
-        shear_angle_deg: NaN,
-        sigma_v: NaN,
         z_lens: galaxy.z,
-        z_source: NaN,
-        source_mag: NaN,
-        source_R: NaN,
-        source_x: NaN,
-        source_y: NaN,
-        source_offset: NaN,
         deflector_mag: drawn.mag ?? galaxy.refMag,
         deflector_R: galaxy.R,
-        n_clumps: 0,
-      },
+      }),
     };
   }
 

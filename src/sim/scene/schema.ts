@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { distributionSchema } from '../rng.js';
 import { fieldSchema, populationSchema, starsSchema } from '../population/schema.js';
+import { NEGATIVES, type NegativeKind } from './negatives/index.js';
 
 const dist = distributionSchema;
 const colors = (d: Record<string, number>) => z.record(z.string(), dist).default(d);
@@ -27,6 +28,11 @@ const galaxy = (mag: number[], R: number[], n: number[], q: number[], col: Recor
       color_scatter: z.number().nonnegative().default(0.1),
     })
     .prefault({});
+
+/** scene.negatives: a fraction per registered non-lens kind (negatives/index.ts), with its default. */
+const negativeFractions = Object.fromEntries(
+  NEGATIVES.map((n) => [n.kind, z.number().nonnegative().default(n.fraction)]),
+) as Record<NegativeKind, z.ZodDefault<z.ZodNumber>>;
 
 export const sceneSchema = z.strictObject({
   /** Band of the magnitudes of scene.deflector, scene.source (population model `uniform`). */
@@ -97,18 +103,7 @@ export const sceneSchema = z.strictObject({
    * edge-on discs, clumpy star-forming galaxies, star-galaxy blends, compact groups).
    */
   negatives: z
-    .strictObject({
-      deflector_only: z.number().nonnegative().default(0.2),
-      companion: z.number().nonnegative().default(0.18),
-      merger: z.number().nonnegative().default(0.08),
-      tidal: z.number().nonnegative().default(0.07),
-      spiral: z.number().nonnegative().default(0.1),
-      ring: z.number().nonnegative().default(0.05),
-      edge_on: z.number().nonnegative().default(0.08),
-      clumpy: z.number().nonnegative().default(0.08),
-      star_blend: z.number().nonnegative().default(0.08),
-      group: z.number().nonnegative().default(0.08),
-    })
+    .strictObject(negativeFractions)
     .refine((n) => Object.values(n).some((v) => v > 0), {
       message: 'at least one negative kind needs a positive fraction',
     })
@@ -143,16 +138,3 @@ export const sceneSchema = z.strictObject({
 
 export type SceneConfig = z.output<typeof sceneSchema>;
 export type SceneInput = z.input<typeof sceneSchema>;
-export const NEGATIVE_KINDS = [
-  'deflector_only',
-  'companion',
-  'merger',
-  'tidal',
-  'spiral',
-  'ring',
-  'edge_on',
-  'clumpy',
-  'star_blend',
-  'group',
-] as const;
-export type NegativeKind = (typeof NEGATIVE_KINDS)[number];
