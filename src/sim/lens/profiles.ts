@@ -3,7 +3,7 @@
  * up once per component and call (never per point). test/sim/profiles.test.ts checks every entry: the deflection is
  * the gradient of the potential, the Hessian the deflection's Jacobian, and its trace twice the convergence.
  */
-import { LensfindError } from '../../errors.js';
+import { byName } from '../by-name.js';
 import {
   sheetConvergence,
   sheetDeflection,
@@ -68,11 +68,5 @@ export const MASS_PROFILE_NAMES = Object.keys(MASS_PROFILES) as MassProfileName[
 
 /** The profile of a component; an unknown type's error lists the registered names. */
 export function massProfile<C extends MassComponent>(c: C): MassProfile<C> {
-  if (!Object.hasOwn(MASS_PROFILES, c.type)) {
-    throw new LensfindError(
-      'E_SIM',
-      `unknown mass component type '${c.type}' (expected one of ${MASS_PROFILE_NAMES.join(', ')})`,
-    );
-  }
-  return MASS_PROFILES[c.type] as unknown as MassProfile<C>;
+  return byName<unknown>(MASS_PROFILES, c.type, 'mass component type') as MassProfile<C>;
 }

@@ -3,7 +3,7 @@
  * interface, looked up once per component and call (never per point). test/sim/profiles.test.ts checks every entry:
  * its surface brightness integrates to its stated total flux.
  */
-import { LensfindError } from '../../errors.js';
+import { byName } from '../by-name.js';
 import { sersicAdd, sersicTotalFlux, type SersicEllipseParams, type SersicParams } from './sersic.js';
 import { ringAdd, spiralAdd, type RingParams, type SpiralParams } from './shapes.js';
 
@@ -47,11 +47,5 @@ export const LIGHT_PROFILE_NAMES = Object.keys(LIGHT_PROFILES) as LightProfileNa
 
 /** The profile of a component; an unknown type's error lists the registered names. */
 export function lightProfile<C extends LightComponent>(c: C): LightProfile<C> {
-  if (!Object.hasOwn(LIGHT_PROFILES, c.type)) {
-    throw new LensfindError(
-      'E_SIM',
-      `unknown light component type '${c.type}' (expected one of ${LIGHT_PROFILE_NAMES.join(', ')})`,
-    );
-  }
-  return LIGHT_PROFILES[c.type] as unknown as LightProfile<C>;
+  return byName<unknown>(LIGHT_PROFILES, c.type, 'light component type') as LightProfile<C>;
 }
