@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
@@ -12,6 +13,13 @@ export interface ServerProcess {
   catalogMs: number;
 }
 
+// Servers still running when a test file ends (a test that timed out or threw before its own kill): killed by the
+// file's root `after` hook, so the test process can exit instead of waiting on the child's pipes.
+const live = new Set<ChildProcess>();
+after(() => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Starts `lensfind serve` on a catalogue in a child process and resolves once it listens. */
 export function spawnServer(
   catalog: string,
@@ -23,6 +31,8 @@ export function spawnServer(
     uid: opts.uid,
     gid: opts.gid,
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/errors.js';
+import { flagLayer } from '../../src/config/load.js';
 import { simulateConfigSchema, splitCounts } from '../../src/sim/config.js';
 import { listSimPresets, loadSimulateConfig } from '../../src/sim/dataset/index.js';
 
@@ -56,6 +57,14 @@ test('split counts set n; a different n is an error naming n', () => {
   assert.equal(
     fieldOf(() => loadSimulateConfig({ flags: { splits: { train: 2.5, val: 0, test: 1 } } })),
     'splits',
+  );
+  // The CLI's flags as named layers: the same proportions, and a conflict names the flag as typed.
+  const layered = loadSimulateConfig({ file, flags: [flagLayer('n', 'n', 100), null] });
+  assert.deepEqual(splitCounts(layered), { train: 75, val: 0, test: 25 });
+  assert.throws(
+    () => loadSimulateConfig({ preset: 'simple', overrides: ['n=20'], flags: [flagLayer('n', 'n', 10)] }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.field === 'n' && /--set n=20, --n 10; give it once/.test(e.message),
   );
 });
 

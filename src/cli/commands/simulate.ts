@@ -1,14 +1,7 @@
 import { configOptions, type Command } from '../command.js';
 import { LensfindError } from '../../errors.js';
-import type { PlainObject } from '../../config/load.js';
-
-function intFlag(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n))
-    throw new LensfindError('E_USAGE', `--${name} ${String(value)}: expected an integer`);
-  return n;
-}
+import { flagLayer } from '../../config/load.js';
+import { intFlag } from '../flags.js';
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -49,17 +42,13 @@ export const simulateCommand: Command = {
     if (values.config === undefined && values.preset === undefined) {
       throw new LensfindError('E_USAGE', '--config FILE or --preset NAME is required (e.g. --preset lsst)');
     }
-    const flags: PlainObject = {};
-    const n = intFlag('n', values.n);
-    if (n !== undefined) flags.n = n;
-    const workers = intFlag('workers', values.workers);
-    if (workers !== undefined) flags.workers = workers;
-    const seed = intFlag('seed', values.seed);
-    if (seed !== undefined) flags.seed = seed;
-    const output: PlainObject = {};
-    if (values.layout !== undefined) output.layout = values.layout;
-    if (values.format !== undefined) output.format = values.format;
-    if (Object.keys(output).length > 0) flags.output = output;
+    const flags = [
+      flagLayer('n', 'n', intFlag('n', values.n)),
+      flagLayer('workers', 'workers', intFlag('workers', values.workers)),
+      flagLayer('seed', 'seed', intFlag('seed', values.seed)),
+      flagLayer('layout', 'output.layout', values.layout),
+      flagLayer('format', 'output.format', values.format),
+    ];
     const cfg = loadSimulateConfig({
       preset: values.preset as string | undefined,
       file: values.config as string | undefined,

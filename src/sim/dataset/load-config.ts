@@ -37,8 +37,11 @@ export interface LoadSimulateConfigOptions {
   file?: string;
   /** `--set key.path=value` assignments. */
   overrides?: readonly string[];
-  /** Values from command-line flags (`{ n: 100, workers: 4 }`), applied last; `n` over split counts keeps their proportions. */
-  flags?: PlainObject;
+  /**
+   * Values from command-line flags, applied last: an object (`{ n: 100, workers: 4 }`) or the CLI's flag layers, each
+   * named as typed (`--n 100`), so a conflict names the flag. `n` over split counts keeps their proportions.
+   */
+  flags?: PlainObject | readonly (ConfigLayer | null)[];
   /** Hears how a seeds-format file was mapped (the deeplenstronomy backend, keys lensfind does not use). */
   onNote?: (message: string) => void;
 }
@@ -53,8 +56,9 @@ export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateCon
     layers.push({ ...fileLayer(presetFile(SIM_PRESET_DIR, opts.preset)), source: `preset ${opts.preset}` });
   if (opts.file !== undefined) layers.push(fileLayer(opts.file, opts.onNote));
   layers.push(...overrideLayers(opts.overrides));
-  const flags: PlainObject = { ...opts.flags };
-  if (flags.n !== undefined && flags.splits === undefined) {
+  const flags = flagLayers(opts.flags);
+  const sets = (key: string) => flags.some((l) => l.value[key] !== undefined);
+  if (sets('n') && !sets('splits')) {
     // `--n` over a config with split counts (the seeds' n_train/n_test): keep their proportions.
     const before = resolveConfig(simulateConfigSchema, layers);
     if (!isFractions(before.splits)) {
@@ -67,7 +71,7 @@ export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateCon
       });
     }
   }
-  layers.push(...flagLayers(flags));
+  layers.push(...flags);
   const cfg = resolveConfig(simulateConfigSchema, layers);
   checkSurvey(cfg);
   return cfg;
