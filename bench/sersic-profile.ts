@@ -59,13 +59,23 @@ for (const threads of values.threads!.split(',').map(Number)) {
   });
   const zAll = new Float32Array(N * S * D);
   for (let i = 0; i < N; i++) zAll.set(z.subarray(0, S * D), i * S * D);
-  const mapMs = time(() => space.fromZRows(zAll, N * S));
+  const mapJsMs = time(() => space.fromZRows(zAll, N * S));
+  const mapMs = time(() =>
+    torch.scope(() => {
+      for (let s = 0; s < N; s += G) {
+        const m = Math.min(G, N - s);
+        npe
+          .fromZTensor(space, torch.fromTypedArray(zAll.subarray(s * S * D, (s + m) * S * D), [m * S, D]))
+          .toFloat32Array();
+      }
+    }),
+  );
   const totalMs = time(() =>
     npe.samplePosterior(net, space, batch.x, N, S, { generator: g, batch: values.batch ? G : undefined }),
   );
   console.log(
     `${threads} thread(s), ${G} galaxies per pass: context ${ctxMs.toFixed(3)} ms, flow ${flowMs.toFixed(3)} ms, ` +
-      `z -> physical ${mapMs.toFixed(3)} ms; samplePosterior ${totalMs.toFixed(3)} ms per galaxy (${S} draws)`,
+      `z -> physical ${mapMs.toFixed(3)} ms (in JS: ${mapJsMs.toFixed(3)} ms); samplePosterior ${totalMs.toFixed(3)} ms per galaxy (${S} draws)`,
   );
   ctx.dispose();
 }

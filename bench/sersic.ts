@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/sersic.ts --run RUN [--galaxies 1000] [--lsq 50] [--mcmc 4]: a trained `lensfind sersic` run against
+ * npx tsx bench/sersic.ts --run RUN [--galaxies 1000] [--lsq 50] [--mcmc 4] [--threads N]: a trained `lensfind sersic` run against
  * two references on galaxies of its own simulator (held-out stream 3, with noise):
  *  - speed: 1,000 posterior draws per galaxy for `--galaxies` galaxies, against SciPy's least_squares fit of the
  *    same Sérsic model (bench/sersic_lsq.py, Debian's /usr/bin/python3) of the first `--lsq` of them, per galaxy;
@@ -22,12 +22,13 @@ const { values } = parseArgs({
     mcmc: { type: 'string', default: '4' },
     walkers: { type: 'string', default: '32' },
     steps: { type: 'string', default: '1500' },
+    threads: { type: 'string' },
   },
 });
 if (!values.run) throw new Error('--run RUN is required');
 const run = npe.loadSersicRun(values.run);
 const { config, space, net } = run;
-torch.setNumThreads(config.threads ?? availableParallelism());
+torch.setNumThreads(values.threads ? Number(values.threads) : (config.threads ?? availableParallelism()));
 const N = Number(values.galaxies);
 const D = space.dim;
 const renderer = npe.makeRenderer({ ...config }, space);

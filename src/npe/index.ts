@@ -1,6 +1,7 @@
 /** Sérsic-parameter posteriors by neural posterior estimation (issue 13): the library behind `lensfind sersic`. */
 export { ParamSpace, priorsSchema, boundSchema, standardNormalLogPdf } from './params.js';
 export type { Priors, Bound, ParamKind } from './params.js';
+export { fromZTensor } from './params-tensor.js';
 export { SersicRenderer } from './render.js';
 export type { RenderSettings, RenderBand } from './render.js';
 export * from './flows/index.js';
