@@ -7,7 +7,14 @@ export type { RenderSettings, RenderBand } from './render.js';
 export * from './flows/index.js';
 export { PosteriorNet, modelConfigSchema } from './model.js';
 export type { NpeModelConfig } from './model.js';
-export { createBackbone, backboneConfigSchema, SmallCnn, ResNetBackbone, Backbone } from './backbone.js';
+export {
+  createBackbone,
+  backboneConfigSchema,
+  SmallCnn,
+  ResNetBackbone,
+  SwinBackbone,
+  Backbone,
+} from './backbone.js';
 export type { BackboneConfig } from './backbone.js';
 export { sersicConfigSchema, loadSersicConfig, SERSIC_PRESET_DIR } from './config.js';
 export type { SersicConfig } from './config.js';
