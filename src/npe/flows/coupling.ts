@@ -110,11 +110,12 @@ export class CouplingLayer extends Module {
       const zk = z.indexSelect(1, this.getBuffer('keep_index')!);
       h = this.input.call(zk);
       if (ctx.draws > 0) {
-        const H = h.shape[1];
-        h = h.reshape([-1, ctx.draws, H]).add(ctx.t).reshape([-1, H]);
-      } else h = h.add(ctx.t);
+        // sampling (no autograd): in place, so the large hidden tensors are allocated once per layer
+        h.reshape([-1, ctx.draws, h.shape[1]]).add_(ctx.t);
+        h.relu_();
+      } else h = F.relu(h.add(ctx.t));
     }
-    h = F.relu(h);
+    if (!this.input) h = F.relu(h);
     for (const layer of this.hiddenLayers) h = F.relu((layer as Linear).call(h));
     return this.output.call(h).reshape([-1, this.perDim, this.change.length]);
   }
