@@ -21,6 +21,7 @@ import * as F from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
 import { LensModel, baseModelOptions, child, param } from './common.js';
+import { ConfigError } from '../errors.js';
 
 /** Log-spaced relative coordinates [(2w-1)^2, 2] and the index [w^2 * w^2] of each token pair into them. */
 function relativeTables(w: number): { coords: Tensor; index: Tensor } {
@@ -237,7 +238,10 @@ export class SwinTransformerV2 extends LensModel {
     this.generator = generator;
     const { depths, heads, patchSize: p, embedDim: E } = opts;
     if (heads.length !== depths.length)
-      throw new Error(`swinv2: ${depths.length} stages (depths) but ${heads.length} head counts`);
+      throw new ConfigError(
+        `swinv2: ${depths.length} stages (depths) but ${heads.length} head counts`,
+        'heads',
+      );
     const layers: Module[] = [
       new Sequential(
         new Conv2d(opts.inChannels, E, p, { stride: p, generator }),
@@ -250,7 +254,10 @@ export class SwinTransformerV2 extends LensModel {
       const dim = E * 2 ** i;
       const w = Math.min(opts.window, size);
       if (size % w !== 0)
-        throw new Error(`swinv2: stage ${i} is ${size}x${size}, not a multiple of the window ${w}`);
+        throw new ConfigError(
+          `swinv2: stage ${i} is ${size}x${size}, not a multiple of the window ${w} (change imageSize, patchSize or window)`,
+          'window',
+        );
       const blocks = Array.from(
         { length: depth },
         (_, b) =>
@@ -266,7 +273,10 @@ export class SwinTransformerV2 extends LensModel {
       layers.push(new Sequential(...blocks));
       if (i < depths.length - 1) {
         if (size % 2 !== 0)
-          throw new Error(`swinv2: stage ${i} is ${size}x${size}, odd: cannot merge patches`);
+          throw new ConfigError(
+            `swinv2: stage ${i} is ${size}x${size}, odd: cannot merge patches (change imageSize or patchSize)`,
+            'imageSize',
+          );
         layers.push(new PatchMergingV2(dim, generator));
         size /= 2;
       }
