@@ -25,6 +25,16 @@ export { HybridNet, hybrid, hybridOptions, polarGrid } from './hybrid.js';
 export type { HybridOptions } from './hybrid.js';
 export { SelfAttention } from './attention.js';
 export {
+  SwinTransformerV2,
+  SwinBlockV2,
+  ShiftedWindowAttentionV2,
+  PatchMergingV2,
+  swinV2,
+  swinV2Options,
+  shiftMask,
+} from './swinv2.js';
+export type { SwinV2Options } from './swinv2.js';
+export {
   loadInitWeights,
   summarizeInitWeights,
   adaptInputConv,

@@ -3,7 +3,9 @@
  * network adds: x and y in [-1, 1], so position survives pooling) to a feature vector [B, F].
  * - `cnn` (the CPU default): a 5x5/2 stem, then one ResNet BasicBlock (src/models/resnet.ts) per stage, each
  *   halving the resolution, an average pool to pool x pool cells (coarse position kept) and a linear layer;
- * - `resnet18` / `resnet34`: the registry's torchvision ResNets (src/models), globally pooled features.
+ * - `resnet18` / `resnet34`: the registry's torchvision ResNets (src/models), globally pooled features;
+ * - `swinv2`: a Swin Transformer V2 (src/models/swinv2.ts, DeepLeGATo++'s backbone), small by default for the CPU
+ *   (patch 2, embed 24, depths [2, 2, 2], heads [2, 4, 8], window 4, position-bias MLP of 64).
  */
 import { z } from 'zod';
 import { BatchNorm2d, Conv2d, Linear, Module, Sequential } from '../torch/nn/index.js';
@@ -14,10 +16,12 @@ import type { Generator } from '../torch/random.js';
 import { BasicBlock } from '../models/resnet.js';
 import { child, initConvs_, initLinear_, type LensModel } from '../models/common.js';
 import { createModel } from '../models/registry.js';
+import { SwinTransformerV2, swinV2Options } from '../models/swinv2.js';
+import { ConfigError } from '../errors.js';
 
 export const backboneConfigSchema = z
   .strictObject({
-    name: z.enum(['cnn', 'resnet18', 'resnet34']).default('cnn'),
+    name: z.enum(['cnn', 'resnet18', 'resnet34', 'swinv2']).default('cnn'),
     /** cnn: stem channels, then one stride-2 BasicBlock per entry. */
     stem: z.number().int().min(1).default(16),
     channels: z.array(z.number().int().min(1)).min(1).max(8).default([16, 32, 64, 128]),
@@ -27,6 +31,13 @@ export const backboneConfigSchema = z
     features: z.number().int().min(1).default(256),
     /** resnet: channels of layer1 (torchvision: 64). */
     width: z.number().int().min(1).default(32),
+    /** swinv2 (swin_v2_t: patch 4, embed 96, depths [2, 2, 6, 2], heads [3, 6, 12, 24], window 8, cpb 512). */
+    patch: z.number().int().min(1).default(2),
+    embed_dim: z.number().int().min(1).default(24),
+    depths: z.array(z.number().int().min(1)).min(1).max(6).default([2, 2, 2]),
+    heads: z.array(z.number().int().min(1)).min(1).max(6).default([2, 4, 8]),
+    window: z.number().int().min(1).default(4),
+    cpb_hidden: z.number().int().min(1).default(64),
   })
   .prefault({});
 export type BackboneConfig = z.output<typeof backboneConfigSchema>;
@@ -106,6 +117,38 @@ export class ResNetBackbone extends Backbone {
   }
 }
 
+/** A Swin Transformer V2 used for its pooled features. */
+export class SwinBackbone extends Backbone {
+  readonly numFeatures: number;
+  readonly net: SwinTransformerV2;
+
+  constructor(cfg: BackboneConfig, inChannels: number, imageSize: number, generator?: Generator) {
+    super();
+    const opts = swinV2Options.parse({
+      inChannels,
+      imageSize,
+      patchSize: cfg.patch,
+      embedDim: cfg.embed_dim,
+      depths: cfg.depths,
+      heads: cfg.heads,
+      window: cfg.window,
+      cpbHidden: cfg.cpb_hidden,
+    });
+    if (opts.depths.length !== opts.heads.length)
+      throw new ConfigError(
+        `model.backbone: depths has ${opts.depths.length} stages but heads has ${opts.heads.length}`,
+        'model.backbone.heads',
+      );
+    this.net = child(this, 'net', new SwinTransformerV2(opts, generator));
+    this.numFeatures = this.net.numFeatures;
+    for (const p of this.net.head.parameters()) p.requiresGrad_(false);
+  }
+
+  forwardFeatures(x: Tensor): Tensor {
+    return this.net.forwardFeatures(x);
+  }
+}
+
 export function createBackbone(
   cfg: BackboneConfig,
   inChannels: number,
@@ -113,5 +156,6 @@ export function createBackbone(
   generator?: Generator,
 ): Backbone {
   if (cfg.name === 'cnn') return new SmallCnn(inChannels, cfg, generator);
+  if (cfg.name === 'swinv2') return new SwinBackbone(cfg, inChannels, imageSize, generator);
   return new ResNetBackbone(cfg.name, inChannels, imageSize, cfg.width, generator);
 }

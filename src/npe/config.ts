@@ -18,6 +18,7 @@ import {
 } from '../config/load.js';
 import { priorsSchema } from './params.js';
 import { modelConfigSchema } from './model.js';
+import { fileDataSchema } from './files.js';
 
 export const SERSIC_PRESET_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -53,7 +54,9 @@ export const sersicConfigSchema = z.strictObject({
       grad_clip: z.number().min(0).default(5),
     })
     .prefault({}),
-  /** The fixed validation set: its size and how often (in steps) it is scored. */
+  /** Train on galaxies read from files (cutouts + parameter table) instead of rendering them (files.ts). */
+  data: fileDataSchema.optional(),
+  /** The fixed validation set: its size (simulated data) and how often (in steps) it is scored. */
   val_size: z.number().int().min(1).default(512),
   val_every: z.number().int().min(1).default(500),
   seed: z.number().int().min(0).default(0),

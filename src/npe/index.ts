@@ -1,12 +1,20 @@
 /** Sérsic-parameter posteriors by neural posterior estimation (issue 13): the library behind `lensfind sersic`. */
 export { ParamSpace, priorsSchema, boundSchema, standardNormalLogPdf } from './params.js';
 export type { Priors, Bound, ParamKind } from './params.js';
+export { fromZTensor } from './params-tensor.js';
 export { SersicRenderer } from './render.js';
 export type { RenderSettings, RenderBand } from './render.js';
 export * from './flows/index.js';
 export { PosteriorNet, modelConfigSchema } from './model.js';
 export type { NpeModelConfig } from './model.js';
-export { createBackbone, backboneConfigSchema, SmallCnn, ResNetBackbone, Backbone } from './backbone.js';
+export {
+  createBackbone,
+  backboneConfigSchema,
+  SmallCnn,
+  ResNetBackbone,
+  SwinBackbone,
+  Backbone,
+} from './backbone.js';
 export type { BackboneConfig } from './backbone.js';
 export { sersicConfigSchema, loadSersicConfig, SERSIC_PRESET_DIR } from './config.js';
 export type { SersicConfig } from './config.js';

@@ -157,6 +157,29 @@ export class ParamSpace {
     this.dim = this.names.length;
   }
 
+  /**
+   * How rows are laid out, for vectorised maps elsewhere (params-tensor.ts): each scalar's row position, bounds,
+   * log or not, g(lo) and span; the row position of q (phi follows it) and q_min.
+   */
+  layout(): {
+    scalars: { index: number; lo: number; hi: number; log: boolean; g0: number; span: number }[];
+    qIndex: number;
+    qMin: number;
+  } {
+    return {
+      scalars: this.scalars.map((s, k) => ({
+        index: this.scalarIndex(k),
+        lo: s.lo,
+        hi: s.hi,
+        log: s.log,
+        g0: s.g0,
+        span: s.span,
+      })),
+      qIndex: this.qIndex,
+      qMin: this.qMin,
+    };
+  }
+
   /** Row positions of the scalar parameters (all but q and phi). */
   private scalarIndex(k: number): number {
     return k < this.nMag + 2 ? k : k + 2;

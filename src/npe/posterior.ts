@@ -9,6 +9,7 @@ import { scope } from '../torch/scope.js';
 import type { Generator } from '../torch/random.js';
 import type { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
+import { fromZTensor } from './params-tensor.js';
 
 /** S draws for each of n normalised images [n, C, H, W]: physical values [n, S, D] (float64). */
 export function samplePosterior(
@@ -29,13 +30,14 @@ export function samplePosterior(
   net.eval();
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
-    const z = scope(() =>
+    const theta = scope(() =>
       noGrad(() => {
         const img = fromTypedArray(x.subarray(s * per, (s + m) * per), [m, C, H, H]);
-        return net.sample(img, S, opts.generator).toFloat32Array();
+        const z = net.sample(img, S, opts.generator).reshape([m * S, D]);
+        return fromZTensor(space, z).toFloat32Array();
       }),
     );
-    out.set(space.fromZRows(z, m * S), s * S * D);
+    out.set(theta, s * S * D);
   }
   return out;
 }

@@ -5,10 +5,7 @@
  * table (.csv or .parquet) with one row per cutout and, per parameter, mean, median, std and the 2.5/16/84/97.5
  * percentiles; optionally all draws as `.npy` [N, S, D] (float32, the run's parameter order).
  */
-import path from 'node:path';
-import { DataError } from '../errors.js';
-import { readNpy, writeNpy } from '../io/npy.js';
-import { readFitsImage } from '../io/fits-image.js';
+import { writeNpy } from '../io/npy.js';
 import { writeCsv } from '../io/csv.js';
 import { catalogFormat, writeParquetCatalog } from '../predict/catalog.js';
 import { availableParallelism } from 'node:os';
@@ -17,32 +14,9 @@ import { setNumThreads } from '../torch/threads.js';
 import { makeRenderer, normalizeImages } from './data.js';
 import { samplePosterior, summaryRows } from './posterior.js';
 import { loadSersicRun } from './run.js';
+import { readCutouts } from './cutouts.js';
 
-/** Cutouts of a file as float32 [N, bands, size, size], checked against the run's bands and size. */
-export function readCutouts(file: string, bands: number, size: number): { x: Float32Array; n: number } {
-  const ext = path.extname(file).toLowerCase();
-  let data: Float32Array, shape: number[];
-  if (ext === '.npy') {
-    const a = readNpy(file);
-    data =
-      a.data instanceof Float32Array
-        ? a.data
-        : Float32Array.from(a.data as ArrayLike<number | bigint>, Number);
-    shape = a.shape;
-  } else if (ext === '.fits' || ext === '.fit' || ext === '.fz') {
-    const f = readFitsImage(file);
-    data = f.data;
-    shape = f.shape;
-  } else throw new DataError(`${file}: expected a .npy or .fits file of cutouts`, file);
-  const hw = shape.slice(-2);
-  if (hw[0] !== size || hw[1] !== size)
-    throw new DataError(`${file}: cutouts are ${hw.join('x')}, the run was trained on ${size}x${size}`, file);
-  const lead = shape.slice(0, -2);
-  const c = bands === 1 && (lead.length < 2 || lead[lead.length - 1] !== 1) ? 1 : lead[lead.length - 1];
-  if (c !== bands)
-    throw new DataError(`${file}: shape [${shape.join(', ')}] has no ${bands}-band axis before H, W`, file);
-  return { x: data, n: data.length / (bands * size * size) };
-}
+export { readCutouts };
 
 export interface SersicPredictOptions {
   run: string;

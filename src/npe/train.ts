@@ -30,7 +30,8 @@ import {
 } from '../train/checkpoint.js';
 import { loadConfig } from '../config/load.js';
 import { sersicConfigSchema, type SersicConfig } from './config.js';
-import { makeSpace, STREAM, type SimBatch } from './data.js';
+import { makeRenderer, makeSpace, STREAM, type SimBatch } from './data.js';
+import { FileData } from './files.js';
 import { SimPool } from './pool.js';
 import { buildNet } from './run.js';
 import type { PosteriorNet } from './model.js';
@@ -55,6 +56,39 @@ interface RunState extends Record<string, unknown> {
   step: number;
   best: number;
   scheduler: SchedulerState;
+}
+
+/** Where training batches and the validation set come from: the simulator (worker threads) or files. */
+interface TrainingData {
+  describe: string;
+  val(): Promise<SimBatch>;
+  batch(start: number, count: number): Promise<SimBatch>;
+  close(): Promise<void>;
+}
+
+async function openTrainingData(cfg: SersicConfig, space: ParamSpace): Promise<TrainingData> {
+  if (cfg.data) {
+    const sigmas = makeRenderer(cfg, space).bands.map((b) => b.sigma);
+    const files = await FileData.open(cfg.data, space, {
+      bands: cfg.bands.length,
+      size: cfg.image_size,
+      sigmas,
+      seed: cfg.seed,
+    });
+    return {
+      describe: `${files.trainIndex.length} training and ${files.valIndex.length} validation galaxies from ${cfg.data.table}`,
+      val: () => Promise.resolve(files.val()),
+      batch: (start, count) => Promise.resolve(files.batch(start, count)),
+      close: () => Promise.resolve(),
+    };
+  }
+  const pool = new SimPool(cfg, cfg.workers);
+  return {
+    describe: `simulated galaxies (${cfg.workers} workers)`,
+    val: () => pool.range(STREAM.val, 0, cfg.val_size),
+    batch: (start, count) => pool.batch(STREAM.train, start, count),
+    close: () => pool.close(),
+  };
 }
 
 /** Mean NLL of z under the flow over a rendered set (eval mode, batches of 256), and with the Jacobians added. */
@@ -97,6 +131,16 @@ export async function trainSersic(
     config = loadConfig(sersicConfigSchema, { file: path.join(runDir, 'config.yaml') });
   } else {
     if (!config) throw new LensfindError('E_USAGE', 'trainSersic: a config or a run to resume is required');
+    // file paths are kept absolute in the run's config.yaml, so a resumed run finds them from anywhere
+    if (config.data)
+      config = {
+        ...config,
+        data: {
+          ...config.data,
+          images: path.resolve(config.data.images),
+          table: path.resolve(config.data.table),
+        },
+      };
     const name = config.run.name ?? runName(`sersic_${config.model.flow.name}`, opts.overridden ?? {});
     runDir = createRunFolder(config.run.dir, name);
     saveConfig(path.join(runDir, 'config.yaml'), config, 'lensfind sersic train: the resolved configuration');
@@ -127,26 +171,26 @@ export async function trainSersic(
   }
   const B = cfg.batch_size;
   const perImage = cfg.bands.length * cfg.image_size ** 2;
-  const pool = new SimPool(cfg, cfg.workers);
+  const data = await openTrainingData(cfg, space);
   log.info(
     `sersic train: ${runDir}: ${net.numParameters()} parameters, flow ${cfg.model.flow.name}, ` +
       `backbone ${cfg.model.backbone.name}, ${cfg.image_size}x${cfg.image_size} ${cfg.survey} ${cfg.bands.join('')}, ` +
-      `${cfg.steps} steps of ${B}`,
+      `${cfg.steps} steps of ${B}, ${data.describe}`,
   );
   try {
-    const val = await pool.range(STREAM.val, 0, cfg.val_size);
+    const val = await data.val();
     const save = (dir: string) => {
       const state: RunState = { step, best, scheduler: schedule.stateDict() };
       saveCheckpoint(dir, { model: net, optimizer, state });
     };
-    let next = pool.batch(STREAM.train, step * B, B);
+    let next = data.batch(step * B, B);
     let tick = Date.now(),
       lossSum = 0,
       lossN = 0;
     while (step < cfg.steps) {
       const batch = await next;
       // render the next batch while this one trains
-      if (step + 1 < cfg.steps) next = pool.batch(STREAM.train, (step + 1) * B, B);
+      if (step + 1 < cfg.steps) next = data.batch((step + 1) * B, B);
       net.train();
       const loss = scope(() => {
         const x = fromTypedArray(batch.x, [B, cfg.bands.length, cfg.image_size, cfg.image_size]);
@@ -197,7 +241,7 @@ export async function trainSersic(
       }
     }
   } finally {
-    await pool.close();
+    await data.close();
   }
   const seconds = (Date.now() - started) / 1000;
   writeFileSync(

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFlow, flowConfigSchema, type ConditionalFlow } from '../../src/npe/flows/index.js';
+import {
+  couplingMask,
+  createFlow,
+  flowConfigSchema,
+  type ConditionalFlow,
+} from '../../src/npe/flows/index.js';
 import { fromTypedArray, ones } from '../../src/torch/creation.js';
 import { Generator, randn } from '../../src/torch/random.js';
 import { noGrad } from '../../src/torch/autograd.js';
@@ -8,7 +13,9 @@ import { scope } from '../../src/torch/scope.js';
 import { Adam } from '../../src/torch/optim/index.js';
 
 /** A flow whose every weight is drawn at a visible scale, so it is far from the identity it starts at. */
-function randomFlow(name: 'gaussian' | 'maf' | 'nsf', seed: number): ConditionalFlow {
+type Head = 'gaussian' | 'maf' | 'nsf' | 'coupling' | 'nsf_coupling';
+
+function randomFlow(name: Head, seed: number, scale = 0.3): ConditionalFlow {
   const g = new Generator(seed);
   const flow = createFlow(
     flowConfigSchema.parse({ name, layers: 3, hidden: 16, bins: 6, bound: 3 }),
@@ -17,19 +24,19 @@ function randomFlow(name: 'gaussian' | 'maf' | 'nsf', seed: number): Conditional
     g,
   );
   noGrad(() => {
-    for (const p of flow.parameters()) p.add_(randn(p.shape, { generator: g }).mul(0.3));
+    for (const p of flow.parameters()) p.add_(randn(p.shape, { generator: g }).mul(scale));
   });
   return flow;
 }
 
 const context = fromTypedArray(Float32Array.from([0.5, -1, 2]), [1, 3]);
 
-for (const name of ['gaussian', 'maf', 'nsf'] as const) {
+for (const name of ['gaussian', 'maf', 'nsf', 'coupling', 'nsf_coupling'] as const) {
   test(`${name}: the density integrates to 1 on a 2-D grid`, () => {
     scope(() => {
-      const flow = randomFlow(name, 5);
+      const flow = randomFlow(name, 5, name.endsWith('coupling') ? 0.12 : 0.3);
       // the affine flows have wide tails; the spline has narrow bins (h = 0.04 misses 0.7% of its mass)
-      const [h, lim] = name === 'nsf' ? [0.02, 8] : [0.04, 12];
+      const [h, lim] = name === 'nsf' || name === 'nsf_coupling' ? [0.02, 8] : [0.04, 12];
       const n = Math.round((2 * lim) / h);
       const pts = new Float32Array(n * n * 2);
       for (let i = 0; i < n; i++)
@@ -57,61 +64,105 @@ for (const name of ['gaussian', 'maf', 'nsf'] as const) {
   });
 }
 
-test('maf fitted to a correlated Gaussian recovers its mean and covariance', () => {
-  scope(() => {
-    const g = new Generator(2);
-    const flow = createFlow(flowConfigSchema.parse({ name: 'maf', layers: 2, hidden: 32 }), 2, 1, g);
-    const opt = new Adam(flow.parameters(), { lr: 3e-3 });
-    // target: mean (1, -2), cov [[1, 0.8 * 0.5], [0.8 * 0.5, 0.25]]
-    const mean = [1, -2],
-      L = [
-        [1, 0],
-        [0.8 * 0.5, 0.6 * 0.5],
-      ];
-    const B = 256;
-    for (let step = 0; step < 600; step++) {
-      scope(() => {
-        const e = randn([B, 2], { generator: g }).toFloat32Array();
-        const x = new Float32Array(B * 2);
-        for (let b = 0; b < B; b++) {
-          x[2 * b] = mean[0] + L[0][0] * e[2 * b];
-          x[2 * b + 1] = mean[1] + L[1][0] * e[2 * b] + L[1][1] * e[2 * b + 1];
-        }
-        opt.zeroGrad();
-        const loss = flow
-          .logProb(fromTypedArray(x, [B, 2]), ones([B, 1]))
-          .mean()
-          .neg();
-        loss.backward();
-        opt.step();
-      });
-    }
-    const s = noGrad(() => flow.sample(ones([1, 1]), 20000, g)).toFloat32Array();
-    let m0 = 0,
-      m1 = 0;
-    const N = s.length / 2;
-    for (let i = 0; i < N; i++) {
-      m0 += s[2 * i];
-      m1 += s[2 * i + 1];
-    }
-    m0 /= N;
-    m1 /= N;
-    let c00 = 0,
-      c01 = 0,
-      c11 = 0;
-    for (let i = 0; i < N; i++) {
-      const a = s[2 * i] - m0,
-        b = s[2 * i + 1] - m1;
-      c00 += a * a;
-      c01 += a * b;
-      c11 += b * b;
-    }
-    c00 /= N;
-    c01 /= N;
-    c11 /= N;
-    assert.ok(Math.abs(m0 - 1) < 0.06 && Math.abs(m1 + 2) < 0.04, `mean ${m0}, ${m1}`);
-    assert.ok(Math.abs(c00 - 1) < 0.1, `var0 ${c00}`);
-    assert.ok(Math.abs(c11 - 0.25) < 0.03, `var1 ${c11}`);
-    assert.ok(Math.abs(c01 - 0.4) < 0.05, `cov ${c01}`);
+for (const name of ['maf', 'coupling', 'nsf_coupling'] as const)
+  test(`${name} fitted to a correlated Gaussian recovers its mean and covariance`, () => {
+    scope(() => {
+      const g = new Generator(2);
+      const flow = createFlow(
+        flowConfigSchema.parse({ name, layers: name === 'maf' ? 2 : 4, hidden: 32 }),
+        2,
+        1,
+        g,
+      );
+      const opt = new Adam(flow.parameters(), { lr: 3e-3 });
+      // target: mean (1, -2), cov [[1, 0.8 * 0.5], [0.8 * 0.5, 0.25]]
+      const mean = [1, -2],
+        L = [
+          [1, 0],
+          [0.8 * 0.5, 0.6 * 0.5],
+        ];
+      const B = 256;
+      for (let step = 0; step < (name === 'maf' ? 600 : 1000); step++) {
+        scope(() => {
+          const e = randn([B, 2], { generator: g }).toFloat32Array();
+          const x = new Float32Array(B * 2);
+          for (let b = 0; b < B; b++) {
+            x[2 * b] = mean[0] + L[0][0] * e[2 * b];
+            x[2 * b + 1] = mean[1] + L[1][0] * e[2 * b] + L[1][1] * e[2 * b + 1];
+          }
+          opt.zeroGrad();
+          const loss = flow
+            .logProb(fromTypedArray(x, [B, 2]), ones([B, 1]))
+            .mean()
+            .neg();
+          loss.backward();
+          opt.step();
+        });
+      }
+      const s = noGrad(() => flow.sample(ones([1, 1]), 20000, g)).toFloat32Array();
+      let m0 = 0,
+        m1 = 0;
+      const N = s.length / 2;
+      for (let i = 0; i < N; i++) {
+        m0 += s[2 * i];
+        m1 += s[2 * i + 1];
+      }
+      m0 /= N;
+      m1 /= N;
+      let c00 = 0,
+        c01 = 0,
+        c11 = 0;
+      for (let i = 0; i < N; i++) {
+        const a = s[2 * i] - m0,
+          b = s[2 * i + 1] - m1;
+        c00 += a * a;
+        c01 += a * b;
+        c11 += b * b;
+      }
+      c00 /= N;
+      c01 /= N;
+      c11 /= N;
+      assert.ok(Math.abs(m0 - 1) < 0.06 && Math.abs(m1 + 2) < 0.04, `mean ${m0}, ${m1}`);
+      assert.ok(Math.abs(c00 - 1) < 0.1, `var0 ${c00}`);
+      assert.ok(Math.abs(c11 - 0.25) < 0.03, `var1 ${c11}`);
+      assert.ok(Math.abs(c01 - 0.4) < 0.05, `cov ${c01}`);
+    });
   });
+
+test('coupling masks: every dimension is transformed every two layers, every pair is split in some layer', () => {
+  for (const D of [2, 3, 7, 9]) {
+    const L = 2 * Math.ceil(Math.log2(D));
+    const split = new Set<string>();
+    for (let l = 0; l < L; l++) {
+      const { keep, change } = couplingMask(D, l);
+      assert.deepEqual(
+        [...keep, ...change].sort((a, b) => a - b),
+        Array.from({ length: D }, (_, i) => i),
+      );
+      assert.ok(keep.length > 0 && change.length > 0, `D=${D} layer ${l}`);
+      if (l % 2 === 1) {
+        const prev = couplingMask(D, l - 1);
+        assert.deepEqual(
+          [...prev.change, ...change].sort((a, b) => a - b),
+          Array.from({ length: D }, (_, i) => i),
+        );
+      }
+      for (const a of keep) for (const b of change) split.add(`${Math.min(a, b)},${Math.max(a, b)}`);
+    }
+    assert.equal(split.size, (D * (D - 1)) / 2, `D=${D}: pairs split`);
+  }
 });
+
+for (const name of ['coupling', 'nsf_coupling'] as const)
+  test(`${name}: sample() with shared context terms equals inverse() of the same base draws`, () => {
+    scope(() => {
+      const flow = randomFlow(name, 4);
+      const ctx = fromTypedArray(Float32Array.from([0.5, -1, 2, -0.3, 0.2, 1]), [2, 3]);
+      const fast = noGrad(() => flow.sample(ctx, 50, new Generator(7)));
+      const u = randn([100, 2], { generator: new Generator(7) });
+      const rows = ctx.unsqueeze(1).expand([2, 50, 3]).reshape([100, 3]);
+      const slow = noGrad(() => flow.inverse(u, rows)).reshape([2, 50, 2]);
+      const err = fast.sub(slow).abs().max().item();
+      assert.ok(err < 1e-5, `|sample - inverse| = ${err}`);
+    });
+  });

@@ -17,7 +17,7 @@ import { MADE } from './made.js';
 import { splineForward, splineInverse } from './spline.js';
 
 /** a -> A tanh(a / A): log-scales bounded by ±A, identity near 0. */
-function softClamp(a: Tensor, A: number): Tensor {
+export function softClamp(a: Tensor, A: number): Tensor {
   return a.div(A).tanh().mul(A);
 }
 
