@@ -6,6 +6,7 @@ export * as plot from './plot/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';
 export * as train from './train/index.js';
+export * as infer from './infer/index.js';
 export * as predict from './predict/index.js';
 export * as inject from './inject/index.js';
 export * as onnx from './export/index.js';
@@ -18,7 +19,7 @@ export type { EvaluateOptions, EvaluateResult, CalibrationResult } from './eval/
 export { writeEvaluation, formatSummaryTable } from './eval/report-write.js';
 export { readEvaluationMetrics } from './eval/metrics-file.js';
 export type { EvaluationMetricsFile } from './eval/metrics-file.js';
-export { scoreBatches, gatherScores } from './eval/report-score.js';
+export { scoreBatches, gatherScores } from './infer/score-stream.js';
 export { LensfindError, ConfigError, DataError, OutputError } from './errors.js';
 export { claimOutputDir, ensureWritableDir, folderKind, MARKER_FILE } from './io/output-dir.js';
 export type { FolderKind } from './io/output-dir.js';

@@ -6,8 +6,8 @@ import { readRegularFile } from '../io/read-fd.js';
 import type { DataFormat, SkippedItem } from '../data/types.js';
 import { describe } from '../data/source.js';
 import { writeCsv, type CsvRow } from '../io/csv.js';
-import type { CombineMethod } from '../eval/ensemble.js';
-import { loadRun, type LoadedRun } from '../train/load-run.js';
+import type { CombineMethod } from '../infer/ensemble.js';
+import { loadRun, type LoadedRun } from '../infer/load-run.js';
 import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.js';
 import { openPredictInput, type PredictInput } from './input.js';
 import { openTileInput } from './tile-input.js';
@@ -15,7 +15,7 @@ import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './pa
 import { scoreParts } from './score-parts.js';
 import { writeShardTable, type ShardRow } from './merge.js';
 import { shardFileName } from './shard.js';
-import { DEFAULT_BACKEND, type ScoringBackend } from '../export/onnx-scorer.js';
+import { DEFAULT_BACKEND, type ScoringBackend } from '../infer/onnx-scorer.js';
 
 export interface PredictOptions {
   /** One run, or several for an ensemble. */

@@ -1,7 +1,7 @@
 import type { Command, ParsedArgs } from '../command.js';
 import { numberFlag } from '../flags.js';
 import { LensfindError } from '../../errors.js';
-import type { CombineMethod } from '../../eval/ensemble.js';
+import type { CombineMethod } from '../../infer/ensemble.js';
 import { required, scoringFromArgs, scoringOptions } from './evaluate.js';
 
 /**
