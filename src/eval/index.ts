@@ -14,3 +14,14 @@ export type { BinMetrics, ColumnValue } from './by-bin.js';
 export { fitTemperature, temperatureNll } from './temperature.js';
 export { summarize } from './summary.js';
 export type { EvaluationSummary, SummaryOptions } from './summary.js';
+// Evaluating trained runs: scores on a dataset's split, metrics.json and plots, ensembles, calibration.
+export { evaluateRun, evaluateEnsemble, calibrateRun, printEvaluation } from './evaluate-run.js';
+export type {
+  EvaluateOptions,
+  EvaluateDataOptions,
+  EvaluateResult,
+  CalibrationResult,
+} from './evaluate-run.js';
+export { writeEvaluation, formatSummaryTable } from './report-write.js';
+export { readEvaluationMetrics } from './metrics-file.js';
+export type { EvaluationMetricsFile } from './metrics-file.js';
