@@ -14,8 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createModel } from '../src/models/registry.js';
-import { OnnxScorer } from '../src/export/onnx-scorer.js';
-import { batchLogits } from '../src/train/score.js';
+import { OnnxScorer } from '../src/infer/onnx-scorer.js';
+import { batchLogits } from '../src/models/logits.js';
 import { Generator, randn } from '../src/torch/random.js';
 import { setNumThreads } from '../src/torch/threads.js';
 

@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { npe, writeNpy, torch, sim } from '../src/index.js';
+import { npe, io, torch, sim } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +61,7 @@ console.log(
 // SciPy least squares on the first L
 const L = Math.min(N, Number(values.lsq));
 const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-bench-sersic-'));
-writeNpy(
+io.writeNpy(
   path.join(dir, 'images.npy'),
   raw.subarray(0, L * P),
   [L, 1, config.image_size, config.image_size],

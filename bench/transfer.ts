@@ -13,8 +13,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluateRun, sim, train as training } from '../src/index.js';
-import type { EvaluateResult } from '../src/index.js';
+import { eval as evaluation, sim, train as training } from '../src/index.js';
+
+const { evaluateRun } = evaluation;
+type EvaluateResult = evaluation.EvaluateResult;
 
 const { values } = parseArgs({
   options: {

@@ -11,8 +11,17 @@ export { bootstrap, percentile } from './bootstrap.js';
 export type { BootstrapInterval, MetricFn } from './bootstrap.js';
 export { metricsByBin } from './by-bin.js';
 export type { BinMetrics, ColumnValue } from './by-bin.js';
-export { fitTemperature, applyTemperature, temperatureNll } from './temperature.js';
-export { combineScores } from './ensemble.js';
-export type { CombineMethod } from './ensemble.js';
+export { fitTemperature, temperatureNll } from './temperature.js';
 export { summarize } from './summary.js';
 export type { EvaluationSummary, SummaryOptions } from './summary.js';
+// Evaluating trained runs: scores on a dataset's split, metrics.json and plots, ensembles, calibration.
+export { evaluateRun, evaluateEnsemble, calibrateRun, printEvaluation } from './evaluate-run.js';
+export type {
+  EvaluateOptions,
+  EvaluateDataOptions,
+  EvaluateResult,
+  CalibrationResult,
+} from './evaluate-run.js';
+export { writeEvaluation, formatSummaryTable } from './report-write.js';
+export { readEvaluationMetrics } from './metrics-file.js';
+export type { EvaluationMetricsFile } from './metrics-file.js';

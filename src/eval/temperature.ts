@@ -1,4 +1,3 @@
-import { LensfindError } from '../errors.js';
 import { checkBinary, requireBothClasses, type Numbers } from '../metrics/validate.js';
 import { sigmoid } from '../metrics/sigmoid.js';
 
@@ -44,12 +43,4 @@ export function fitTemperature(logits: Numbers, labels: Numbers): number {
     else hi = mid;
   }
   return 1 / Math.exp((lo + hi) / 2);
-}
-
-/** Calibrated lens probabilities sigmoid(logit / T). */
-export function applyTemperature(logits: Numbers, temperature: number): number[] {
-  if (!(temperature > 0 && Number.isFinite(temperature))) {
-    throw new LensfindError('E_EVAL_INPUT', `applyTemperature: temperature is ${temperature}; expected > 0`);
-  }
-  return Array.from(logits, (z) => sigmoid(z / temperature));
 }

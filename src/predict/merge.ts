@@ -146,6 +146,38 @@ export async function mergeShards(opts: MergeOptions): Promise<MergeResult> {
     );
   }
   ensureWritableFile(opts.out);
+  const count = shardCount(dir);
+  const tables = await readShardTables(dir, count);
+  const first = tables[0];
+  const { scored, refused } = itemRows(tables, dir);
+  scored.sort((a, b) => b.score! - a.score! || a.index - b.index);
+  const members = first.columns.filter((c) => c.startsWith('score_'));
+  const write = format === 'parquet' ? writeParquetCatalog : writeCsvStreamed;
+  write(opts.out, first.columns, scored.length, (k) => {
+    const r = scored[k];
+    const row: CsvRow = { id: r.id, path: r.path, score: r.score!, rank: k + 1, logit: r.logit! };
+    members.forEach((c, j) => (row[c] = r.members[j]));
+    for (const c of extraColumns(first.columns)) row[c] = r.extra?.[c] ?? '';
+    return row;
+  });
+  // rejected.csv as an unsharded predict writes it: files refused before scoring, then per part in index order.
+  const pre = refused.filter((r) => r.part < 0);
+  const inParts = refused.filter((r) => r.part >= 0).sort((a, b) => a.part - b.part || a.index - b.index);
+  const rejected = [...pre, ...inParts].map((r) => ({ source: r.path, reason: r.reason ?? '' }));
+  const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
+  writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);
+  return {
+    catalog: opts.out,
+    rejectedFile,
+    shards: count,
+    scored: scored.length,
+    rejected,
+    top: scored.slice(0, 10).map((r, k) => ({ id: r.id, score: r.score!, rank: k + 1 })),
+  };
+}
+
+/** The number of shards of the parts folder's shard files; refuses mixed counts and missing shards. */
+function shardCount(dir: string): number {
   const files = readdirSync(dir)
     .filter((f) => SHARD_FILE.test(f))
     .sort();
@@ -173,6 +205,11 @@ export async function mergeShards(opts: MergeOptions): Promise<MergeResult> {
       count,
     );
   }
+  return count;
+}
+
+/** The shards' tables, in shard order, checked to come from one plan (plan.json's, when readable). */
+async function readShardTables(dir: string, count: number): Promise<ShardTable[]> {
   let plan: Partial<PartPlan> = {};
   try {
     plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as PartPlan;
@@ -198,8 +235,13 @@ export async function mergeShards(opts: MergeOptions): Promise<MergeResult> {
       );
     }
   });
-  const n = first.n;
-  // Every item of the input exactly once, scored or rejected.
+  return tables;
+}
+
+/** The rows scored and refused, checking that every item of the input is in exactly one shard. */
+function itemRows(tables: readonly ShardTable[], dir: string): { scored: ShardRow[]; refused: ShardRow[] } {
+  const count = tables.length;
+  const n = tables[0].n;
   const owner = new Int32Array(n).fill(-1);
   const scored: ShardRow[] = [];
   const refused: ShardRow[] = [];
@@ -236,28 +278,5 @@ export async function mergeShards(opts: MergeOptions): Promise<MergeResult> {
   }
   if (scored.length === 0)
     throw new LensfindError('E_DATA', `${dir}: none of the ${n} items could be scored`);
-  scored.sort((a, b) => b.score! - a.score! || a.index - b.index);
-  const members = first.columns.filter((c) => c.startsWith('score_'));
-  const write = format === 'parquet' ? writeParquetCatalog : writeCsvStreamed;
-  write(opts.out, first.columns, scored.length, (k) => {
-    const r = scored[k];
-    const row: CsvRow = { id: r.id, path: r.path, score: r.score!, rank: k + 1, logit: r.logit! };
-    members.forEach((c, j) => (row[c] = r.members[j]));
-    for (const c of extraColumns(first.columns)) row[c] = r.extra?.[c] ?? '';
-    return row;
-  });
-  // rejected.csv as an unsharded predict writes it: files refused before scoring, then per part in index order.
-  const pre = refused.filter((r) => r.part < 0);
-  const inParts = refused.filter((r) => r.part >= 0).sort((a, b) => a.part - b.part || a.index - b.index);
-  const rejected = [...pre, ...inParts].map((r) => ({ source: r.path, reason: r.reason ?? '' }));
-  const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
-  writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);
-  return {
-    catalog: opts.out,
-    rejectedFile,
-    shards: count,
-    scored: scored.length,
-    rejected,
-    top: scored.slice(0, 10).map((r, k) => ({ id: r.id, score: r.score!, rank: k + 1 })),
-  };
+  return { scored, refused };
 }

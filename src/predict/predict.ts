@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ConfigError, LensfindError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { ensureWritableFile } from '../io/output-dir.js';
 import { readRegularFile } from '../io/read-fd.js';
 import type { DataFormat, SkippedItem } from '../data/types.js';
 import { describe } from '../data/source.js';
 import { writeCsv, type CsvRow } from '../io/csv.js';
-import type { CombineMethod } from '../eval/ensemble.js';
-import { loadRun, type LoadedRun } from '../train/load-run.js';
-import { catalogFormat, writeCsvStreamed, writeParquetCatalog } from './catalog.js';
+import type { CombineMethod } from '../infer/ensemble.js';
+import { loadRun, type LoadedRun } from '../infer/load-run.js';
+import { catalogFormat } from './catalog.js';
+import { catalogColumns, writeShard, writeSortedCatalog, type PredictScores } from './outputs.js';
 import { openPredictInput, type PredictInput } from './input.js';
 import { openTileInput } from './tile-input.js';
 import { DEFAULT_PART_SIZE, fingerprint, PartStore, type PartRecord } from './parts.js';
 import { scoreParts } from './score-parts.js';
-import { writeShardTable, type ShardRow } from './merge.js';
-import { shardFileName } from './shard.js';
-import { DEFAULT_BACKEND, type ScoringBackend } from '../export/onnx-scorer.js';
+import { DEFAULT_BACKEND, type ScoringBackend } from '../infer/onnx-scorer.js';
 
 export interface PredictOptions {
   /** One run, or several for an ensemble. */
@@ -70,28 +69,6 @@ export interface PredictResult {
   top: { id: string; score: number; rank: number }[];
 }
 
-/** The items' metadata columns (tile inputs: the catalogue's), in first-seen order, less lensfind's own names. */
-function metaColumns(input: PredictInput, taken: readonly string[]): string[] {
-  if (input.format !== 'tiles') return [];
-  const seen = new Set<string>(taken);
-  const out: string[] = [];
-  for (const it of input.items) {
-    for (const k of Object.keys(it.meta)) {
-      if (!seen.has(k)) {
-        seen.add(k);
-        out.push(k);
-      }
-    }
-  }
-  return out;
-}
-
-/** Unique column-safe names for the ensemble members. */
-function memberNames(runs: LoadedRun[]): string[] {
-  const base = runs.map((r) => r.name.replace(/[^A-Za-z0-9._-]+/g, '-'));
-  return base.map((n, m) => (base.filter((b) => b === n).length > 1 ? `${n}-${m + 1}` : n));
-}
-
 /** The digest of what fixes the scores: each model's weights and settings, the input listing, the options. */
 function planFingerprint(
   runs: LoadedRun[],
@@ -137,20 +114,60 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   const format = catalogFormat(opts.out);
   ensureWritableFile(opts.out);
   const runs = opts.runs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
+  const input = await openInput(runs, opts);
+  const rejected = [...input.rejected];
+  for (const r of rejected) opts.onReject?.(r);
+  const batchSize = opts.batchSize ?? runs[0].config.eval_batch_size;
+  const store = openPartStore(runs, input, opts, batchSize);
+  const { scores, scored, seconds, pending } = await scoreAllParts(runs, input, store, opts, batchSize);
+  const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
+  for (const r of scores.partRejected) if (r) rejected.push(...r);
+  const result = {
+    catalog: opts.out,
+    rejectedFile,
+    scored,
+    rejected,
+    seconds,
+    imagesPerSecond: seconds > 0 ? scored / seconds : 0,
+    top: [] as PredictResult['top'],
+    pendingParts: pending,
+  };
+  const cols = catalogColumns(runs, input, scores.members.length > 0);
+  // A shard writes its own Parquet file; the catalogue is left to `lensfind merge` (or a run without --shard).
+  if (opts.shard) return { ...result, shardFile: writeShard(store, input, opts.shard, scores, cols) };
+  const order = writeSortedCatalog(opts.out, format, input, scores, cols, rejected[0]?.reason ?? '-');
+  writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);
+  store.clear();
+  const { score } = scores;
+  return {
+    ...result,
+    scoredTotal: order.length,
+    top: order.slice(0, 10).map((i, k) => ({ id: input.items[i].id, score: score[i], rank: k + 1 })),
+  };
+}
+
+/** The cutouts to score: a dataset or stack, or cutouts cut from survey tiles around a catalogue's objects. */
+async function openInput(runs: LoadedRun[], opts: PredictOptions): Promise<PredictInput> {
   const bands = runs[0].bands;
-  const input = opts.tiles
+  return opts.tiles
     ? await openTileInput(
         { pattern: opts.tiles.pattern, catalog: opts.input, bands: opts.tiles.bands },
         { bands, height: runs[0].imageSize, width: runs[0].imageSize },
       )
     : await openPredictInput(opts.input, { bands, format: opts.format, dataRoot: opts.dataRoot });
-  const rejected = [...input.rejected];
-  for (const r of rejected) opts.onReject?.(r);
+}
+
+/** `<out>.parts/`: the parts finished by earlier calls, kept when their plan's fingerprint matches. */
+function openPartStore(
+  runs: LoadedRun[],
+  input: PredictInput,
+  opts: PredictOptions,
+  batchSize: number,
+): PartStore {
   const n = input.items.length;
-  const batchSize = opts.batchSize ?? runs[0].config.eval_batch_size;
   // Whole batches per part: no batch spans two parts, so a resumed run scores the batches an uninterrupted one does.
   const partSize = Math.ceil((opts.partSize ?? DEFAULT_PART_SIZE) / batchSize) * batchSize;
-  const store = PartStore.open(
+  return PartStore.open(
     `${path.resolve(opts.out)}.parts`,
     {
       fingerprint: planFingerprint(runs, input, opts, batchSize),
@@ -160,11 +177,28 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     },
     { keepForeign: opts.shard !== undefined, onNote: opts.onNote },
   );
-  const score = new Float64Array(n).fill(NaN);
-  const logit = new Float64Array(n);
-  const members = runs.length > 1 ? runs.map(() => new Float32Array(n)) : [];
-  // Per part, in part order, so rejected.csv lists them as an uninterrupted run does.
-  const partRejected: SkippedItem[][] = [];
+}
+
+/**
+ * The scores of every item: parts kept from earlier calls are read, this call's parts (all, or its shard's) are
+ * scored and stored as they finish; parts of other shards are counted as pending.
+ */
+async function scoreAllParts(
+  runs: LoadedRun[],
+  input: PredictInput,
+  store: PartStore,
+  opts: PredictOptions,
+  batchSize: number,
+): Promise<{ scores: PredictScores; scored: number; seconds: number; pending: number }> {
+  const n = input.items.length;
+  const scores: PredictScores = {
+    score: new Float64Array(n).fill(NaN),
+    logit: new Float64Array(n),
+    members: runs.length > 1 ? runs.map(() => new Float32Array(n)) : [],
+    // Per part, in part order, so rejected.csv lists them as an uninterrupted run does.
+    partRejected: [],
+  };
+  const { score, logit, members, partRejected } = scores;
   let done = 0;
   let reported = -1;
   const progress = (d: number) => {
@@ -203,122 +237,5 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
     },
     onItems: (k) => progress(done + k),
   });
-  const seconds = (performance.now() - t0) / 1000;
-  const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
-  for (const r of partRejected) if (r) rejected.push(...r);
-  const result = {
-    catalog: opts.out,
-    rejectedFile,
-    scored,
-    rejected,
-    seconds,
-    imagesPerSecond: seconds > 0 ? scored / seconds : 0,
-    top: [] as PredictResult['top'],
-    pendingParts: pending,
-  };
-  const names = memberNames(runs);
-  const columns = [
-    'id',
-    'path',
-    'score',
-    'rank',
-    'logit',
-    ...(members.length ? names.map((m) => `score_${m}`) : []),
-  ];
-  // The input's own columns (a survey catalogue's, with tile and edge) follow lensfind's.
-  const extra = metaColumns(input, columns);
-  columns.push(...extra);
-  const metaOf = (i: number) => Object.fromEntries(extra.map((c) => [c, input.items[i].meta[c] ?? null]));
-  // A shard writes its own Parquet file; the catalogue is left to `lensfind merge` (or a run without --shard).
-  if (opts.shard) {
-    const { index, count } = opts.shard;
-    const rows: ShardRow[] = input.rejected.map((r) => ({
-      index: -1,
-      part: -1,
-      id: '',
-      path: r.source,
-      score: null,
-      logit: null,
-      members: [],
-      reason: r.reason,
-    }));
-    for (let p = index; p < store.plan.parts; p += count) {
-      const [start, end] = store.range(p);
-      const refused = partRejected[p] ?? [];
-      let j = 0;
-      for (let i = start; i < end; i++) {
-        const item = input.items[i];
-        if (Number.isNaN(score[i])) {
-          const r = refused[j++];
-          if (!r)
-            throw new LensfindError(
-              'E_PARTS',
-              `${store.dir}: part ${p} accounts for fewer items than it holds`,
-            );
-          rows.push({
-            index: i,
-            part: p,
-            id: item.id,
-            path: r.source,
-            score: null,
-            logit: null,
-            members: [],
-            reason: r.reason,
-            extra: metaOf(i),
-          });
-        } else {
-          rows.push({
-            index: i,
-            part: p,
-            id: item.id,
-            path: describe(item.source),
-            score: score[i],
-            logit: logit[i],
-            members: members.map((m) => m[i]),
-            reason: null,
-            extra: metaOf(i),
-          });
-        }
-      }
-    }
-    const shardFile = path.join(store.dir, shardFileName(index, count));
-    writeShardTable(shardFile, {
-      fingerprint: store.plan.fingerprint,
-      n,
-      shard: { index, count },
-      columns,
-      rows,
-    });
-    return { ...result, shardFile };
-  }
-  const order = Array.from({ length: n }, (_, i) => i)
-    .filter((i) => !Number.isNaN(score[i]))
-    .sort((a, b) => score[b] - score[a] || a - b);
-  if (order.length === 0) {
-    throw new LensfindError(
-      'E_DATA',
-      `${input.root}: none of the ${n} images could be scored (first: ${rejected[0]?.reason ?? '-'})`,
-    );
-  }
-  const write = format === 'parquet' ? writeParquetCatalog : writeCsvStreamed;
-  write(opts.out, columns, order.length, (k) => {
-    const i = order[k];
-    const row: CsvRow = {
-      id: input.items[i].id,
-      path: describe(input.items[i].source),
-      score: score[i],
-      rank: k + 1,
-      logit: logit[i],
-    };
-    members.forEach((m, j) => (row[`score_${names[j]}`] = m[i]));
-    for (const c of extra) row[c] = input.items[i].meta[c] ?? '';
-    return row;
-  });
-  writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);
-  store.clear();
-  return {
-    ...result,
-    scoredTotal: order.length,
-    top: order.slice(0, 10).map((i, k) => ({ id: input.items[i].id, score: score[i], rank: k + 1 })),
-  };
+  return { scores, scored, seconds: (performance.now() - t0) / 1000, pending };
 }

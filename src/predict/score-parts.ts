@@ -1,7 +1,7 @@
 import { describe } from '../data/source.js';
 import type { SkippedItem } from '../data/types.js';
-import { scoreBatches, type ScoreOptions, type ScoreSource } from '../eval/report-score.js';
-import type { LoadedRun } from '../train/load-run.js';
+import { scoreBatches, type ScoreOptions, type ScoreSource } from '../infer/score-stream.js';
+import type { LoadedRun } from '../infer/load-run.js';
 import type { PartRecord, PartStore } from './parts.js';
 
 export interface ScorePartsOptions extends Omit<ScoreOptions, 'onSkip'> {

@@ -21,9 +21,7 @@ export {
   loadCheckpointWeights,
   loadCheckpointOptimizer,
 } from './checkpoint.js';
-export { scoreIndices, batchLogits } from './score.js';
+export { scoreIndices } from './score.js';
 export type { Scores } from './score.js';
 export { runName, createRunFolder, runDataPath, SIM_CONFIG_FILE, VAL_DATA_DIR } from './run-folder.js';
-export { loadRun, calibrationPath } from './load-run.js';
-export type { LoadedRun } from './load-run.js';
 export { modelOptions, checkModelConfig } from './model-options.js';

@@ -166,25 +166,12 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     // Data and model first: a new run's folder is created only when both are good.
     data = await TrainingData.prepare(config, state, logger, session?.dir);
     const generator = new Generator(config.seed);
-    const model: LensModel = createModel(config.model.name, modelOptions(config.model, data.spec), generator);
-    if (config.model.init_weights && !state) {
-      const report = loadInitWeights(model, config.model.init_weights);
-      logger.info(`initial weights from ${config.model.init_weights}: ${summarizeInitWeights(report)}`);
-    }
-    const parameters = countParameters(model);
-    known.parameters = parameters;
-    logger.info(`model ${config.model.name}: ${parameters.toLocaleString('en-US')} parameters`);
-
-    if (!session) {
-      session = RunSession.create(
-        config.run.dir,
-        config.run.name ?? runName(config.model.name, opts.overridden ?? {}),
-      );
-      logger.setFile(session.file('train.log'));
-      saveConfig(session.file('config.yaml'), config, 'resolved training configuration (lensfind train)');
-      writeFileAtomic(session.file('normalization.json'), JSON.stringify(data.normalization, null, 1));
-      logger.info(`run ${session.dir}`);
-    }
+    const model = buildModel(config, data, state, generator, logger);
+    known.parameters = countParameters(model);
+    logger.info(
+      `model ${config.model.name}: ${(known.parameters as number).toLocaleString('en-US')} parameters`,
+    );
+    session ??= createSession(config, opts, data, logger);
     const run = session;
     stop = watchStopSignals(opts.handleSignals === true, logger, () => run.release());
     // Fresh simulations record their config in the folder and may first simulate their validation set there (a
@@ -211,6 +198,40 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     await data?.close();
     session?.release();
   }
+}
+
+/** The network, with its initial weights when the config names them (a new run only). */
+function buildModel(
+  config: TrainConfig,
+  data: TrainingData,
+  state: TrainState | null,
+  generator: Generator,
+  logger: Logger,
+): LensModel {
+  const model: LensModel = createModel(config.model.name, modelOptions(config.model, data.spec), generator);
+  if (config.model.init_weights && !state) {
+    const report = loadInitWeights(model, config.model.init_weights);
+    logger.info(`initial weights from ${config.model.init_weights}: ${summarizeInitWeights(report)}`);
+  }
+  return model;
+}
+
+/** A new run's folder, with its train.log, resolved config.yaml and normalization.json. */
+function createSession(
+  config: TrainConfig,
+  opts: TrainOptions,
+  data: TrainingData,
+  logger: FileLogger,
+): RunSession {
+  const session = RunSession.create(
+    config.run.dir,
+    config.run.name ?? runName(config.model.name, opts.overridden ?? {}),
+  );
+  logger.setFile(session.file('train.log'));
+  saveConfig(session.file('config.yaml'), config, 'resolved training configuration (lensfind train)');
+  writeFileAtomic(session.file('normalization.json'), JSON.stringify(data.normalization, null, 1));
+  logger.info(`run ${session.dir}`);
+  return session;
 }
 
 /**

@@ -89,47 +89,16 @@ export class TrainingData {
     const splits = config.data.path ? await openSplits(config.data, config.seed, onSkip) : null;
     const dataset = splits?.dataset ?? null;
     const trainIdx = splits && !sim ? splits.train : [];
-    const norm = config.data.normalization;
     let spec: Shape;
     let normalization: NormalizationParams;
-    let trainLabels: number[];
     let posWeight: number | null;
     if (sim) {
-      spec = await checkSim(sim, dataset);
-      const plan = simEpochItems(sim.stream, 0);
-      trainLabels = plan.map((it) => it.label);
-      const lenses = trainLabels.filter((y) => y >= 0.5).length;
-      logger.info(
-        `data: fresh simulations (${sim.stream.config.backend}, survey ${sim.stream.config.survey}, ` +
-          `${spec.bands}x${spec.height}x${spec.width}): ${sim.stream.perEpoch} new cutouts per epoch ` +
-          `(${lenses} lenses), seed ${sim.stream.config.seed}; validation ${sim.record.validation}` +
-          (dataset ? ` (${dataset.format}): val ${splitIndices(dataset.items, 'val').length}` : ''),
-      );
-      if (config.data.sampler !== 'shuffle')
-        logger.warn(
-          `data.sampler ${config.data.sampler} is not used with data.sim: every epoch's cutouts are new draws, ` +
-            `balance ${sim.stream.config.balance} of them lenses`,
-        );
-      // Dataset-scope statistics come from a seeded sample of the first epoch's cutouts, rendered here.
-      const fitData = {
-        bands: spec.bands,
-        load: async (p: number) =>
-          (await renderSimItems(sim.stream.config, [plan[p].index], [plan[p].label]))[0],
-      };
-      normalization =
-        saved?.normalization ??
-        (await fitNormalization(
-          fitData,
-          plan.map((_, p) => p),
-          norm,
-          config.seed,
-        ));
-      posWeight = saved?.posWeight ?? posWeightOf(config.data.pos_weight, trainLabels);
+      ({ spec, normalization, posWeight } = await simTrainingStats(sim, dataset, config, saved, logger));
     } else {
       const ds = dataset!;
       requireTrainSplit(config.data.path, trainIdx);
       spec = ds;
-      trainLabels = trainIdx.map((i) => ds.items[i].label);
+      const trainLabels = trainIdx.map((i) => ds.items[i].label);
       const positives = trainLabels.filter((y) => y >= 0.5).length;
       logger.info(
         `data ${ds.root} (${ds.format}): ${ds.bands}x${ds.height}x${ds.width}, ` +
@@ -246,6 +215,49 @@ export class TrainingData {
       sim: this.simSetup?.stream ?? null,
     });
   }
+}
+
+/**
+ * Fresh simulations' shape (checked against a validation dataset), normalisation and pos_weight: a resumed
+ * run's saved ones, or fitted on a seeded sample of the first epoch's cutouts.
+ */
+async function simTrainingStats(
+  sim: SimSetup,
+  dataset: Dataset | null,
+  config: TrainConfig,
+  saved: { normalization: NormalizationParams; posWeight: number | null } | null,
+  logger: Logger,
+): Promise<{ spec: Shape; normalization: NormalizationParams; posWeight: number | null }> {
+  const spec = await checkSim(sim, dataset);
+  const plan = simEpochItems(sim.stream, 0);
+  const trainLabels = plan.map((it) => it.label);
+  const lenses = trainLabels.filter((y) => y >= 0.5).length;
+  logger.info(
+    `data: fresh simulations (${sim.stream.config.backend}, survey ${sim.stream.config.survey}, ` +
+      `${spec.bands}x${spec.height}x${spec.width}): ${sim.stream.perEpoch} new cutouts per epoch ` +
+      `(${lenses} lenses), seed ${sim.stream.config.seed}; validation ${sim.record.validation}` +
+      (dataset ? ` (${dataset.format}): val ${splitIndices(dataset.items, 'val').length}` : ''),
+  );
+  if (config.data.sampler !== 'shuffle')
+    logger.warn(
+      `data.sampler ${config.data.sampler} is not used with data.sim: every epoch's cutouts are new draws, ` +
+        `balance ${sim.stream.config.balance} of them lenses`,
+    );
+  // Dataset-scope statistics come from a seeded sample of the first epoch's cutouts, rendered here.
+  const fitData = {
+    bands: spec.bands,
+    load: async (p: number) => (await renderSimItems(sim.stream.config, [plan[p].index], [plan[p].label]))[0],
+  };
+  const normalization =
+    saved?.normalization ??
+    (await fitNormalization(
+      fitData,
+      plan.map((_, p) => p),
+      config.data.normalization,
+      config.seed,
+    ));
+  const posWeight = saved?.posWeight ?? posWeightOf(config.data.pos_weight, trainLabels);
+  return { spec, normalization, posWeight };
 }
 
 /**

@@ -4,7 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, loadConfig, parseOverride } from '../../src/index.js';
+import { config, errors } from '../../src/index.js';
+
+const { loadConfig, parseOverride } = config;
+const { ConfigError } = errors;
 import { flagLayer } from '../../src/config/load.js';
 
 const schema = z.strictObject({

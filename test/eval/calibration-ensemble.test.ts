@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  applyTemperature,
   bootstrap,
-  combineScores,
   fitTemperature,
   logLoss,
   metricsByBin,
@@ -12,6 +10,7 @@ import {
   temperatureNll,
   tprAtFpr,
 } from '../../src/eval/index.js';
+import { applyTemperature, combineScores } from '../../src/infer/index.js';
 import { Mulberry32Rng } from '../../src/rng/index.js';
 
 function synthetic(n: number, seed: number, separation = 3) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createModel, listModels } from '../../src/models/index.js';
-import { modelToOnnxGraph } from '../../src/export/models.js';
+import { modelToOnnxGraph } from '../../src/onnx/models.js';
 
 const PYTHON = '/usr/bin/python3';
 const script = path.join(import.meta.dirname, '../../scripts/fixtures/onnx_check.py');

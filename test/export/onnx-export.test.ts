@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { createModel, listModels, type LensModel } from '../../src/models/index.js';
-import { modelToOnnxGraph, findOnnxExporter } from '../../src/export/models.js';
+import { modelToOnnxGraph, findOnnxExporter } from '../../src/onnx/models.js';
 import { Generator, randn } from '../../src/torch/random.js';
 import { noGrad } from '../../src/torch/autograd.js';
 import { scope } from '../../src/torch/scope.js';

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decodeNpy, encodeNpy, readNpy, writeNpy, DataError } from '../../src/index.js';
+import { io, errors } from '../../src/index.js';
+
+const { decodeNpy, encodeNpy, readNpy, writeNpy } = io;
+const { DataError } = errors;
 
 const fixtures = path.join(import.meta.dirname, '../fixtures/io');
 

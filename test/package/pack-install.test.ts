@@ -185,7 +185,7 @@ test(
       [
         "const lf = await import('lensfind');",
         'const t = lf.torch.tensor([1, 2, 3.5]);',
-        'const npy = lf.readNpy(process.argv[2]);',
+        'const npy = lf.io.readNpy(process.argv[2]);',
         'console.log(JSON.stringify({ sum: t.sum().item(), shape: npy.shape }));',
       ].join('\n'),
     );

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { upgradeRunConfig } from '../../src/train/config-upgrade.js';
 import { readRunConfig } from '../../src/train/run-folder.js';
-import { loadRun } from '../../src/train/load-run.js';
+import { loadRun } from '../../src/infer/load-run.js';
 import { train } from '../../src/train/trainer.js';
 import { evaluateRun } from '../../src/eval/evaluate-run.js';
 import { tinyRun } from '../predict/tiny-run.js';

@@ -14,7 +14,7 @@ import { simEpochItems, simSeeds } from '../../src/data/sim-stream.js';
 import { loadSimulateConfig } from '../../src/sim/dataset/load-config.js';
 import { loadSurvey, renderCutout } from '../../src/sim/render.js';
 import { loadTrainConfig } from '../../src/train/config.js';
-import { loadRun } from '../../src/train/load-run.js';
+import { loadRun } from '../../src/infer/load-run.js';
 import { validationMetrics } from '../../src/train/metrics.js';
 import { scoreIndices } from '../../src/train/score.js';
 import { trainConfigSchema, type TrainConfig } from '../../src/train/schema.js';

@@ -14,7 +14,7 @@ export const calibrateCommand: Command = {
   },
   async run({ values }) {
     const runDir = required(values, 'run', 'calibrate');
-    const { calibrateRun } = await import('../../eval/evaluate-run.js');
+    const { calibrateRun } = (await import('../../index.js')).eval;
     const opts = scoringFromArgs(values, 'calibrate');
     const res = await calibrateRun(runDir, opts);
     opts.finishBar();

@@ -33,8 +33,8 @@ export const demoCommand: Command = {
     help: { type: 'boolean', short: 'h', description: 'show this help' },
   },
   async run({ values }) {
-    const { sim, train: training } = await import('../../index.js');
-    const { evaluateRun, printEvaluation } = await import('../../eval/evaluate-run.js');
+    const { sim, train: training, eval: evaluation } = await import('../../index.js');
+    const { evaluateRun, printEvaluation } = evaluation;
     const out = values.out as string;
     const n = intFlag('n', values.n)!;
     const seed = intFlag('seed', values.seed)!;

@@ -1,7 +1,7 @@
 import type { Command, ParsedArgs } from '../command.js';
 import { numberFlag } from '../flags.js';
 import { LensfindError } from '../../errors.js';
-import type { CombineMethod } from '../../eval/ensemble.js';
+import type { infer as inference } from '../../index.js';
 import { required, scoringFromArgs, scoringOptions } from './evaluate.js';
 
 /**
@@ -40,14 +40,14 @@ export const methodOptions = {
   },
 } as const;
 
-export function parseMethod(value: unknown, weights: number[] | undefined): CombineMethod {
+export function parseMethod(value: unknown, weights: number[] | undefined): inference.CombineMethod {
   const method = (value as string | undefined) ?? (weights ? 'weighted' : 'mean');
   if (!['mean', 'logit-mean', 'weighted'].includes(method)) {
     throw new LensfindError('E_USAGE', `--method ${method}: expected mean, logit-mean or weighted`);
   }
   if (method === 'weighted' && !weights)
     throw new LensfindError('E_USAGE', '--method weighted needs --weights W1 W2 ...');
-  return method as CombineMethod;
+  return method as inference.CombineMethod;
 }
 
 export const ensembleCommand: Command = {
@@ -74,7 +74,7 @@ export const ensembleCommand: Command = {
       throw new LensfindError('E_USAGE', 'lensfind ensemble: --runs R1 R2 ... is required');
     const out = required(values, 'out', 'ensemble');
     const method = parseMethod(values.method, weights);
-    const { evaluateEnsemble, printEvaluation } = await import('../../eval/evaluate-run.js');
+    const { evaluateEnsemble, printEvaluation } = (await import('../../index.js')).eval;
     const { intFlag } = await import('../flags.js');
     const opts = scoringFromArgs(values, 'ensemble');
     const bootstrap = intFlag('bootstrap', values.bootstrap);

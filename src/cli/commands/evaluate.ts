@@ -3,7 +3,7 @@ import { intFlag } from '../flags.js';
 import { LensfindError } from '../../errors.js';
 import { DATA_FORMATS, type DataFormat } from '../../data/index.js';
 import type { Split } from '../../data/types.js';
-import type { EvaluateDataOptions } from '../../eval/evaluate-run.js';
+import type { eval as evaluation } from '../../index.js';
 import { Progress } from '../../log/progress.js';
 
 /** Options shared by evaluate, ensemble and calibrate: where the data is and how to score it. */
@@ -50,7 +50,7 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
 export function scoringFromArgs(
   values: ParsedArgs['values'],
   label: string,
-): EvaluateDataOptions & { finishBar(): void } {
+): evaluation.EvaluateDataOptions & { finishBar(): void } {
   let bar: Progress | null = null;
   let finished = false;
   return {
@@ -111,7 +111,7 @@ export const evaluateCommand: Command = {
   },
   async run({ values }) {
     const runDir = required(values, 'run', 'evaluate');
-    const { evaluateRun, printEvaluation } = await import('../../eval/evaluate-run.js');
+    const { evaluateRun, printEvaluation } = (await import('../../index.js')).eval;
     const opts = scoringFromArgs(values, 'evaluate');
     const res = await evaluateRun(runDir, {
       ...opts,

@@ -113,8 +113,8 @@ export const predictCommand: Command = {
     const partSize = intFlag('part-size', values['part-size']);
     if (partSize !== undefined && partSize < 1)
       throw new LensfindError('E_USAGE', `--part-size ${partSize}: expected a positive integer`);
-    const { predict: lib, onnx } = await import('../../index.js');
-    const backend = onnx.parseBackend(values.backend);
+    const { predict: lib, infer } = await import('../../index.js');
+    const backend = infer.parseBackend(values.backend);
     const shardCount = intFlag('shard-count', values['shard-count']);
     const shard =
       values.shard === undefined

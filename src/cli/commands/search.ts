@@ -99,10 +99,10 @@ export const searchCommand: Command = {
     const { runs } = runsAndWeights(values, positionals, 'search');
     if (values.run) runs.unshift(values.run as string);
     if (!values.out) throw new LensfindError('E_USAGE', 'lensfind search: --out catalog.parquet is required');
-    const { search, loadConfig } = await import('../../index.js');
+    const { search, config: configs } = await import('../../index.js');
     const flag = (name: string, key: string, v: unknown) =>
       v === undefined ? null : { source: `--${name} ${String(v)}`, value: nest(key, v), commandLine: true };
-    const config = loadConfig(search.searchConfigSchema, {
+    const config = configs.loadConfig(search.searchConfigSchema, {
       file: values.config as string | undefined,
       overrides: (values.set as string[] | undefined) ?? [],
       flags: [

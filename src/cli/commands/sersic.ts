@@ -68,7 +68,7 @@ export const sersicCommand: Command = {
         'E_USAGE',
         `lensfind sersic: expected one action (${ACTIONS.join(', ')}), got ${positionals.length ? positionals.join(' ') : 'none'}`,
       );
-    const npe = await import('../../npe/index.js');
+    const { npe } = await import('../../index.js');
     const which = values.last ? 'last' : 'best';
     const need = (k: string) => {
       if (!values[k]) throw new LensfindError('E_USAGE', `lensfind sersic ${action}: --${k} is required`);

@@ -68,7 +68,8 @@ export const trainCommand: Command = {
     quiet: { type: 'boolean', short: 'q', description: 'no console output' },
   },
   async run({ values }) {
-    const { train, loadTrainConfig } = await import('../../train/index.js');
+    const { train: training } = await import('../../index.js');
+    const { train, loadTrainConfig } = training;
     if (values.resume) {
       const result = await train(null, {
         resume: values.resume as string,

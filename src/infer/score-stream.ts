@@ -4,11 +4,11 @@ import type { Dataset, SkippedItem } from '../data/types.js';
 import { fromTypedArray } from '../torch/creation.js';
 import { interpolate } from '../torch/functional.js';
 import { scope } from '../torch/scope.js';
-import { batchLogits } from '../train/score.js';
-import type { LoadedRun } from '../train/load-run.js';
+import type { LoadedRun } from './load-run.js';
 import { combineScores, type CombineMethod } from './ensemble.js';
 import { logit, sigmoid } from '../metrics/sigmoid.js';
-import { OnnxScorer, type ScoringBackend } from '../export/onnx-scorer.js';
+import type { ScoringBackend } from './onnx-scorer.js';
+import { openScorers, type Scorer } from './scorer.js';
 
 /** What scoring needs of a dataset: labelled or not (an unlabeled input has label NaN). */
 export type ScoreSource = Pick<Dataset, 'items' | 'bands' | 'height' | 'width'>;
@@ -72,6 +72,82 @@ function fitBatchToModel(batch: Batch, size: number): Pick<Batch, 'x' | 'shape'>
 
 const CLIP = 1e-15;
 
+/** One loader per run (its own normalisation), walking the same indices in the same batches. */
+function openLoaders(runs: readonly LoadedRun[], dataset: Dataset, opts: ScoreOptions): BatchLoader[] {
+  const skippedSeen = new Set<string>();
+  const onSkip = (s: SkippedItem) => {
+    // Every model's loader meets the same bad file: report it once.
+    if (skippedSeen.has(s.source)) return;
+    skippedSeen.add(s.source);
+    opts.onSkip?.(s);
+  };
+  return runs.map(
+    (run) =>
+      new BatchLoader(dataset, {
+        normalization: run.normalization,
+        augmentation: null,
+        seed: 0,
+        workers: opts.workers ?? 1,
+        prefetch: opts.prefetch ?? 2,
+        onSkip,
+      }),
+  );
+}
+
+/** The next batch of every loader, or null when all are done (an error when only some are). */
+async function nextBatches(streams: AsyncIterator<Batch>[]): Promise<Batch[] | null> {
+  const results = await Promise.all(streams.map((s) => s.next()));
+  if (results.some((r) => r.done)) {
+    if (!results.every((r) => r.done)) {
+      throw new LensfindError(
+        'E_DATA',
+        "score: the models' data loaders went out of step (a file changed while reading?)",
+      );
+    }
+    return null;
+  }
+  return results.map((r) => r.value as Batch);
+}
+
+/** Scores one batch per model and combines them, keeping the items every loader kept. */
+async function scoreBatch(
+  runs: readonly LoadedRun[],
+  scorers: readonly Scorer[],
+  batches: readonly Batch[],
+  opts: ScoreOptions,
+): Promise<ScoredBatch> {
+  // Items kept by every loader (the same unless a file changed between reads).
+  const common = batches
+    .map((b) => new Set(b.indices))
+    .reduce((a, b) => new Set([...a].filter((i) => b.has(i))));
+  const logits: Float64Array[] = [];
+  for (const [m, b] of batches.entries()) {
+    const l = await scorers[m].logits(fitBatchToModel(b, runs[m].imageSize), opts.tta ?? false);
+    const keep: number[] = [];
+    b.indices.forEach((idx, k) => common.has(idx) && keep.push(l[k]));
+    logits.push(Float64Array.from(keep));
+  }
+  const first = batches[0];
+  const pos = first.indices.map((idx, k) => (common.has(idx) ? k : -1)).filter((k) => k >= 0);
+  const probs = logits.map((l, m) => Float64Array.from(l, (z) => sigmoid(z / runs[m].temperature)));
+  const score = Float64Array.from(
+    runs.length === 1 ? probs[0] : combineScores(probs, opts.method ?? 'mean', opts.weights),
+  );
+  const logit1 =
+    runs.length === 1
+      ? logits[0]
+      : Float64Array.from(score, (p) => logit(Math.min(Math.max(p, CLIP), 1 - CLIP)));
+  return {
+    indices: pos.map((k) => first.indices[k]),
+    ids: pos.map((k) => first.ids[k]),
+    labels: Float32Array.from(pos, (k) => first.y[k]),
+    logits,
+    probs,
+    score,
+    logit: logit1,
+  };
+}
+
 /**
  * Scores `indices` of the data with one or several models in streamed batches (memory stays bounded by the
  * batch size and prefetch). Every model has its own loader with its own normalisation; the loaders walk the
@@ -87,79 +163,17 @@ export async function* scoreBatches(
   if (runs.length === 0) throw new LensfindError('E_USAGE', 'scoring needs at least one run');
   runs.forEach((r) => checkRunFitsData(r, data, 'score'));
   const batchSize = opts.batchSize ?? 256;
-  const method = opts.method ?? 'mean';
-  const dataset = data as Dataset;
-  const skippedSeen = new Set<string>();
-  const onSkip = (s: SkippedItem) => {
-    // Every model's loader meets the same bad file: report it once.
-    if (skippedSeen.has(s.source)) return;
-    skippedSeen.add(s.source);
-    opts.onSkip?.(s);
-  };
-  const loaders = runs.map(
-    (run) =>
-      new BatchLoader(dataset, {
-        normalization: run.normalization,
-        augmentation: null,
-        seed: 0,
-        workers: opts.workers ?? 1,
-        prefetch: opts.prefetch ?? 2,
-        onSkip,
-      }),
-  );
+  const loaders = openLoaders(runs, data as Dataset, opts);
   const streams = loaders.map((l) =>
     l.epoch(indices, { epoch: 0, batchSize, sampler: 'none', augment: false })[Symbol.asyncIterator](),
   );
   const wasTraining = runs.map((r) => r.model.training);
   runs.forEach((r) => r.model.eval());
-  const scorers: OnnxScorer[] = [];
+  let scorers: Scorer[] = [];
   try {
-    if (opts.backend === 'onnx') for (const r of runs) scorers.push(await OnnxScorer.create(r));
-    for (;;) {
-      const results = await Promise.all(streams.map((s) => s.next()));
-      if (results.some((r) => r.done)) {
-        if (!results.every((r) => r.done)) {
-          throw new LensfindError(
-            'E_DATA',
-            "score: the models' data loaders went out of step (a file changed while reading?)",
-          );
-        }
-        return;
-      }
-      const batches = results.map((r) => r.value as Batch);
-      // Items kept by every loader (the same unless a file changed between reads).
-      const common = batches
-        .map((b) => new Set(b.indices))
-        .reduce((a, b) => new Set([...a].filter((i) => b.has(i))));
-      const logits: Float64Array[] = [];
-      for (const [m, b] of batches.entries()) {
-        const fitted = fitBatchToModel(b, runs[m].imageSize);
-        const l = scorers.length
-          ? await scorers[m].logits(fitted, opts.tta ?? false)
-          : batchLogits(runs[m].model, fitted, opts.tta ?? false);
-        const keep: number[] = [];
-        b.indices.forEach((idx, k) => common.has(idx) && keep.push(l[k]));
-        logits.push(Float64Array.from(keep));
-      }
-      const first = batches[0];
-      const pos = first.indices.map((idx, k) => (common.has(idx) ? k : -1)).filter((k) => k >= 0);
-      const probs = logits.map((l, m) => Float64Array.from(l, (z) => sigmoid(z / runs[m].temperature)));
-      const score = Float64Array.from(
-        runs.length === 1 ? probs[0] : combineScores(probs, method, opts.weights),
-      );
-      const logit1 =
-        runs.length === 1
-          ? logits[0]
-          : Float64Array.from(score, (p) => logit(Math.min(Math.max(p, CLIP), 1 - CLIP)));
-      yield {
-        indices: pos.map((k) => first.indices[k]),
-        ids: pos.map((k) => first.ids[k]),
-        labels: Float32Array.from(pos, (k) => first.y[k]),
-        logits,
-        probs,
-        score,
-        logit: logit1,
-      };
+    scorers = await openScorers(runs, opts.backend);
+    for (let batches = await nextBatches(streams); batches; batches = await nextBatches(streams)) {
+      yield await scoreBatch(runs, scorers, batches, opts);
     }
   } finally {
     await Promise.all(streams.map((s) => s.return?.(undefined)));

@@ -1,4 +1,4 @@
-import type { OnnxGraph } from '../onnx/graph.js';
+import type { OnnxGraph } from './graph.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BatchNorm2d, Conv2d, LayerNorm, Linear, MaxPool2d } from '../torch/nn/index.js';
 import type { SelfAttention } from '../models/attention.js';

@@ -2,11 +2,12 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { LensfindError } from '../errors.js';
 import { fromTypedArray } from '../torch/creation.js';
 import { scope } from '../torch/scope.js';
-import { symmetries } from '../train/score.js';
-import type { LoadedRun } from '../train/load-run.js';
+import { symmetries } from '../models/logits.js';
+import type { LoadedRun } from './load-run.js';
 import type { LensModel } from '../models/common.js';
-import { runToOnnx } from './export-run.js';
-import { modelToOnnxGraph } from './models.js';
+import { modelToOnnxGraph } from '../onnx/models.js';
+import { runToOnnx } from './run-onnx.js';
+import type { Scorer } from './scorer.js';
 
 /** The engines a trained model can be scored with. */
 export const SCORING_BACKENDS = ['onnx', 'torch'] as const;
@@ -35,7 +36,7 @@ export interface OnnxScorerOptions {
  * A run's model on ONNX Runtime (CPU): the graph `runToOnnx` writes, built in memory (no file), fed the batches the
  * data loaders normalise exactly as for libtorch. Call `release()` when done.
  */
-export class OnnxScorer {
+export class OnnxScorer implements Scorer {
   private constructor(
     private readonly ort: typeof import('onnxruntime-node'),
     private readonly session: InferenceSession,

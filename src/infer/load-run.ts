@@ -4,11 +4,11 @@ import { LensfindError } from '../errors.js';
 import type { NormalizationParams } from '../data/normalize.js';
 import { createModel } from '../models/registry.js';
 import type { LensModel } from '../models/common.js';
-import type { TrainConfig } from './schema.js';
-import { loadCheckpointWeights, readCheckpointState } from './checkpoint.js';
-import { modelOptions } from './model-options.js';
-import { readRunConfig } from './run-folder.js';
-import type { TrainState } from './trainer.js';
+import type { TrainConfig } from '../train/schema.js';
+import { loadCheckpointWeights, readCheckpointState } from '../train/checkpoint.js';
+import { modelOptions } from '../train/model-options.js';
+import { readRunConfig } from '../train/run-folder.js';
+import type { TrainState } from '../train/trainer.js';
 
 /** A trained model ready to score cutouts, with what scoring must apply exactly as training did. */
 export interface LoadedRun {

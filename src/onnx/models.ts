@@ -1,4 +1,4 @@
-import { OnnxGraph } from '../onnx/graph.js';
+import { OnnxGraph } from './graph.js';
 import { LensfindError } from '../errors.js';
 import type { LensModel } from '../models/common.js';
 import { LensNet } from '../models/lensnet.js';
