@@ -20,7 +20,7 @@ import type { Tensor } from '../../torch/tensor.js';
 import { randn, type Generator } from '../../torch/random.js';
 import { child } from '../../models/common.js';
 import { ConditionalFlow } from './flow.js';
-import { ConditionalAffine, softClamp } from './maf.js';
+import { ConditionalAffine, softClamp, type AutoregressiveOptions } from './maf.js';
 import { splineForward, splineInverse } from './spline.js';
 
 /** The kept (A) and transformed (B) dimensions of coupling layer `layer` over D dimensions. */
@@ -34,17 +34,8 @@ export function couplingMask(D: number, layer: number): { keep: number[]; change
   return layer % 2 === 0 ? { keep: off, change: on } : { keep: on, change: off };
 }
 
-export interface CouplingOptions {
-  dim: number;
-  contextDim: number;
-  hidden: number;
-  /** Hidden layers of each conditioner MLP. */
-  blocks: number;
-  transform: 'affine' | 'spline';
-  bins: number;
-  bound: number;
-  generator?: Generator;
-}
+/** A coupling layer takes the options of an autoregressive one; the split comes from its index, not `reverse`. */
+export type CouplingOptions = Omit<AutoregressiveOptions, 'reverse'>;
 
 /**
  * A context term of a conditioner: [B, H] per context, or the same per context with `draws` rows per context
