@@ -8,7 +8,6 @@ import { resnet18, resnet34, resnetOptions } from './resnet.js';
 import { lensnet, lensnetOptions } from './lensnet.js';
 import { visionTransformer, vitB16Options, vitSmallOptions, vitTinyOptions } from './vit.js';
 import { hybrid, hybridOptions } from './hybrid.js';
-import { swinV2, swinV2Options } from './swinv2.js';
 
 /** One registered network: its options schema (strict: unknown keys rejected) and its builder. */
 export interface ModelEntry<S extends z.ZodType = z.ZodType> {
@@ -69,14 +68,6 @@ registerModel({
     'CNN stage producing tokens for a transformer encoder; arcAttention: polar (radius, angle) encoding',
   schema: hybridOptions,
   build: hybrid,
-});
-
-registerModel({
-  name: 'swinv2_t',
-  description:
-    "torchvision's Swin Transformer V2 tiny (patch 4, embed 96, depths [2, 2, 6, 2], window 8; shifted windows, cosine attention)",
-  schema: swinV2Options,
-  build: swinV2,
 });
 
 /** Names of the registered networks, in registration order. */

@@ -16,7 +16,6 @@ const small: Record<string, Record<string, unknown>> = {
   vit_small: { depth: 2 },
   vit_b_16: { depth: 1 },
   resnet34: { width: 16 },
-  swinv2_t: { embedDim: 12, depths: [1, 1, 2, 1] },
 };
 /** Smaller still, for tests that build every model twice. */
 const tiny: Record<string, Record<string, unknown>> = {
@@ -25,7 +24,6 @@ const tiny: Record<string, Record<string, unknown>> = {
   vit_tiny: { depth: 1 },
   vit_small: { depth: 1 },
   vit_b_16: { depth: 1 },
-  swinv2_t: { embedDim: 12, depths: [1, 1, 1, 1], cpbHidden: 16 },
 };
 
 const runs: [string, Record<string, unknown>][] = [
@@ -41,7 +39,6 @@ test('the registry lists every network', () => {
     'lensnet',
     'resnet18',
     'resnet34',
-    'swinv2_t',
     'vit_b_16',
     'vit_small',
     'vit_tiny',
