@@ -2,10 +2,12 @@
  * The addon's ops, declared once: every binding native/src/*.cc registers (LF_EXPORT, LF_BINARY, LF_UNARY, ...)
  * with its argument kinds in order and its return kind. `NativeAddon` (the type of `native()`) is derived from
  * this table, so a misspelt op or a wrong argument is a compile error; `scripts/check-ops.ts` (run by
- * test/torch/op-table.test.ts) checks the table against the C++ macro lines and the built addon.
+ * test/torch/op-table.test.ts) checks the table against the C++ macro lines and the built addon. The simple
+ * elementwise ops are declared in op-list.ts (their C++ and Tensor methods are generated from it).
  * A kind ending in `?` may be undefined (or null); trailing ones may be left out.
  */
 import type { DType, Device } from './dtype.js';
+import { ELEMENTWISE, SHAPES } from './op-list.js';
 
 /** An opaque native tensor handle (a Napi External tagged as a tensor). */
 export type NativeHandle = object;
@@ -78,12 +80,20 @@ function op<const A extends readonly ArgKind[], const R extends ReturnKind>(args
 // Shorthands for the common shapes.
 const unary = op(['tensor'], 'tensor');
 const unaryInPlace = op(['tensor'], 'void');
-const binary = op(['tensor', 'operand'], 'tensor');
-const binaryInPlace = op(['tensor', 'operand'], 'void');
 const factory = op(['ints', 'dtype?', 'device?'], 'tensor');
 const reduceDims = op(['tensor', 'ints?', 'bool?'], 'tensor');
 const reduceDim = op(['tensor', 'int?', 'bool?'], 'tensor');
 const loss = op(['tensor', 'tensor', 'string'], 'tensor');
+
+type ElementwiseSpecs = {
+  readonly [K in keyof typeof ELEMENTWISE]: (typeof SHAPES)[(typeof ELEMENTWISE)[K]['shape']];
+};
+
+/** The table entries of the ELEMENTWISE ops: each its shape's argument and return kinds. */
+function elementwiseSpecs(): ElementwiseSpecs {
+  const entries = Object.entries(ELEMENTWISE).map(([name, e]) => [name, SHAPES[e.shape]]);
+  return Object.fromEntries(entries) as ElementwiseSpecs;
+}
 
 export const OPS = {
   // handles.cc, threads.cc
@@ -129,81 +139,11 @@ export const OPS = {
   detach_: unaryInPlace,
   isGradEnabled: op([], 'bool'),
   setGradEnabled: op(['bool'], 'bool'),
-  // math.cc: binary ops (b a tensor or a scalar), add/sub with alpha
-  add: op(['tensor', 'operand', 'number?'], 'tensor'),
-  sub: op(['tensor', 'operand', 'number?'], 'tensor'),
-  mul: binary,
-  div: binary,
-  pow: binary,
-  remainder: binary,
-  maximum: binary,
-  minimum: binary,
-  eq: binary,
-  ne: binary,
-  lt: binary,
-  le: binary,
-  gt: binary,
-  ge: binary,
-  logicalAnd: binary,
-  logicalOr: binary,
-  atan2: binary,
+  // elementwise.generated.cc: the ops of op-list.ts's ELEMENTWISE list, their entries derived from it
+  ...elementwiseSpecs(),
+  // math.cc
   rpow: op(['tensor', 'number'], 'tensor'),
-  add_: op(['tensor', 'operand', 'number?'], 'void'),
-  sub_: op(['tensor', 'operand', 'number?'], 'void'),
-  mul_: binaryInPlace,
-  div_: binaryInPlace,
-  pow_: binaryInPlace,
-  fill_: binaryInPlace,
   lerp_: op(['tensor', 'tensor', 'operand'], 'void'),
-  // math.cc: unary ops
-  neg: unary,
-  abs: unary,
-  exp: unary,
-  expm1: unary,
-  log: unary,
-  log1p: unary,
-  log2: unary,
-  log10: unary,
-  sqrt: unary,
-  rsqrt: unary,
-  sin: unary,
-  cos: unary,
-  tan: unary,
-  asin: unary,
-  acos: unary,
-  atan: unary,
-  sinh: unary,
-  cosh: unary,
-  sigmoid: unary,
-  tanh: unary,
-  relu: unary,
-  sign: unary,
-  floor: unary,
-  ceil: unary,
-  round: unary,
-  trunc: unary,
-  reciprocal: unary,
-  square: unary,
-  erf: unary,
-  erfinv: unary,
-  logicalNot: unary,
-  isnan: unary,
-  isinf: unary,
-  isfinite: unary,
-  zero_: unaryInPlace,
-  sqrt_: unaryInPlace,
-  neg_: unaryInPlace,
-  exp_: unaryInPlace,
-  abs_: unaryInPlace,
-  relu_: unaryInPlace,
-  sigmoid_: unaryInPlace,
-  erfinv_: unaryInPlace,
-  tanh_: unaryInPlace,
-  log_: unaryInPlace,
-  reciprocal_: unaryInPlace,
-  floor_: unaryInPlace,
-  round_: unaryInPlace,
-  // math.cc: the rest
   clamp: op(['tensor', 'number?', 'number?'], 'tensor'),
   clamp_: op(['tensor', 'number?', 'number?'], 'void'),
   addcmul_: op(['tensor', 'tensor', 'tensor', 'number?'], 'void'),
