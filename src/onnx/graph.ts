@@ -12,6 +12,9 @@ import {
 export const OPSET_VERSION = 17;
 export const IR_VERSION = 8;
 
+// Ops whose output has their first input's spatial size (what `mapSize` follows through a CNN).
+const SIZE_KEEPING = new Set(['Relu', 'BatchNormalization', 'Add', 'Identity']);
+
 /**
  * Builds an ONNX graph one node at a time: each method adds the node(s) and returns the name of the value it
  * makes, so an exporter reads like the model's forward. Weights are added as float32 initializers.
@@ -24,6 +27,17 @@ export class OnnxGraph {
   readonly outputs: ValueInfoSpec[] = [];
   private readonly used = new Set<string>();
   private counter = 0;
+  // The spatial size [H, W] of the 4-D values whose size the exporter knows (from the input's fixed size on).
+  private readonly mapSizes = new Map<string, [number, number]>();
+
+  /** The spatial size [H, W] of a 4-D value, where it is known. */
+  mapSize(value: string): [number, number] | undefined {
+    return this.mapSizes.get(value);
+  }
+
+  setMapSize(value: string, hw: [number, number]): void {
+    this.mapSizes.set(value, hw);
+  }
 
   /** A fresh value name from `base` (never reused). */
   fresh(base: string): string {
@@ -36,6 +50,8 @@ export class OnnxGraph {
   input(name: string, dims: (number | string)[]): string {
     this.used.add(name);
     this.inputs.push({ name, elemType: DataType.FLOAT, dims });
+    const [, , h, w] = dims;
+    if (dims.length === 4 && typeof h === 'number' && typeof w === 'number') this.setMapSize(name, [h, w]);
     return name;
   }
 
@@ -84,6 +100,8 @@ export class OnnxGraph {
     const out = output ?? this.fresh(`${opType.toLowerCase()}_${this.nodes.length}`);
     this.used.add(out);
     this.nodes.push({ opType, inputs, outputs: [out], name: `${opType}_${this.nodes.length}`, attributes });
+    const hw = SIZE_KEEPING.has(opType) ? this.mapSizes.get(inputs[0]) : undefined;
+    if (hw) this.mapSizes.set(out, hw);
     return out;
   }
 

@@ -4,24 +4,60 @@ import type { BatchNorm2d, Conv2d, LayerNorm, Linear, MaxPool2d } from '../torch
 import type { SelfAttention } from '../models/attention.js';
 import type { EncoderBlock } from '../models/vit.js';
 import { LensfindError } from '../errors.js';
+import { convOutputSize, denseConv, denseIsCheaper } from './dense-conv.js';
 
 /** The values of a weight, row-major float32. */
 export function values(t: Tensor): Float32Array {
   return t.contiguous().toFloat32Array();
 }
 
-/** nn.Conv2d as an ONNX Conv (weights [out, in/groups, kh, kw], symmetric padding). */
+/**
+ * nn.Conv2d as an ONNX Conv (weights [out, in/groups, kh, kw], symmetric padding), or as one matrix product where
+ * the input map is known and no larger than the kernel (`denseIsCheaper`).
+ */
 export function conv(g: OnnxGraph, x: string, m: Conv2d, name: string): string {
-  const inputs = [x, g.weight(`${name}.weight`, values(m.weight), m.weight.shape)];
-  if (m.bias) inputs.push(g.weight(`${name}.bias`, values(m.bias), m.bias.shape));
+  const weight = g.weight(`${name}.weight`, values(m.weight), m.weight.shape);
+  const bias = m.bias ? values(m.bias) : undefined;
+  const geometry = {
+    inChannels: m.inChannels,
+    outChannels: m.outChannels,
+    kernel: m.kernelSize,
+    stride: m.stride,
+    padding: m.padding,
+    dilation: m.dilation,
+    groups: m.groups,
+  };
+  const hw = g.mapSize(x);
+  if (hw && denseIsCheaper(geometry, hw[0], hw[1])) {
+    const dense = denseConv(g, x, geometry, hw, weight, bias, name);
+    g.setMapSize(dense.value, dense.hw);
+    return dense.value;
+  }
+  const inputs = [x, weight];
+  if (bias) inputs.push(g.weight(`${name}.bias`, bias, [bias.length]));
   const [ph, pw] = m.padding;
-  return g.node('Conv', inputs, {
+  const y = g.node('Conv', inputs, {
     kernel_shape: [...m.kernelSize],
     strides: [...m.stride],
     pads: [ph, pw, ph, pw],
     dilations: [...m.dilation],
     group: m.groups,
   });
+  if (hw) g.setMapSize(y, outputMapSize(hw, m.kernelSize, m.stride, m.padding, m.dilation));
+  return y;
+}
+
+function outputMapSize(
+  hw: readonly [number, number],
+  kernel: readonly [number, number],
+  stride: readonly [number, number],
+  pad: readonly [number, number],
+  dilation: readonly [number, number] = [1, 1],
+): [number, number] {
+  return [0, 1].map((a) => convOutputSize(hw[a], kernel[a], stride[a], pad[a], dilation[a])) as [
+    number,
+    number,
+  ];
 }
 
 /** nn.BatchNorm2d in eval mode (running statistics) as BatchNormalization. */
@@ -47,11 +83,14 @@ export function batchNorm(g: OnnxGraph, x: string, m: BatchNorm2d, name: string)
 
 export function maxPool(g: OnnxGraph, x: string, m: MaxPool2d): string {
   const [ph, pw] = m.padding;
-  return g.node('MaxPool', [x], {
+  const y = g.node('MaxPool', [x], {
     kernel_shape: [...m.kernelSize],
     strides: [...m.stride],
     pads: [ph, pw, ph, pw],
   });
+  const hw = g.mapSize(x);
+  if (hw) g.setMapSize(y, outputMapSize(hw, m.kernelSize, m.stride, m.padding));
+  return y;
 }
 
 export function relu(g: OnnxGraph, x: string): string {
