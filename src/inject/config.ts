@@ -7,16 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import {
-  flagLayers,
-  listPresets,
-  overrideLayers,
-  presetFile,
-  readYamlFile,
-  resolveConfig,
-  type ConfigLayer,
-  type PlainObject,
-} from '../config/load.js';
+import { resolveConfig, userLayers, type ConfigSources } from '../config/load.js';
+import { listPresets, presetLayers } from '../config/presets.js';
 import { isFractions, outputSchema, splitsSchema } from '../sim/config.js';
 import { sceneSchema } from '../sim/scene/schema.js';
 import { loadSurvey } from '../sim/survey.js';
@@ -107,29 +99,14 @@ export function listInjectPresets(): string[] {
   return listPresets(INJECT_PRESET_DIR);
 }
 
-export interface LoadInjectConfigOptions {
+export interface LoadInjectConfigOptions extends ConfigSources {
   /** configs/inject/NAME.yaml under the rest. */
   preset?: string;
-  file?: string;
-  overrides?: readonly string[];
-  /** Flag layers (`--n 10`), applied last. */
-  flags?: readonly (ConfigLayer | null)[] | PlainObject;
 }
 
 /** preset < YAML file < --set < flags, validated by one schema; the survey and its bands are checked. */
 export function loadInjectConfig(opts: LoadInjectConfigOptions): InjectConfig {
-  const layers: ConfigLayer[] = [];
-  if (opts.preset !== undefined)
-    layers.push({
-      source: `preset ${opts.preset}`,
-      value: readYamlFile(presetFile(INJECT_PRESET_DIR, opts.preset)),
-    });
-  if (opts.file !== undefined)
-    layers.push({
-      source: path.relative(process.cwd(), opts.file) || opts.file,
-      value: readYamlFile(opts.file),
-    });
-  layers.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
+  const layers = [...presetLayers(INJECT_PRESET_DIR, opts.preset), ...userLayers(opts)];
   const cfg = resolveConfig(injectConfigSchema, layers);
   checkBands(cfg);
   return cfg;
