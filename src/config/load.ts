@@ -115,12 +115,18 @@ export interface ConfigSources {
 
 /** A YAML file as a layer named by its path relative to the working directory; none without a file. */
 export function fileLayers(file: string | undefined, read = readYamlFile): ConfigLayer[] {
-  return file === undefined ? [] : [{ source: path.relative(process.cwd(), file) || file, value: read(file) }];
+  return file === undefined
+    ? []
+    : [{ source: path.relative(process.cwd(), file) || file, value: read(file) }];
 }
 
 /** The layers a user sets over a preset or defaults: the YAML file < `--set` < flags. */
 export function userLayers(sources: ConfigSources, read = readYamlFile): ConfigLayer[] {
-  return [...fileLayers(sources.file, read), ...overrideLayers(sources.overrides), ...flagLayers(sources.flags)];
+  return [
+    ...fileLayers(sources.file, read),
+    ...overrideLayers(sources.overrides),
+    ...flagLayers(sources.flags),
+  ];
 }
 
 /** The leaves of a configuration object as dotted paths (arrays are leaves): `[['optim.lr', 3e-4], ...]`. */

@@ -5,16 +5,7 @@
 
 /** NumPy's name of the element type a typed array holds (Uint8Array, and anything else, is 'uint8'). */
 export type TypedArrayElement =
-  | 'float32'
-  | 'float64'
-  | 'int64'
-  | 'int32'
-  | 'int16'
-  | 'int8'
-  | 'uint64'
-  | 'uint32'
-  | 'uint16'
-  | 'uint8';
+  'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint64' | 'uint32' | 'uint16' | 'uint8';
 
 export function typedArrayElement(data: ArrayBufferView): TypedArrayElement {
   if (data instanceof Float32Array) return 'float32';

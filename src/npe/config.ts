@@ -6,7 +6,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { deepMerge, resolveConfig, userLayers, type ConfigSources, type PlainObject } from '../config/load.js';
+import {
+  deepMerge,
+  resolveConfig,
+  userLayers,
+  type ConfigSources,
+  type PlainObject,
+} from '../config/load.js';
 import { presetLayers } from '../config/presets.js';
 import { priorsSchema } from './params.js';
 import { modelConfigSchema } from './model.js';
@@ -79,7 +85,10 @@ export function loadSersicConfig(opts: ConfigSources & { preset?: string }): {
   overridden: PlainObject;
 } {
   const user = userLayers(opts);
-  const config = resolveConfig(sersicConfigSchema, [...presetLayers(SERSIC_PRESET_DIR, opts.preset), ...user]);
+  const config = resolveConfig(sersicConfigSchema, [
+    ...presetLayers(SERSIC_PRESET_DIR, opts.preset),
+    ...user,
+  ]);
   const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});
   return { config, overridden };
 }
