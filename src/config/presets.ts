@@ -1,8 +1,14 @@
 /** Presets: the YAML files of a folder of this package (configs/sim, configs/inject, configs/sersic) named by `--preset`. */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { readYamlFile, type ConfigLayer, type PlainObject } from './load.js';
+
+/** The package's configs/ folder, or a folder in it (src/config -> ../../configs; dist/ keeps the same depth). */
+export function packageConfigDir(...sub: string[]): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../configs', ...sub);
+}
 
 /** The names of the YAML presets in a folder, sorted. */
 export function listPresets(dir: string): string[] {

@@ -3,12 +3,10 @@
  * PSF describe the cutouts, how many cutouts get a lens, how the deflector is measured, and the simulator's scene
  * (population, shear, source offset, clumps, detectability) the lenses are drawn from. One zod schema, strict.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { resolveConfig, userLayers, type ConfigSources } from '../config/load.js';
-import { listPresets, presetLayers } from '../config/presets.js';
+import { listPresets, packageConfigDir, presetLayers } from '../config/presets.js';
 import { isFractions, outputSchema, splitsSchema } from '../sim/config.js';
 import { sceneSchema } from '../sim/scene/schema.js';
 import { loadSurvey } from '../sim/survey.js';
@@ -90,10 +88,7 @@ export type InjectConfig = z.output<typeof injectConfigSchema>;
 export type InjectConfigInput = z.input<typeof injectConfigSchema>;
 
 /** configs/inject/ of this package. */
-export const INJECT_PRESET_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../configs/inject',
-);
+export const INJECT_PRESET_DIR = packageConfigDir('inject');
 
 export function listInjectPresets(): string[] {
   return listPresets(INJECT_PRESET_DIR);

@@ -3,8 +3,6 @@
  * in, the priors, the network, and the training schedule. snake_case keys; `resolveConfig` names a wrong key as
  * written and lists its section's valid keys.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   deepMerge,
@@ -13,15 +11,12 @@ import {
   type ConfigSources,
   type PlainObject,
 } from '../config/load.js';
-import { presetLayers } from '../config/presets.js';
+import { packageConfigDir, presetLayers } from '../config/presets.js';
 import { priorsSchema } from './params.js';
 import { modelConfigSchema } from './model.js';
 import { fileDataSchema } from './files.js';
 
-export const SERSIC_PRESET_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../configs/sersic',
-);
+export const SERSIC_PRESET_DIR = packageConfigDir('sersic');
 
 export const sersicConfigSchema = z.strictObject({
   /** A survey preset (configs/surveys) or YAML path: pixel scale, zero points, PSF, noise. */

@@ -1,21 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
-import {
-  deepMerge,
-  readYamlFile,
-  resolveConfig,
-  userLayers,
-  type ConfigLayer,
-  type ConfigSources,
-  type PlainObject,
-} from '../config/load.js';
+import { deepMerge, readYamlFile, resolveConfig, userLayers } from '../config/load.js';
+import type { ConfigLayer, ConfigSources, PlainObject } from '../config/load.js';
+import { packageConfigDir } from '../config/presets.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 import { checkModelConfig } from './model-options.js';
 
 /** The package's configs/ folder (presets resolve from any working directory). */
-export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../configs');
+export const CONFIG_DIR = packageConfigDir();
 
 export const TRAIN_PRESETS = ['quick', 'resnet18', 'vit', 'hybrid'] as const;
 

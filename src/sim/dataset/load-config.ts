@@ -1,25 +1,14 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
-import {
-  flagLayers,
-  readYamlFile,
-  resolveConfig,
-  userLayers,
-  type ConfigLayer,
-  type ConfigSources,
-  type PlainObject,
-} from '../../config/load.js';
-import { listPresets, presetLayers } from '../../config/presets.js';
+import { flagLayers, readYamlFile, resolveConfig, userLayers } from '../../config/load.js';
+import type { ConfigLayer, ConfigSources, PlainObject } from '../../config/load.js';
+import { listPresets, packageConfigDir, presetLayers } from '../../config/presets.js';
 import { isFractions, simulateConfigSchema, type SimulateConfig } from '../config.js';
 import { loadSurvey } from '../survey.js';
 import { isSeedsFormat, mapSeedsConfig } from '../seeds-format.js';
 
 /** configs/sim/ of this package: the presets `--preset NAME` names. */
-export const SIM_PRESET_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../configs/sim',
-);
+export const SIM_PRESET_DIR = packageConfigDir('sim');
 
 export function listSimPresets(): string[] {
   return listPresets(SIM_PRESET_DIR);
