@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
@@ -60,27 +60,6 @@ export function readYamlFile(file: string): PlainObject {
   return value;
 }
 
-/** The names of the YAML presets in a folder (configs/sim, configs/inject, ...), sorted. */
-export function listPresets(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -5))
-    .sort();
-}
-
-/** The file of `--preset name` in `dir`; an error lists the presets there. */
-export function presetFile(dir: string, name: string): string {
-  const file = path.join(dir, `${name}.yaml`);
-  if (!existsSync(file))
-    throw new ConfigError(
-      `--preset ${name}: no such preset (available: ${listPresets(dir).join(', ')})`,
-      'preset',
-      '--preset',
-    );
-  return file;
-}
-
 /** Turns `a.b.c=value` into `{ a: { b: { c: value } } }`, the value parsed as YAML (`3e-4`, `true`, `[1,2]`). */
 export function parseOverride(assignment: string): PlainObject {
   const eq = assignment.indexOf('=');
@@ -125,6 +104,29 @@ export function flagLayers(flags: PlainObject | readonly (ConfigLayer | null)[] 
   if (Array.isArray(flags)) return flags.filter((l): l is ConfigLayer => l !== null);
   if (!flags || Object.keys(flags).length === 0) return [];
   return [{ source: 'command-line flags', value: flags as PlainObject, commandLine: true }];
+}
+
+/** Where a configuration comes from besides a preset: a YAML file, `--set` assignments, flags (in that order). */
+export interface ConfigSources {
+  file?: string;
+  overrides?: readonly string[];
+  flags?: PlainObject | readonly (ConfigLayer | null)[];
+}
+
+/** A YAML file as a layer named by its path relative to the working directory; none without a file. */
+export function fileLayers(file: string | undefined, read = readYamlFile): ConfigLayer[] {
+  return file === undefined
+    ? []
+    : [{ source: path.relative(process.cwd(), file) || file, value: read(file) }];
+}
+
+/** The layers a user sets over a preset or defaults: the YAML file < `--set` < flags. */
+export function userLayers(sources: ConfigSources, read = readYamlFile): ConfigLayer[] {
+  return [
+    ...fileLayers(sources.file, read),
+    ...overrideLayers(sources.overrides),
+    ...flagLayers(sources.flags),
+  ];
 }
 
 /** The leaves of a configuration object as dotted paths (arrays are leaves): `[['optim.lr', 3e-4], ...]`. */
@@ -274,23 +276,11 @@ function refuseConflicts(schema: z.ZodType, layers: readonly ConfigLayer[]): voi
 /** Loads `file` (if any) over `defaults`, then `--set` overrides, and validates. */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
-  opts: {
-    defaults?: PlainObject;
-    presetName?: string;
-    file?: string;
-    overrides?: readonly string[];
-    flags?: PlainObject | readonly (ConfigLayer | null)[];
-  },
+  opts: ConfigSources & { defaults?: PlainObject; presetName?: string },
 ): z.output<S> {
   const layers: ConfigLayer[] = [];
   if (opts.defaults) layers.push({ source: opts.presetName ?? 'defaults', value: opts.defaults });
-  if (opts.file)
-    layers.push({
-      source: path.relative(process.cwd(), opts.file) || opts.file,
-      value: readYamlFile(opts.file),
-    });
-  layers.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
-  return resolveConfig(schema, layers);
+  return resolveConfig(schema, [...layers, ...userLayers(opts)]);
 }
 
 /** Saves a resolved configuration as YAML next to an output (atomic). */

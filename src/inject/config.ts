@@ -3,20 +3,10 @@
  * PSF describe the cutouts, how many cutouts get a lens, how the deflector is measured, and the simulator's scene
  * (population, shear, source offset, clumps, detectability) the lenses are drawn from. One zod schema, strict.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import {
-  flagLayers,
-  listPresets,
-  overrideLayers,
-  presetFile,
-  readYamlFile,
-  resolveConfig,
-  type ConfigLayer,
-  type PlainObject,
-} from '../config/load.js';
+import { resolveConfig, userLayers, type ConfigSources } from '../config/load.js';
+import { listPresets, packageConfigDir, presetLayers } from '../config/presets.js';
 import { isFractions, outputSchema, splitsSchema } from '../sim/config.js';
 import { sceneSchema } from '../sim/scene/schema.js';
 import { loadSurvey } from '../sim/survey.js';
@@ -98,38 +88,20 @@ export type InjectConfig = z.output<typeof injectConfigSchema>;
 export type InjectConfigInput = z.input<typeof injectConfigSchema>;
 
 /** configs/inject/ of this package. */
-export const INJECT_PRESET_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../configs/inject',
-);
+export const INJECT_PRESET_DIR = packageConfigDir('inject');
 
 export function listInjectPresets(): string[] {
   return listPresets(INJECT_PRESET_DIR);
 }
 
-export interface LoadInjectConfigOptions {
+export interface LoadInjectConfigOptions extends ConfigSources {
   /** configs/inject/NAME.yaml under the rest. */
   preset?: string;
-  file?: string;
-  overrides?: readonly string[];
-  /** Flag layers (`--n 10`), applied last. */
-  flags?: readonly (ConfigLayer | null)[] | PlainObject;
 }
 
 /** preset < YAML file < --set < flags, validated by one schema; the survey and its bands are checked. */
 export function loadInjectConfig(opts: LoadInjectConfigOptions): InjectConfig {
-  const layers: ConfigLayer[] = [];
-  if (opts.preset !== undefined)
-    layers.push({
-      source: `preset ${opts.preset}`,
-      value: readYamlFile(presetFile(INJECT_PRESET_DIR, opts.preset)),
-    });
-  if (opts.file !== undefined)
-    layers.push({
-      source: path.relative(process.cwd(), opts.file) || opts.file,
-      value: readYamlFile(opts.file),
-    });
-  layers.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
+  const layers = [...presetLayers(INJECT_PRESET_DIR, opts.preset), ...userLayers(opts)];
   const cfg = resolveConfig(injectConfigSchema, layers);
   checkBands(cfg);
   return cfg;

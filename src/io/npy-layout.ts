@@ -1,4 +1,5 @@
 import { DataError } from '../errors.js';
+import { halfToNumber } from './typed-array.js';
 
 /**
  * The layouts a NumPy `.npy` array may be stored in: either byte order (`<f4`, `>f4`, `=f4`, `|u1`), float16/32/64,
@@ -53,16 +54,6 @@ export function npyElement(descr: string, source: string): NpyElement {
   }
   // '=' is the writer's native order; every machine NumPy runs on today is little-endian.
   return { kind, size, littleEndian: m[1] !== '>' };
-}
-
-/** IEEE 754 half precision to a number (NumPy's float16). */
-export function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const frac = bits & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 /** A reader of element i (bigint types become numbers: images, not 64-bit identifiers). */

@@ -1,7 +1,8 @@
 import { writeFileAtomic } from './atomic.js';
 import { readRegularFile } from './read-fd.js';
 import { DataError, LensfindError } from '../errors.js';
-import { fortranToC, halfToNumber, npyElement, parseNpyHeader } from './npy-layout.js';
+import { fortranToC, npyElement, parseNpyHeader } from './npy-layout.js';
+import { halfToNumber, typedArrayElement } from './typed-array.js';
 
 /** Typed arrays an `.npy` file can hold here, keyed by NumPy's dtype descriptor (little-endian). */
 export type NpyDtype =
@@ -64,24 +65,11 @@ const CTOR = {
   bool: Uint8Array,
 } as const;
 
-function dtypeOf(data: NpyData): NpyDtype {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof BigInt64Array) return 'int64';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof Int8Array) return 'int8';
-  if (data instanceof Int16Array) return 'int16';
-  if (data instanceof Uint16Array) return 'uint16';
-  if (data instanceof Uint32Array) return 'uint32';
-  if (data instanceof BigUint64Array) return 'uint64';
-  return 'uint8';
-}
-
 /** Encodes an array in NumPy's `.npy` format version 1.0 (C order, little-endian). */
 export function encodeNpy(
   data: NpyData,
   shape: readonly number[],
-  dtype: NpyDtype = dtypeOf(data),
+  dtype: NpyDtype = typedArrayElement(data),
 ): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {

@@ -3,27 +3,20 @@
  * in, the priors, the network, and the training schedule. snake_case keys; `resolveConfig` names a wrong key as
  * written and lists its section's valid keys.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   deepMerge,
-  flagLayers,
-  overrideLayers,
-  presetFile,
-  readYamlFile,
   resolveConfig,
-  type ConfigLayer,
+  userLayers,
+  type ConfigSources,
   type PlainObject,
 } from '../config/load.js';
+import { packageConfigDir, presetLayers } from '../config/presets.js';
 import { priorsSchema } from './params.js';
 import { modelConfigSchema } from './model.js';
 import { fileDataSchema } from './files.js';
 
-export const SERSIC_PRESET_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../configs/sersic',
-);
+export const SERSIC_PRESET_DIR = packageConfigDir('sersic');
 
 export const sersicConfigSchema = z.strictObject({
   /** A survey preset (configs/surveys) or YAML path: pixel scale, zero points, PSF, noise. */
@@ -82,22 +75,15 @@ export type SersicConfig = z.output<typeof sersicConfigSchema>;
  * preset (configs/sersic/<name>.yaml) < YAML file < `--set key=value` < flags, validated by one schema. Returns what
  * the user overrode too (run names come from it).
  */
-export function loadSersicConfig(opts: {
-  preset?: string;
-  file?: string;
-  overrides?: readonly string[];
-  flags?: PlainObject | readonly (ConfigLayer | null)[];
-}): { config: SersicConfig; overridden: PlainObject } {
-  const layers: ConfigLayer[] = [];
-  if (opts.preset)
-    layers.push({
-      source: `preset ${opts.preset}`,
-      value: readYamlFile(presetFile(SERSIC_PRESET_DIR, opts.preset)),
-    });
-  const user: ConfigLayer[] = [];
-  if (opts.file) user.push({ source: opts.file, value: readYamlFile(opts.file) });
-  user.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
-  const config = resolveConfig(sersicConfigSchema, [...layers, ...user]);
+export function loadSersicConfig(opts: ConfigSources & { preset?: string }): {
+  config: SersicConfig;
+  overridden: PlainObject;
+} {
+  const user = userLayers(opts);
+  const config = resolveConfig(sersicConfigSchema, [
+    ...presetLayers(SERSIC_PRESET_DIR, opts.preset),
+    ...user,
+  ]);
   const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});
   return { config, overridden };
 }

@@ -1,10 +1,10 @@
 /** Survey presets (configs/surveys/<name>.yaml): pixel scale, read noise and, per band, depth, sky, zero point, PSF. */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { readYamlFile, resolveConfig } from '../config/load.js';
+import { packageConfigDir } from '../config/presets.js';
 import { distributionSchema } from './rng.js';
 
 export const bandSchema = z.strictObject({
@@ -62,9 +62,9 @@ export const surveySchema = z.strictObject({
 });
 export type Survey = z.infer<typeof surveySchema>;
 
-/** configs/surveys relative to the package root (src/sim -> ../../configs/surveys). */
+/** configs/surveys of the package. */
 export function surveysDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../configs/surveys');
+  return packageConfigDir('surveys');
 }
 
 const cache = new Map<string, Survey>();

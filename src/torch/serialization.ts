@@ -3,6 +3,7 @@
 // padded with spaces to a multiple of 8, then the raw little-endian data of every tensor, back to back.
 import { readFileSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
+import { halfToNumber, typedArrayElement, type TypedArrayElement } from '../io/typed-array.js';
 import { DataError, LensfindError } from '../errors.js';
 import type { Tensor } from './tensor.js';
 import type { DType } from './dtype.js';
@@ -67,16 +68,20 @@ export const DTYPE_ARRAY = {
   BOOL: Uint8Array,
 } as const;
 
+/** The safetensors dtype of each typed array's element type (a Uint16Array holds F16 bits unless told BF16). */
+const DTYPE_OF_ELEMENT: Partial<Record<TypedArrayElement, SafetensorsDtype>> = {
+  float64: 'F64',
+  float32: 'F32',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint16: 'F16',
+};
+
 /** The safetensors dtype a typed array stores by default (Uint16Array needs an explicit F16/BF16). */
 export function safetensorsDtypeOf(data: SafetensorsData): SafetensorsDtype {
-  if (data instanceof Float64Array) return 'F64';
-  if (data instanceof Float32Array) return 'F32';
-  if (data instanceof BigInt64Array) return 'I64';
-  if (data instanceof Int32Array) return 'I32';
-  if (data instanceof Int16Array) return 'I16';
-  if (data instanceof Int8Array) return 'I8';
-  if (data instanceof Uint16Array) return 'F16';
-  return 'U8';
+  return DTYPE_OF_ELEMENT[typedArrayElement(data)] ?? 'U8';
 }
 
 function product(shape: readonly number[]): number {
@@ -295,21 +300,11 @@ const DTYPE_TO_ST: Record<DType, SafetensorsDtype> = {
   bool: 'BOOL',
 };
 
-/** IEEE half-precision bits to a float. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 /** A decoded entry as a Tensor: F16/BF16 become float32, I16/I8 become int32 (dtypes the engine has). */
 export function entryToTensor({ dtype, shape, data }: SafetensorsEntry): Tensor {
   switch (dtype) {
     case 'F16':
-      return fromTypedArray(Float32Array.from(data as Uint16Array, halfToFloat), shape);
+      return fromTypedArray(Float32Array.from(data as Uint16Array, halfToNumber), shape);
     case 'BF16': {
       const bits = new Uint32Array(data.length);
       (data as Uint16Array).forEach((v, i) => (bits[i] = v << 16));

@@ -1,21 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
-import {
-  deepMerge,
-  flagLayers,
-  overrideLayers,
-  readYamlFile,
-  resolveConfig,
-  type ConfigLayer,
-  type PlainObject,
-} from '../config/load.js';
+import { deepMerge, readYamlFile, resolveConfig, userLayers } from '../config/load.js';
+import type { ConfigLayer, ConfigSources, PlainObject } from '../config/load.js';
+import { packageConfigDir } from '../config/presets.js';
 import { trainConfigSchema, type TrainConfig } from './schema.js';
 import { checkModelConfig } from './model-options.js';
 
 /** The package's configs/ folder (presets resolve from any working directory). */
-export const CONFIG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../configs');
+export const CONFIG_DIR = packageConfigDir();
 
 export const TRAIN_PRESETS = ['quick', 'resnet18', 'vit', 'hybrid'] as const;
 
@@ -37,19 +30,14 @@ export function presetPath(name: string): string {
  * one schema (one key given twice on the command line with different values is refused). Returns also what the
  * user overrode (file, --set, flags), from which the run is named.
  */
-export function loadTrainConfig(opts: {
-  preset?: string;
-  file?: string;
-  overrides?: readonly string[];
-  /** Flag values: one layer per flag (`flagLayer`), or an object of values. */
-  flags?: PlainObject | readonly (ConfigLayer | null)[];
-}): { config: TrainConfig; overridden: PlainObject } {
+export function loadTrainConfig(opts: ConfigSources & { preset?: string }): {
+  config: TrainConfig;
+  overridden: PlainObject;
+} {
   const layers: ConfigLayer[] = [];
   if (opts.preset)
     layers.push({ source: `preset ${opts.preset}`, value: readYamlFile(presetPath(opts.preset)) });
-  const user: ConfigLayer[] = [];
-  if (opts.file) user.push({ source: opts.file, value: readYamlFile(opts.file) });
-  user.push(...overrideLayers(opts.overrides), ...flagLayers(opts.flags));
+  const user = userLayers(opts);
   const config = resolveConfig(trainConfigSchema, [...layers, ...user]);
   checkModelConfig(config);
   const overridden = user.reduce<PlainObject>((acc, l) => deepMerge(acc, l.value), {});

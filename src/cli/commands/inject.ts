@@ -1,7 +1,7 @@
 import { configOptions, type Command } from '../command.js';
 import { intFlag, numberFlag } from '../flags.js';
 import { LensfindError } from '../../errors.js';
-import { flagLayer } from '../../config/load.js';
+import { configSources, flagConfigLayers } from '../config-flags.js';
 
 /** `a,b,c` as numbers, each checked. */
 function numberList(name: string, value: unknown): number[] | undefined {
@@ -11,7 +11,7 @@ function numberList(name: string, value: unknown): number[] | undefined {
     .map((v) => numberFlag(name, v.trim())!);
 }
 
-function wordList(value: unknown): string[] | undefined {
+function wordList(_flag: string, value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   return String(value)
     .split(',')
@@ -89,29 +89,28 @@ export const injectCommand: Command = {
     const { loadInjectConfig, injectDataset } = await import('../../inject/index.js');
     const out = values.out as string | undefined;
     if (!out) throw new LensfindError('E_USAGE', '--out DIR is required (the dataset folder to write)');
-    const psfFiles = values.psf as string[] | undefined;
-    const flags = [
-      flagLayer('cutouts', 'cutouts', values.cutouts),
-      flagLayer('survey', 'survey', values.survey),
-      flagLayer('bands', 'bands', wordList(values.bands)),
-      flagLayer('n', 'n', intFlag('n', values.n)),
-      flagLayer('fraction', 'fraction', numberFlag('fraction', values.fraction)),
-      flagLayer('seed', 'seed', intFlag('seed', values.seed)),
-      flagLayer('psf-fwhm', 'psf.fwhm', numberList('psf-fwhm', values['psf-fwhm'])),
-      flagLayer('psf', 'psf.files', psfFiles?.length ? psfFiles : undefined),
-      flagLayer('pixel-scale', 'pixel_scale', numberFlag('pixel-scale', values['pixel-scale'])),
-      flagLayer('zero-points', 'zero_points', numberList('zero-points', values['zero-points'])),
-      flagLayer('gain', 'gain', numberList('gain', values.gain)),
-      flagLayer('catalog', 'catalog', values.catalog),
-      flagLayer('contaminants', 'contaminants', values.contaminants),
-      flagLayer('format', 'format', values.format),
-      flagLayer('labels', 'labels', values.labels),
-    ];
-    const file = values.config as string | undefined;
+    const flags = flagConfigLayers(values, [
+      ['cutouts', 'cutouts'],
+      ['survey', 'survey'],
+      ['bands', 'bands', wordList],
+      ['n', 'n', intFlag],
+      ['fraction', 'fraction', numberFlag],
+      ['seed', 'seed', intFlag],
+      ['psf-fwhm', 'psf.fwhm', numberList],
+      ['psf', 'psf.files', (_flag, files) => ((files as string[] | undefined)?.length ? files : undefined)],
+      ['pixel-scale', 'pixel_scale', numberFlag],
+      ['zero-points', 'zero_points', numberList],
+      ['gain', 'gain', numberList],
+      ['catalog', 'catalog'],
+      ['contaminants', 'contaminants'],
+      ['format', 'format'],
+      ['labels', 'labels'],
+    ]);
+    const { file, overrides } = configSources(values);
     const cfg = loadInjectConfig({
       preset: (values.preset as string | undefined) ?? (file === undefined ? 'lsst' : undefined),
       file,
-      overrides: (values.set as string[] | undefined) ?? [],
+      overrides,
       flags,
     });
     if (!cfg.cutouts)

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { intFlag } from '../flags.js';
+import { configSources, flagConfigLayers } from '../config-flags.js';
 import { LensfindError } from '../../errors.js';
 import { runsAndWeights } from './ensemble.js';
 
@@ -100,19 +101,16 @@ export const searchCommand: Command = {
     if (values.run) runs.unshift(values.run as string);
     if (!values.out) throw new LensfindError('E_USAGE', 'lensfind search: --out catalog.parquet is required');
     const { search, config: configs } = await import('../../index.js');
-    const flag = (name: string, key: string, v: unknown) =>
-      v === undefined ? null : { source: `--${name} ${String(v)}`, value: nest(key, v), commandLine: true };
     const config = configs.loadConfig(search.searchConfigSchema, {
-      file: values.config as string | undefined,
-      overrides: (values.set as string[] | undefined) ?? [],
-      flags: [
-        flag('shards', 'shards', intFlag('shards', values.shards)),
-        flag('throttle', 'slurm.throttle', intFlag('throttle', values.throttle)),
-        flag('time', 'slurm.time', values.time),
-        flag('mem', 'slurm.mem', values.mem),
-        flag('image', 'k8s.image', values.image),
-        flag('parallelism', 'k8s.parallelism', intFlag('parallelism', values.parallelism)),
-      ],
+      ...configSources(values),
+      flags: flagConfigLayers(values, [
+        ['shards', 'shards', intFlag],
+        ['throttle', 'slurm.throttle', intFlag],
+        ['time', 'slurm.time'],
+        ['mem', 'slurm.mem'],
+        ['image', 'k8s.image'],
+        ['parallelism', 'k8s.parallelism', intFlag],
+      ]),
     });
     const predictFlags = PASSED.flatMap((f) =>
       values[f] === undefined ? [] : [`--${f}`, String(values[f])],
@@ -143,7 +141,3 @@ export const searchCommand: Command = {
     }
   },
 };
-
-function nest(key: string, v: unknown): Record<string, unknown> {
-  return key.split('.').reduceRight<unknown>((acc, k) => ({ [k]: acc }), v) as Record<string, unknown>;
-}

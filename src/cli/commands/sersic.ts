@@ -1,6 +1,6 @@
 import { configOptions, EXIT, type Command } from '../command.js';
 import { intFlag } from '../flags.js';
-import { flagLayer } from '../../config/load.js';
+import { configSources, flagConfigLayers } from '../config-flags.js';
 import { LensfindError } from '../../errors.js';
 
 const ACTIONS = ['train', 'predict', 'check'] as const;
@@ -80,18 +80,17 @@ export const sersicCommand: Command = {
         console.log(`run: ${r.runDir}`);
         return EXIT.OK;
       }
-      const flags = [
-        flagLayer('steps', 'steps', intFlag('steps', values.steps)),
-        flagLayer('seed', 'seed', intFlag('seed', values.seed)),
-        flagLayer('threads', 'threads', intFlag('threads', values.threads)),
-        flagLayer('workers', 'workers', intFlag('workers', values.workers)),
-        flagLayer('run-dir', 'run.dir', values['run-dir']),
-        flagLayer('name', 'run.name', values.name),
-      ];
+      const flags = flagConfigLayers(values, [
+        ['steps', 'steps', intFlag],
+        ['seed', 'seed', intFlag],
+        ['threads', 'threads', intFlag],
+        ['workers', 'workers', intFlag],
+        ['run-dir', 'run.dir'],
+        ['name', 'run.name'],
+      ]);
       const { config, overridden } = npe.loadSersicConfig({
         preset: values.preset as string,
-        file: values.config as string | undefined,
-        overrides: (values.set as string[] | undefined) ?? [],
+        ...configSources(values),
         flags,
       });
       const r = await npe.trainSersic(config, { overridden, console: !values.quiet });

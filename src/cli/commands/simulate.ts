@@ -1,6 +1,6 @@
 import { configOptions, type Command } from '../command.js';
 import { LensfindError } from '../../errors.js';
-import { flagLayer } from '../../config/load.js';
+import { configSources, flagConfigLayers } from '../config-flags.js';
 import { intFlag } from '../flags.js';
 
 export const simulateCommand: Command = {
@@ -42,17 +42,16 @@ export const simulateCommand: Command = {
     if (values.config === undefined && values.preset === undefined) {
       throw new LensfindError('E_USAGE', '--config FILE or --preset NAME is required (e.g. --preset lsst)');
     }
-    const flags = [
-      flagLayer('n', 'n', intFlag('n', values.n)),
-      flagLayer('workers', 'workers', intFlag('workers', values.workers)),
-      flagLayer('seed', 'seed', intFlag('seed', values.seed)),
-      flagLayer('layout', 'output.layout', values.layout),
-      flagLayer('format', 'output.format', values.format),
-    ];
+    const flags = flagConfigLayers(values, [
+      ['n', 'n', intFlag],
+      ['workers', 'workers', intFlag],
+      ['seed', 'seed', intFlag],
+      ['layout', 'output.layout'],
+      ['format', 'output.format'],
+    ]);
     const cfg = loadSimulateConfig({
       preset: values.preset as string | undefined,
-      file: values.config as string | undefined,
-      overrides: (values.set as string[] | undefined) ?? [],
+      ...configSources(values),
       flags,
       onNote: values.quiet ? undefined : (m) => console.error(`note: ${m}`),
     });

@@ -1,6 +1,6 @@
 import { configOptions, EXIT, type Command } from '../command.js';
 import { intFlag, numberFlag } from '../flags.js';
-import { flagLayer } from '../../config/load.js';
+import { configSources, flagConfigLayers } from '../config-flags.js';
 import { DATA_FORMATS } from '../../data/index.js';
 
 export const trainCommand: Command = {
@@ -79,26 +79,25 @@ export const trainCommand: Command = {
       return result.interrupted ? EXIT.INTERRUPTED : EXIT.OK;
     }
     // One layer per flag, named as typed: errors and conflicts with --set name the flag (`--epochs 1`).
-    const flags = [
-      flagLayer('data', 'data.path', values.data),
-      flagLayer('sim', 'data.sim.config', values.sim),
-      flagLayer('sim-n', 'data.sim.n_per_epoch', intFlag('sim-n', values['sim-n'])),
-      flagLayer('format', 'data.format', values.format),
-      flagLayer('model', 'model.name', values.model),
-      flagLayer('epochs', 'epochs', intFlag('epochs', values.epochs)),
-      flagLayer('batch-size', 'batch_size', intFlag('batch-size', values['batch-size'])),
-      flagLayer('lr', 'optim.lr', numberFlag('lr', values.lr)),
-      flagLayer('seed', 'seed', intFlag('seed', values.seed)),
-      flagLayer('threads', 'threads', intFlag('threads', values.threads)),
-      flagLayer('workers', 'data.workers', intFlag('workers', values.workers)),
-      flagLayer('init-weights', 'model.init_weights', values['init-weights']),
-      flagLayer('run-dir', 'run.dir', values['run-dir']),
-      flagLayer('name', 'run.name', values.name),
-    ];
+    const flags = flagConfigLayers(values, [
+      ['data', 'data.path'],
+      ['sim', 'data.sim.config'],
+      ['sim-n', 'data.sim.n_per_epoch', intFlag],
+      ['format', 'data.format'],
+      ['model', 'model.name'],
+      ['epochs', 'epochs', intFlag],
+      ['batch-size', 'batch_size', intFlag],
+      ['lr', 'optim.lr', numberFlag],
+      ['seed', 'seed', intFlag],
+      ['threads', 'threads', intFlag],
+      ['workers', 'data.workers', intFlag],
+      ['init-weights', 'model.init_weights'],
+      ['run-dir', 'run.dir'],
+      ['name', 'run.name'],
+    ]);
     const { config, overridden } = loadTrainConfig({
       preset: values.preset as string,
-      file: values.config as string | undefined,
-      overrides: (values.set as string[] | undefined) ?? [],
+      ...configSources(values),
       flags,
     });
     const result = await train(config, { overridden, handleSignals: true, console: !values.quiet });

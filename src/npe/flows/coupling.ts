@@ -19,8 +19,7 @@ import * as F from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { randn, type Generator } from '../../torch/random.js';
 import { child } from '../../models/common.js';
-import { ConditionalFlow } from './flow.js';
-import { ConditionalAffine, softClamp, type AutoregressiveOptions } from './maf.js';
+import { LayeredFlow, softClamp, type AutoregressiveOptions, type MafOptions } from './maf.js';
 import { splineForward, splineInverse } from './spline.js';
 
 /** The kept (A) and transformed (B) dimensions of coupling layer `layer` over D dimensions. */
@@ -147,44 +146,13 @@ function indexTensor(ix: readonly number[]): Tensor {
   return fromTypedArray(BigInt64Array.from(ix.map(BigInt)), [ix.length]);
 }
 
-export interface CouplingFlowOptions extends Omit<
-  CouplingOptions,
-  'blocks' | 'transform' | 'bins' | 'bound'
-> {
-  layers: number;
-  blocks?: number;
-  transform?: 'affine' | 'spline';
-  bins?: number;
-  bound?: number;
-}
+/** A coupling flow's options: a MAF's (the layer count and each layer's options). */
+export type CouplingFlowOptions = MafOptions;
 
 /** A conditional affine map (as the MAF's first layer), then L coupling layers. */
-export class CouplingFlow extends ConditionalFlow {
-  readonly affine: ConditionalAffine;
-  readonly steps: ModuleList;
-
+export class CouplingFlow extends LayeredFlow<CouplingLayer> {
   constructor(opts: CouplingFlowOptions) {
-    super(opts.dim, opts.contextDim);
-    this.affine = child(this, 'affine', new ConditionalAffine(opts.dim, opts.contextDim, opts.generator));
-    const layerOpts: CouplingOptions = {
-      dim: opts.dim,
-      contextDim: opts.contextDim,
-      hidden: opts.hidden,
-      blocks: opts.blocks ?? 2,
-      transform: opts.transform ?? 'affine',
-      bins: opts.bins ?? 8,
-      bound: opts.bound ?? 4,
-      generator: opts.generator,
-    };
-    this.steps = child(
-      this,
-      'steps',
-      new ModuleList(Array.from({ length: opts.layers }, (_, l) => new CouplingLayer(layerOpts, l))),
-    );
-  }
-
-  private layers(): CouplingLayer[] {
-    return [...this.steps] as CouplingLayer[];
+    super(opts, (options, l) => new CouplingLayer(options, l));
   }
 
   toBase(z: Tensor, context: Tensor): { u: Tensor; logDet: Tensor } {

@@ -167,40 +167,51 @@ export interface MafOptions {
   generator?: Generator;
 }
 
-export class MAF extends ConditionalFlow {
+/**
+ * A conditional affine map, then `opts.layers` flow layers made by `layer(options, l)`: the shape MAF and the
+ * coupling flow share, their checkpoint keys (`affine`, `steps.<l>`) in one place. Unset layer options default to
+ * 2 hidden blocks, an affine transform, and 8 spline bins on [-4, 4].
+ */
+export abstract class LayeredFlow<L extends Module> extends ConditionalFlow {
   readonly affine: ConditionalAffine;
   readonly steps: ModuleList;
 
-  constructor(opts: MafOptions) {
+  constructor(opts: MafOptions, layer: (options: Omit<AutoregressiveOptions, 'reverse'>, l: number) => L) {
     super(opts.dim, opts.contextDim);
     this.affine = child(this, 'affine', new ConditionalAffine(opts.dim, opts.contextDim, opts.generator));
+    const options = {
+      dim: opts.dim,
+      contextDim: opts.contextDim,
+      hidden: opts.hidden,
+      blocks: opts.blocks ?? 2,
+      transform: opts.transform ?? 'affine',
+      bins: opts.bins ?? 8,
+      bound: opts.bound ?? 4,
+      generator: opts.generator,
+    };
     this.steps = child(
       this,
       'steps',
-      new ModuleList(
-        Array.from(
-          { length: opts.layers },
-          (_, l) =>
-            new AutoregressiveLayer({
-              dim: opts.dim,
-              contextDim: opts.contextDim,
-              hidden: opts.hidden,
-              blocks: opts.blocks ?? 2,
-              transform: opts.transform ?? 'affine',
-              bins: opts.bins ?? 8,
-              bound: opts.bound ?? 4,
-              reverse: l % 2 === 1,
-              generator: opts.generator,
-            }),
-        ),
-      ),
+      new ModuleList(Array.from({ length: opts.layers }, (_, l) => layer(options, l))),
     );
+  }
+
+  /** The flow layers, in the density direction. */
+  protected layers(): L[] {
+    return [...this.steps] as L[];
+  }
+}
+
+export class MAF extends LayeredFlow<AutoregressiveLayer> {
+  constructor(opts: MafOptions) {
+    // the MADE order reverses from one layer to the next
+    super(opts, (options, l) => new AutoregressiveLayer({ ...options, reverse: l % 2 === 1 }));
   }
 
   toBase(z: Tensor, context: Tensor): { u: Tensor; logDet: Tensor } {
     let { u, logDet } = this.affine.forward(z, context);
-    for (const step of this.steps) {
-      const r = (step as AutoregressiveLayer).forward(u, context);
+    for (const step of this.layers()) {
+      const r = step.forward(u, context);
       u = r.u;
       logDet = logDet.add(r.logDet);
     }
@@ -208,7 +219,7 @@ export class MAF extends ConditionalFlow {
   }
 
   inverse(u: Tensor, context: Tensor): Tensor {
-    const steps = [...this.steps] as AutoregressiveLayer[];
+    const steps = this.layers();
     let z = u;
     for (let l = steps.length - 1; l >= 0; l--) z = steps[l].inverse(z, context);
     return this.affine.inverse(z, context);

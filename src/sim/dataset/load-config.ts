@@ -1,42 +1,27 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../errors.js';
-import {
-  flagLayers,
-  listPresets,
-  overrideLayers,
-  presetFile,
-  readYamlFile,
-  resolveConfig,
-  type ConfigLayer,
-  type PlainObject,
-} from '../../config/load.js';
+import { flagLayers, readYamlFile, resolveConfig, userLayers } from '../../config/load.js';
+import type { ConfigLayer, ConfigSources, PlainObject } from '../../config/load.js';
+import { listPresets, packageConfigDir, presetLayers } from '../../config/presets.js';
 import { isFractions, simulateConfigSchema, type SimulateConfig } from '../config.js';
 import { loadSurvey } from '../survey.js';
 import { isSeedsFormat, mapSeedsConfig } from '../seeds-format.js';
 
 /** configs/sim/ of this package: the presets `--preset NAME` names. */
-export const SIM_PRESET_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../configs/sim',
-);
+export const SIM_PRESET_DIR = packageConfigDir('sim');
 
 export function listSimPresets(): string[] {
   return listPresets(SIM_PRESET_DIR);
 }
 
-/** A YAML layer; a file in the seeds' format (General/LensArcs/Galaxy/Noise) is mapped to the simulate config. */
-function fileLayer(file: string, onNote?: (message: string) => void): ConfigLayer {
-  const source = path.relative(process.cwd(), file) || file;
+/** Reads a YAML file; one in the seeds' format (General/LensArcs/Galaxy/Noise) is mapped to the simulate config. */
+function readSimYaml(file: string, onNote?: (message: string) => void): PlainObject {
   const raw = readYamlFile(file);
-  return { source, value: isSeedsFormat(raw) ? mapSeedsConfig(raw, source, onNote) : raw };
+  return isSeedsFormat(raw) ? mapSeedsConfig(raw, path.relative(process.cwd(), file) || file, onNote) : raw;
 }
 
-export interface LoadSimulateConfigOptions {
+export interface LoadSimulateConfigOptions extends ConfigSources {
   preset?: string;
-  file?: string;
-  /** `--set key.path=value` assignments. */
-  overrides?: readonly string[];
   /**
    * Values from command-line flags, applied last: an object (`{ n: 100, workers: 4 }`) or the CLI's flag layers, each
    * named as typed (`--n 100`), so a conflict names the flag. `n` over split counts keeps their proportions.
@@ -51,11 +36,11 @@ export interface LoadSimulateConfigOptions {
  * name the field and the layer that set it.
  */
 export function loadSimulateConfig(opts: LoadSimulateConfigOptions): SimulateConfig {
-  const layers: ConfigLayer[] = [];
-  if (opts.preset !== undefined)
-    layers.push({ ...fileLayer(presetFile(SIM_PRESET_DIR, opts.preset)), source: `preset ${opts.preset}` });
-  if (opts.file !== undefined) layers.push(fileLayer(opts.file, opts.onNote));
-  layers.push(...overrideLayers(opts.overrides));
+  const layers: ConfigLayer[] = [
+    ...presetLayers(SIM_PRESET_DIR, opts.preset, (f) => readSimYaml(f)),
+    // flags last, after the split proportions `--n` may derive below
+    ...userLayers({ file: opts.file, overrides: opts.overrides }, (f) => readSimYaml(f, opts.onNote)),
+  ];
   const flags = flagLayers(opts.flags);
   const sets = (key: string) => flags.some((l) => l.value[key] !== undefined);
   if (sets('n') && !sets('splits')) {

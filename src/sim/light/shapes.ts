@@ -39,9 +39,26 @@ export interface SpiralParams {
   center_y?: number;
 }
 
-function frame(e1: number, e2: number) {
-  const { phi, q } = ellipticityToPhiQ(e1, e2);
-  return { c: Math.cos(phi), s: Math.sin(phi), sq: Math.sqrt(q) };
+/** A shape's centre and elliptical frame: x' = (c dx + s dy) sqrt(q), y' = (-s dx + c dy) / sqrt(q). */
+function shapeFrame(p: RingParams | SpiralParams) {
+  const { phi, q } = ellipticityToPhiQ(p.e1, p.e2);
+  return { cx: p.center_x ?? 0, cy: p.center_y ?? 0, c: Math.cos(phi), s: Math.sin(phi), sq: Math.sqrt(q) };
+}
+
+/** Adds `brightness(x', y')` at every point, (x', y') the point in the shape's elliptical frame. */
+function addInFrame(
+  p: RingParams | SpiralParams,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out: Float64Array,
+  brightness: (xr: number, yr: number) => number,
+): void {
+  const { cx, cy, c, s, sq } = shapeFrame(p);
+  for (let i = 0; i < x.length; i++) {
+    const dx = x[i] - cx,
+      dy = y[i] - cy;
+    out[i] += brightness((c * dx + s * dy) * sq, (-s * dx + c * dy) / sq);
+  }
 }
 
 export function ringTotal(R0: number, w: number): number {
@@ -71,19 +88,12 @@ export function ringAdd(
   out: Float64Array,
   scale = 1,
 ): void {
-  const { c, s, sq } = frame(p.e1, p.e2);
-  const cx = p.center_x ?? 0,
-    cy = p.center_y ?? 0;
   const a = scale * ringPeak(p);
   const inv = 1 / (2 * p.width * p.width);
-  for (let i = 0; i < x.length; i++) {
-    const dx = x[i] - cx,
-      dy = y[i] - cy;
-    const xr = (c * dx + s * dy) * sq,
-      yr = (-s * dx + c * dy) / sq;
+  addInFrame(p, x, y, out, (xr, yr) => {
     const d = Math.sqrt(xr * xr + yr * yr) - p.R_ring;
-    out[i] += a * Math.exp(-d * d * inv);
-  }
+    return a * Math.exp(-d * d * inv);
+  });
 }
 
 export function spiralAdd(
@@ -93,21 +103,14 @@ export function spiralAdd(
   out: Float64Array,
   scale = 1,
 ): void {
-  const { c, s, sq } = frame(p.e1, p.e2);
-  const cx = p.center_x ?? 0,
-    cy = p.center_y ?? 0;
   const a = scale * spiralCentre(p);
   const wind = 1 / Math.tan(p.pitch);
-  for (let i = 0; i < x.length; i++) {
-    const dx = x[i] - cx,
-      dy = y[i] - cy;
-    const xr = (c * dx + s * dy) * sq,
-      yr = (-s * dx + c * dy) / sq;
+  addInFrame(p, x, y, out, (xr, yr) => {
     const R = Math.max(1e-6, Math.sqrt(xr * xr + yr * yr));
     const theta = Math.atan2(yr, xr);
     const arm = 1 + p.amplitude * Math.cos(p.arms * (theta - wind * Math.log(R / p.h)) + p.phase);
-    out[i] += a * Math.exp(-R / p.h) * arm;
-  }
+    return a * Math.exp(-R / p.h) * arm;
+  });
 }
 
 /**
@@ -115,8 +118,7 @@ export function spiralAdd(
  * spiralAdd in float32), or undefined for spirals whose number of arms is not a whole number from 1 to 16.
  */
 export function shapeForm(p: RingParams | SpiralParams): RingForm | SpiralForm | undefined {
-  const { c, s, sq } = frame(p.e1, p.e2);
-  const at = { cx: p.center_x ?? 0, cy: p.center_y ?? 0, c, s, sq };
+  const at = shapeFrame(p);
   if (p.type === 'RING') return { shape: 'ring', a: ringPeak(p), ...at, ring: p.R_ring, width: p.width };
   if (!Number.isInteger(p.arms) || p.arms < 1 || p.arms > 16) return undefined;
   return {
