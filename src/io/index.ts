@@ -12,6 +12,7 @@ export type { NpyArray, NpyData, NpyDtype } from './npy.js';
 export { readNpz, decodeNpz } from './npz.js';
 export { readCsv, writeCsv, parseCsv, formatCsv } from './csv.js';
 export type { CsvRow } from './csv.js';
+export { readTableRows } from './table-rows.js';
 export { writeFileAtomic } from './atomic.js';
 export { readFits, decodeFits } from './fits.js';
 export type { FitsHdu, FitsCard, FitsValue, FitsData } from './fits.js';

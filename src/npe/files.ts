@@ -10,10 +10,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parquetReadObjects } from 'hyparquet';
 import { DataError } from '../errors.js';
-import { readCsv } from '../io/csv.js';
-import { readRegularFile } from '../io/read-fd.js';
+import { readTableRows } from '../io/table-rows.js';
 import { loadChecked } from '../data/source.js';
 import { Sfc32Rng } from '../rng/index.js';
 import { readCutouts } from './cutouts.js';
@@ -34,21 +32,6 @@ export type FileDataConfig = z.output<typeof fileDataSchema>;
 const IMAGE_EXT = /\.(npy|npz|fits|fit|fts|fits\.fz|fz|png|jpe?g|tiff?)$/i;
 const SPLIT_STREAM = 0x5e51c;
 const ORDER_STREAM = 0x5e51d;
-
-/** Rows of a .csv or .parquet table as plain objects. */
-async function readTable(file: string): Promise<Record<string, unknown>[]> {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.csv') return readCsv(file);
-  if (ext === '.parquet') {
-    const bytes = readRegularFile(file);
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    return (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
-  }
-  throw new DataError(
-    `${file}: expected a parameter table (.csv or .parquet), got '${ext || 'no extension'}'`,
-    file,
-  );
-}
 
 /** The cutouts by id: a folder of files or the rows of one stack. Pixels [bands, size, size] each. */
 async function readImages(
@@ -152,7 +135,7 @@ export class FileData {
     space: ParamSpace,
     opts: { bands: number; size: number; sigmas: readonly number[]; seed: number },
   ): Promise<FileData> {
-    const rows = await readTable(cfg.table);
+    const rows = await readTableRows(cfg.table);
     if (rows.length < 2)
       throw new DataError(`${cfg.table}: needs at least 2 rows (has ${rows.length})`, cfg.table);
     const theta = tableParams(rows, space, cfg.table, cfg.id_column);

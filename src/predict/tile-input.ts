@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { DataError } from '../errors.js';
-import { readCsv } from '../io/csv.js';
+import { readTableRows } from '../io/table-rows.js';
 import { openTiles, tileItems } from '../data/tiles.js';
 import type { PredictInput } from './input.js';
 
 /** Catalogue rows, numbers where a value parses as one (CSV) or is one (Parquet). */
 async function readObjects(file: string): Promise<Record<string, string | number>[]> {
-  const ext = path.extname(file).toLowerCase();
   const value = (v: unknown): string | number =>
     typeof v === 'number'
       ? v
@@ -16,19 +14,12 @@ async function readObjects(file: string): Promise<Record<string, string | number
         : v === null || v === undefined
           ? ''
           : String(v);
-  if (ext === '.parquet') {
-    const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Record<
-      string,
-      unknown
-    >[];
-    return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, value(v)])));
-  }
-  if (ext !== '.csv') throw new DataError(`--catalog ${file}: expected a .csv or .parquet file`, file);
-  return readCsv(file).map((r) =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [k, v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v]),
-    ),
-  );
+  const rows = await readTableRows(file, `--catalog ${file}`);
+  // CSV gives strings: numbers where a value parses as one
+  const fromCsv = path.extname(file).toLowerCase() === '.csv';
+  const parse = (v: unknown) =>
+    fromCsv && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : value(v);
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, parse(v)])));
 }
 
 /**
