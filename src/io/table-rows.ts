@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { parquetReadObjects } from 'hyparquet';
 import { DataError } from '../errors.js';
 import { readCsv } from './csv.js';
+import { readRegularFile } from './read-fd.js';
 
 /**
  * The rows of a .csv or .parquet table as plain objects: CSV values as strings, Parquet values as stored (numbers,
@@ -11,7 +12,10 @@ export async function readTableRows(file: string, label = file): Promise<Record<
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv') return readCsv(file);
   if (ext === '.parquet') {
-    return (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Record<string, unknown>[];
+    // read like every other input: regular files only, so a FIFO or a device cannot hang or flood it
+    const bytes = readRegularFile(file);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
   }
   throw new DataError(`${label}: expected a .csv or .parquet table, got '${ext || 'no extension'}'`, file);
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { io } from '../../src/index.js';
 import { writeParquetGroups } from '../../src/io/parquet-file.js';
 
@@ -39,6 +40,17 @@ test('readTableRows: the same rows from .csv (strings) and .parquet (typed value
       io.readTableRows(path.join(dir, 't.txt'), '--catalog t.txt'),
       /--catalog t\.txt: expected a \.csv or \.parquet table, got '\.txt'/,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readTableRows refuses a FIFO named .parquet instead of waiting on it', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-table-fifo-'));
+  try {
+    const fifo = path.join(dir, 'rows.parquet');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(io.readTableRows(fifo), /rows\.parquet/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
