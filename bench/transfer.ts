@@ -7,8 +7,10 @@
  * Nothing of DIR is used for training or for choosing anything; it is read only to be scored.
  *
  *   npm run bench:transfer -- --xsim ../shared/xsim/lsst-lenstronomy [--n 25000] [--epochs N] [--preset quick]
- *     [--out bench-transfer] [--seed 1] [--set key=value ...] [--sim-set key=value ...]
- * `--set` overrides the training preset, `--sim-set` the simulation preset (configs/sim/lsst.yaml).
+ *     [--out bench-transfer] [--seed 1] [--set key=value ...] [--sim-set key=value ...] [--data DIR]
+ * `--set` overrides the training preset, `--sim-set` the simulation preset (configs/sim/lsst.yaml). `--data DIR`
+ * trains on a set simulated before (e.g. by an earlier run of this benchmark) instead of simulating one, so that
+ * training recipes can be compared on the same cutouts.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true, default: [] },
     'sim-set': { type: 'string', multiple: true, default: [] },
     workers: { type: 'string', default: '2' },
+    data: { type: 'string' },
   },
 });
 if (!values.xsim || !existsSync(values.xsim)) {
@@ -38,18 +41,26 @@ if (!values.xsim || !existsSync(values.xsim)) {
   process.exit(2);
 }
 const out = path.resolve(values.out);
-const dataDir = path.join(out, 'data');
+const dataDir = values.data ? path.resolve(values.data) : path.join(out, 'data');
 const seed = Number(values.seed);
 const t0 = performance.now();
 const minutes = (t: number) => ((performance.now() - t) / 60000).toFixed(1);
 
-console.log(`[1/4] simulating ${values.n} cutouts (configs/sim/lsst.yaml, seed ${seed}) into ${dataDir}`);
-const simConfig = sim.dataset.loadSimulateConfig({
-  preset: 'lsst',
-  flags: { n: Number(values.n), seed, workers: Number(values.workers), output: { previews: 16 } },
-  overrides: values['sim-set'],
-});
-await sim.dataset.simulateDataset(simConfig, { out: dataDir });
+if (values.data) {
+  if (!existsSync(dataDir)) {
+    console.error(`bench:transfer: --data ${values.data} does not exist`);
+    process.exit(2);
+  }
+  console.log(`[1/4] training on the cutouts simulated before in ${dataDir}`);
+} else {
+  console.log(`[1/4] simulating ${values.n} cutouts (configs/sim/lsst.yaml, seed ${seed}) into ${dataDir}`);
+  const simConfig = sim.dataset.loadSimulateConfig({
+    preset: 'lsst',
+    flags: { n: Number(values.n), seed, workers: Number(values.workers), output: { previews: 16 } },
+    overrides: values['sim-set'],
+  });
+  await sim.dataset.simulateDataset(simConfig, { out: dataDir });
+}
 
 console.log(`[2/4] training the ${values.preset} preset (${minutes(t0)} min so far)`);
 const { config } = training.loadTrainConfig({

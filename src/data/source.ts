@@ -174,27 +174,59 @@ async function readPng(file: string): Promise<{ data: Float32Array; shape: numbe
   return { data: out, shape: [channels, height, width] };
 }
 
+/** Image files by extension, the one list every reader of loose files uses (predict's folders, npe's tables). */
+const IMAGE_FILE_KINDS = {
+  npy: 'npy',
+  npz: 'npz',
+  fits: 'fits',
+  fit: 'fits',
+  fts: 'fits',
+  fz: 'fits',
+  png: 'picture',
+  jpg: 'picture',
+  jpeg: 'picture',
+  tif: 'picture',
+  tiff: 'picture',
+} as const;
+export type ImageFileKind = (typeof IMAGE_FILE_KINDS)[keyof typeof IMAGE_FILE_KINDS];
+
+/** An image file's name: the extension (with `.fits.fz` as one) is what `imageFileStem` removes. */
+export const IMAGE_FILE = new RegExp(`\\.(fits\\.fz|${Object.keys(IMAGE_FILE_KINDS).join('|')})$`, 'i');
+
+/** How `readSource` reads `file`, from its extension; undefined for any other file. */
+export function imageFileKind(file: string): ImageFileKind | undefined {
+  const ext = path.extname(file).slice(1).toLowerCase();
+  return Object.hasOwn(IMAGE_FILE_KINDS, ext)
+    ? IMAGE_FILE_KINDS[ext as keyof typeof IMAGE_FILE_KINDS]
+    : undefined;
+}
+
+/** A file name without its image extension (`a.fits.fz` -> `a`). */
+export function imageFileStem(name: string): string {
+  return name.replace(IMAGE_FILE, '');
+}
+
 /** Reads a source as float32 [bands, H, W] (2-D images become one band), without checking its values. */
 export async function readSource(src: ItemSource): Promise<RawImage> {
   if (src.stamp) {
     const s = src.stamp;
     return { data: readStamp(s), shape: [s.files.length, s.height, s.width] };
   }
-  const ext = path.extname(src.file).toLowerCase();
+  const kind = imageFileKind(src.file);
   let r: { data: Float32Array; shape: number[] };
-  if (ext === '.npy') r = readNpyFloat32(src.file, src.index);
-  else if (ext === '.npz') r = npzSlice(src.file, src.key ?? 'x', src.index);
-  else if (ext === '.fits' || ext === '.fit' || ext === '.fts' || ext === '.fz') {
+  if (kind === 'npy') r = readNpyFloat32(src.file, src.index);
+  else if (kind === 'npz') r = npzSlice(src.file, src.key ?? 'x', src.index);
+  else if (kind === 'fits') {
     if (src.index !== undefined) r = readFitsSlice(src.file, src.index);
     else {
       const img = readFitsImage(src.file);
       r = { data: img.data, shape: img.shape };
     }
-  } else if (ext === '.png' || ext === '.jpg' || ext === '.jpeg' || ext === '.tif' || ext === '.tiff')
-    r = await readPng(src.file);
+  } else if (kind === 'picture') r = await readPng(src.file);
   else
     throw new DataError(
-      `${src.file}: unknown image file type '${ext}' (expected .npy, .npz, .fits, .fits.fz, .png, .jpg or .tiff)`,
+      `${src.file}: unknown image file type '${path.extname(src.file)}' ` +
+        '(expected .npy, .npz, .fits, .fits.fz, .png, .jpg or .tiff)',
       src.file,
     );
   const shape = r.shape.length === 2 ? [1, r.shape[0], r.shape[1]] : r.shape;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { readTableRows } from '../io/table-rows.js';
-import { loadChecked } from '../data/source.js';
+import { IMAGE_FILE, imageFileStem, loadChecked } from '../data/source.js';
 import { Sfc32Rng } from '../rng/index.js';
 import { readCutouts } from './cutouts.js';
 import { normalizeImages, type SimBatch } from './data.js';
@@ -29,7 +29,6 @@ export const fileDataSchema = z.strictObject({
 });
 export type FileDataConfig = z.output<typeof fileDataSchema>;
 
-const IMAGE_EXT = /\.(npy|npz|fits|fit|fts|fits\.fz|fz|png|jpe?g|tiff?)$/i;
 const SPLIT_STREAM = 0x5e51c;
 const ORDER_STREAM = 0x5e51d;
 
@@ -61,7 +60,7 @@ async function readImages(
     });
   }
   const files = new Map<string, string>();
-  for (const f of readdirSync(p)) if (IMAGE_EXT.test(f)) files.set(f.replace(IMAGE_EXT, ''), path.join(p, f));
+  for (const f of readdirSync(p)) if (IMAGE_FILE.test(f)) files.set(imageFileStem(f), path.join(p, f));
   return Promise.all(
     wanted.map(async (id, r) => {
       const file = files.get(id);

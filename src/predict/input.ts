@@ -7,12 +7,17 @@ import { PathGuard } from '../data/path-guard.js';
 import { detectFormat } from '../data/detect.js';
 import { stackImageKey } from '../data/readers/stack.js';
 import { readItems } from '../data/open.js';
-import { cachedNpz, describe, readNpyHeader, readSource } from '../data/source.js';
+import {
+  IMAGE_FILE,
+  cachedNpz,
+  describe,
+  imageFileKind,
+  imageFileStem,
+  readNpyHeader,
+  readSource,
+} from '../data/source.js';
 import type { DataFormat, DatasetItem, ItemSource, ReadResult, SkippedItem } from '../data/types.js';
 import { stackSlices } from './stack-items.js';
-
-/** Image files a plain folder may hold. */
-const IMAGE_FILE = /\.(npy|fits|fit|fts|fz|png|jpe?g|tiff?)$/i;
 
 /** Cutouts to score, labelled or not (label NaN), with the shape of the first readable one. */
 export interface PredictInput {
@@ -46,7 +51,7 @@ function listFolder(dir: string, dataRoot?: string): ReadResult {
     const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       const full = path.join(d, e.name);
-      const id = () => path.relative(dir, full).replace(IMAGE_FILE, '');
+      const id = () => imageFileStem(path.relative(dir, full));
       if (e.isDirectory()) walk(full);
       else if (e.isSymbolicLink()) {
         const target = resolvePath(full);
@@ -66,19 +71,31 @@ function listFolder(dir: string, dataRoot?: string): ReadResult {
 }
 
 /**
- * A file of a plain folder: one item, or one per slice of an .npy stack [N, bands, H, W] (survey shards), ids
- * `<id>#<i>`. Only the .npy header is read; a file whose header cannot be read is one item, refused when scored.
+ * A file of a plain folder: one item, or one per slice of an .npy/.npz stack [N, bands, H, W] (survey shards), ids
+ * `<id>#<i>`. Only the .npy header is read (an .npz is opened whole); a file that cannot be read is one item,
+ * refused when scored.
  */
 function fileItems(file: string, id: string): DatasetItem[] {
-  if (!file.toLowerCase().endsWith('.npy')) return [unlabeled(id, { file })];
-  let shape: number[];
+  const kind = imageFileKind(file);
+  if (kind !== 'npy' && kind !== 'npz') return [unlabeled(id, { file })];
+  let array: { shape: readonly number[]; key?: string };
   try {
-    shape = withReadFd(file, (fd) => readNpyHeader(fd, file).shape);
+    array = arrayShape(file);
   } catch {
     return [unlabeled(id, { file })];
   }
-  if (shape.length !== 4) return [unlabeled(id, { file })];
-  return stackSlices(id, file, shape[0]);
+  if (array.shape.length !== 4) return [unlabeled(id, { file, key: array.key })];
+  return stackSlices(id, file, array.shape[0], array.key);
+}
+
+/** The shape of an .npy file (its header only), or of an .npz archive's image array and that array's name. */
+function arrayShape(file: string): { shape: readonly number[]; key?: string } {
+  if (imageFileKind(file) === 'npz') {
+    const arrays = cachedNpz(file);
+    const key = stackImageKey(arrays, file);
+    return { shape: arrays.get(key)!.shape, key };
+  }
+  return { shape: withReadFd(file, (fd) => readNpyHeader(fd, file).shape) };
 }
 
 /**
@@ -87,15 +104,7 @@ function fileItems(file: string, id: string): DatasetItem[] {
  */
 function listStack(file: string, bands: number): DatasetItem[] {
   const stem = path.basename(file, path.extname(file));
-  let shape: number[];
-  let key: string | undefined;
-  if (file.toLowerCase().endsWith('.npz')) {
-    const arrays = cachedNpz(file);
-    key = stackImageKey(arrays, file);
-    shape = arrays.get(key)!.shape;
-  } else {
-    shape = withReadFd(file, (fd) => readNpyHeader(fd, file).shape);
-  }
+  const { shape, key } = arrayShape(file);
   const isStack = shape.length === 4 || (shape.length === 3 && bands === 1);
   if (!isStack) return [unlabeled(stem, { file, key })];
   return stackSlices(stem, file, shape[0], key);
