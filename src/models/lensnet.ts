@@ -4,18 +4,25 @@ import { noGrad } from '../torch/autograd.js';
 import * as F from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
+import { ConfigError } from '../errors.js';
 import { LensModel, SeededDropout, baseModelOptions, child, initConvs_, initLinear_ } from './common.js';
 
 export const lensnetOptions = z.strictObject({
   ...baseModelOptions,
   /** Output channels of each conv-BN-ReLU-maxpool block; the default [16, 32, 64, 128] has ~99k parameters. */
   channels: z.array(z.number().int().min(1)).min(1).max(6).default([16, 32, 64, 128]),
+  /**
+   * 'conv': the first block sees the full-resolution image. 'space_to_depth': each 2x2 patch of pixels becomes
+   * channels first (lossless), so every block works at half the resolution: ~1.3x faster training for the same
+   * number of blocks, or one more block (a wider receptive field) for about the cost of the 'conv' stem's blocks.
+   */
+  stem: z.enum(['conv', 'space_to_depth']).default('conv'),
 });
 export type LensNetOptions = z.infer<typeof lensnetOptions>;
 
 /**
- * lensfind's quick default: blocks of 3x3 conv (no bias) + BatchNorm + ReLU + 2x2 maxpool, then global average
- * pooling, dropout and one logit. Small enough to train on 64x64 cutouts in minutes on 2 cores.
+ * lensfind's quick default: (optionally a 2x2 space-to-depth stem, then) blocks of 3x3 conv (no bias) + BatchNorm +
+ * ReLU + 2x2 maxpool, then global average pooling, dropout and one logit. Small enough to train on 64x64 cutouts in minutes on 2 cores.
  * Keys: features.{i}.0 (conv), features.{i}.1 (bn), fc.
  */
 export class LensNet extends LensModel {
@@ -30,7 +37,12 @@ export class LensNet extends LensModel {
   ) {
     super();
     this.generator = generator;
-    let c = options.inChannels;
+    if (options.stem === 'space_to_depth' && options.imageSize % 2 !== 0)
+      throw new ConfigError(
+        `model.stem: space_to_depth needs an even image size, got ${options.imageSize}`,
+        'model.stem',
+      );
+    let c = options.stem === 'space_to_depth' ? 4 * options.inChannels : options.inChannels;
     const blocks: Module[] = options.channels.map((out) => {
       const block = new Sequential(
         new Conv2d(c, out, 3, { padding: 1, bias: false, generator }),
@@ -52,7 +64,8 @@ export class LensNet extends LensModel {
   }
 
   forwardFeatures(x: Tensor): Tensor {
-    return F.adaptiveAvgPool2d(this.features.call(x), [1, 1]).flatten(1);
+    const h = this.options.stem === 'space_to_depth' ? F.spaceToDepth(x, 2) : x;
+    return F.adaptiveAvgPool2d(this.features.call(h), [1, 1]).flatten(1);
   }
 
   forwardHead(features: Tensor): Tensor {

@@ -1,6 +1,7 @@
 /**
- * The posterior network: backbone features of the image -> a context vector (a two-layer MLP) -> the conditional
- * flow over the unconstrained parameters z. log q(z | x) for training, samples of z for posteriors.
+ * The posterior network: backbone features of the image (and optionally fixed photometric summaries) -> a context
+ * vector (a two-layer MLP) -> the conditional flow over the unconstrained parameters z. log q(z | x) for training,
+ * samples of z for posteriors.
  */
 import { z } from 'zod';
 import { GELU, Linear, Module, Sequential } from '../torch/nn/index.js';
@@ -12,12 +13,15 @@ import type { Generator } from '../torch/random.js';
 import { child } from '../models/common.js';
 import { backboneConfigSchema, createBackbone, type Backbone } from './backbone.js';
 import { createFlow, flowConfigSchema, type ConditionalFlow } from './flows/index.js';
+import { ImageSummaries } from './summaries.js';
 
 export const modelConfigSchema = z
   .strictObject({
     backbone: backboneConfigSchema,
     /** Size of the context vector the flow is conditioned on. */
     context: z.number().int().min(1).default(128),
+    /** Add fixed photometric summaries (aperture fluxes, windowed moments: src/npe/summaries.ts) to the features. */
+    summaries: z.boolean().default(false),
     flow: flowConfigSchema,
   })
   .prefault({});
@@ -27,6 +31,7 @@ export class PosteriorNet extends Module {
   readonly backbone: Backbone;
   readonly embed: Sequential;
   readonly flow: ConditionalFlow;
+  readonly summaries?: ImageSummaries;
 
   constructor(
     readonly cfg: NpeModelConfig,
@@ -37,7 +42,8 @@ export class PosteriorNet extends Module {
   ) {
     super();
     this.backbone = child(this, 'backbone', createBackbone(cfg.backbone, bands + 2, imageSize, generator));
-    const F = this.backbone.numFeatures;
+    if (cfg.summaries) this.summaries = child(this, 'summaries', new ImageSummaries(bands, imageSize));
+    const F = this.backbone.numFeatures + (this.summaries?.numFeatures ?? 0);
     this.embed = child(
       this,
       'embed',
@@ -65,7 +71,7 @@ export class PosteriorNet extends Module {
     const B = x.shape[0];
     const coords = this.getBuffer('coords')!.unsqueeze(0).expand([B, 2, this.imageSize, this.imageSize]);
     const f = this.backbone.forwardFeatures(cat([x, coords], 1));
-    return this.embed.call(f);
+    return this.embed.call(this.summaries ? cat([f, this.summaries.call(x)], 1) : f);
   }
 
   /** log q(z | x): [B]. */

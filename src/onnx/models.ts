@@ -51,6 +51,11 @@ function pooledHead(g: OnnxGraph, h: string, model: LensNet | ResNet): string {
 
 registerOnnxExporter(LensNet, (g, x, model) => {
   let h = x;
+  if (model.options.stem === 'space_to_depth') {
+    h = g.node('SpaceToDepth', [x], { blocksize: 2 });
+    const hw = g.mapSize(x);
+    if (hw) g.setMapSize(h, [hw[0] / 2, hw[1] / 2]);
+  }
   model.features.children().forEach((block, i) => {
     const [c, bn, , pool] = (block as Sequential).children() as [Conv2d, BatchNorm2d, Module, MaxPool2d];
     h = maxPool(g, convBnRelu(g, h, c, bn, `features.${i}.0`, `features.${i}.1`), pool);

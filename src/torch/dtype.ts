@@ -1,5 +1,6 @@
 /** Element types a Tensor can hold (PyTorch's names: float32 = torch.float, int64 = torch.long). */
 import { LensfindError } from '../errors.js';
+import { typedArrayElement } from '../io/typed-array.js';
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 
 /** Where a tensor lives: 'cpu', 'cuda', 'cuda:1', ... (any device string libtorch accepts). */
@@ -14,14 +15,13 @@ export function isDType(s: unknown): s is DType {
 /** A typed array holding a tensor's values (bool tensors read as Uint8Array of 0/1). */
 export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
+const TENSOR_ELEMENTS: readonly DType[] = ['float32', 'float64', 'int32', 'int64'];
+
 /** The dtype a typed array's values have, or undefined for arrays libtorch has no exact type for. */
 export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int32Array) return 'int32';
-  if (a instanceof BigInt64Array) return 'int64';
   if (a instanceof Uint8Array) return 'uint8';
-  return undefined;
+  const element = typedArrayElement(a); // 'uint8' for anything else: not a tensor's
+  return element === 'uint8' ? undefined : TENSOR_ELEMENTS.find((d) => d === element);
 }
 
 /** Wraps raw bytes of `dtype` values in the matching typed array (no copy). */

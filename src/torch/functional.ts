@@ -105,6 +105,24 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair): Tensor {
   return call('adaptiveMaxPool2d', { input: x }, () => native().fAdaptiveMaxPool2d(x.handle, size));
 }
 
+/**
+ * Moves each block x block patch of pixels into channels: [B, C, H, W] -> [B, C * block^2, H / block, W / block],
+ * in ONNX SpaceToDepth's order (output channel (i * block + j) * C + c holds pixel (i, j) of a patch of channel c).
+ * Lossless: a stem that halves the resolution without discarding anything.
+ */
+export function spaceToDepth(x: Tensor, block: number): Tensor {
+  const [B, C, H, W] = x.shape;
+  if (x.ndim !== 4 || H % block !== 0 || W % block !== 0)
+    throw new LensfindError(
+      'E_TORCH',
+      `spaceToDepth: expected [B, C, H, W] with H and W divisible by ${block}, got [${x.shape.join(', ')}]`,
+    );
+  return x
+    .reshape([B, C, H / block, block, W / block, block])
+    .permute([0, 3, 5, 1, 2, 4])
+    .reshape([B, C * block * block, H / block, W / block]);
+}
+
 // ---- normalisation --------------------------------------------------------------------------------
 
 export interface BatchNormOptions {

@@ -88,6 +88,7 @@ export const ELEMENTWISE = {
   acos: unary('at::acos(a)'),
   atan: unary('at::atan(a)'),
   sinh: unary('at::sinh(a)'),
+  asinh: unary('at::asinh(a)'),
   cosh: unary('at::cosh(a)'),
   sigmoid: unary('at::sigmoid(a)'),
   tanh: unary('at::tanh(a)'),

@@ -140,6 +140,9 @@ export abstract class TensorMethods {
   sinh(): Tensor {
     return this.wrap(native().sinh(this.handle));
   }
+  asinh(): Tensor {
+    return this.wrap(native().asinh(this.handle));
+  }
   cosh(): Tensor {
     return this.wrap(native().cosh(this.handle));
   }

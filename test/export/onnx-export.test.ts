@@ -22,6 +22,7 @@ const tiny: Record<string, Record<string, unknown>> = {
 const cases: [string, Record<string, unknown>][] = [
   ...listModels().map((n): [string, Record<string, unknown>] => [n, tiny[n] ?? {}]),
   ['resnet18', { width: 4, stem: 'small' }],
+  ['lensnet', { channels: [4, 8, 8], stem: 'space_to_depth' }],
   ['hybrid', { ...tiny.hybrid, arcAttention: true }],
 ];
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { dtypeOfTypedArray } from '../../src/torch/dtype.js';
 import {
   arange,
   empty,
@@ -46,6 +47,27 @@ test('data round-trips through typed arrays for every dtype', () => {
   assert.deepEqual(tensor(3.5).shape, []);
   assert.throws(() => tensor([[1, 2], [3]]), /ragged/);
   assert.throws(() => fromTypedArray(new Float32Array(5), [2, 3]), /5 .*bytes|bytes/);
+  // each typed array libtorch has an exact type for, and none for the others
+  const arrays = [
+    new Float32Array(1),
+    new Float64Array(1),
+    new Int32Array(1),
+    new BigInt64Array(1),
+    new Uint8Array(1),
+    new Int16Array(1),
+    new Uint8ClampedArray(1),
+    new Uint32Array(1),
+  ];
+  assert.deepEqual(arrays.map(dtypeOfTypedArray), [
+    'float32',
+    'float64',
+    'int32',
+    'int64',
+    'uint8',
+    undefined,
+    undefined,
+    undefined,
+  ]);
 });
 
 test('creation ops give the documented values and dtypes', () => {
