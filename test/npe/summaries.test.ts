@@ -1,13 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadSersicConfig } from '../../src/npe/config.js';
-import { makeRenderer, makeSpace, simulateBatch } from '../../src/npe/data.js';
-import { buildNet } from '../../src/npe/run.js';
 import { ImageSummaries, summaryMatrix } from '../../src/npe/summaries.js';
 import { fromTypedArray } from '../../src/torch/creation.js';
-import { Generator } from '../../src/torch/random.js';
 import { scope } from '../../src/torch/scope.js';
-import { AdamW } from '../../src/torch/optim/index.js';
+import { quickNetNll } from './train-steps.js';
 
 const close = (a: number, b: number, tol: number, what: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
@@ -51,28 +47,11 @@ test('summaries of a bright point source: its offset, second moments and curve o
 });
 
 test('a posterior network with summaries trains on simulated galaxies (NLL falls over a few steps)', () => {
-  const { config } = loadSersicConfig({
-    preset: 'quick',
-    overrides: ['model.summaries=true', 'model.flow.name=coupling', 'model.flow.hidden=32'],
-  });
-  const space = makeSpace(config);
-  const net = buildNet(config, space, new Generator(1));
+  const { net, nll } = quickNetNll([
+    'model.summaries=true',
+    'model.flow.name=coupling',
+    'model.flow.hidden=32',
+  ]);
   assert.ok(net.summaries);
-  const batch = simulateBatch(makeRenderer(config, space), 0, 0, 0, 32);
-  const x = fromTypedArray(batch.x, [32, 1, 32, 32]);
-  const z = fromTypedArray(space.toZRows(batch.theta, 32).z, [32, space.dim]);
-  const opt = new AdamW(net.parameters(), { lr: 1e-3 });
-  const nll: number[] = [];
-  net.train();
-  for (let step = 0; step < 12; step++)
-    nll.push(
-      scope(() => {
-        opt.zeroGrad();
-        const loss = net.logProb(x, z).mean().neg();
-        loss.backward();
-        opt.step();
-        return loss.item();
-      }),
-    );
   assert.ok(nll.every(Number.isFinite) && nll[11] < nll[0] - 1, `NLL ${nll[0]} -> ${nll[11]}`);
 });
