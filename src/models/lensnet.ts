@@ -13,8 +13,8 @@ export const lensnetOptions = z.strictObject({
   channels: z.array(z.number().int().min(1)).min(1).max(6).default([16, 32, 64, 128]),
   /**
    * 'conv': the first block sees the full-resolution image. 'space_to_depth': each 2x2 patch of pixels becomes
-   * channels first (lossless), so every block works at half the resolution: ~1.3x faster training for the same
-   * number of blocks, or one more block (a wider receptive field) for about the cost of the 'conv' stem's blocks.
+   * channels first (lossless), so every block works at half the resolution: the quick preset's [32, 64, 128, 256]
+   * with it trains ~1.13x faster per image than [16, 32, 64, 128] without (~195 against ~172 img/s, 2 cores).
    */
   stem: z.enum(['conv', 'space_to_depth']).default('conv'),
 });
@@ -22,7 +22,8 @@ export type LensNetOptions = z.infer<typeof lensnetOptions>;
 
 /**
  * lensfind's quick default: (optionally a 2x2 space-to-depth stem, then) blocks of 3x3 conv (no bias) + BatchNorm +
- * ReLU + 2x2 maxpool, then global average pooling, dropout and one logit. Small enough to train on 64x64 cutouts in minutes on 2 cores.
+ * ReLU + 2x2 maxpool, then global average pooling, dropout and one logit. Small enough to train on 64x64 cutouts in
+ * minutes on 2 cores.
  * Keys: features.{i}.0 (conv), features.{i}.1 (bn), fc.
  */
 export class LensNet extends LensModel {
