@@ -4,6 +4,8 @@
  * recipe on it (the quick preset unless --preset), evaluates it on its own test split and on DIR (any dataset
  * --data reads, e.g. the lenstronomy-rendered DeepLense folder ../shared/xsim/lsst-lenstronomy), and prints ROC AUC,
  * TPR0, TPR10 and TPR at FPR 1e-2 for both, the per-bin metrics of its own test split, and the training time.
+ * Both sets are also scored with test-time augmentation (`evaluate --tta`: the mean logit over the 8 flips and
+ * quarter turns of every cutout), which costs inference time only.
  * Nothing of DIR is used for training or for choosing anything; it is read only to be scored.
  *
  *   npm run bench:transfer -- --xsim ../shared/xsim/lsst-lenstronomy [--n 25000] [--epochs N] [--preset quick]
@@ -82,6 +84,9 @@ console.log(`[3/4] evaluating on the own test split (${minutes(t0)} min so far)`
 const own = await evaluateRun({ run: run.runDir, data: dataDir, split: 'test' });
 console.log(`[4/4] evaluating on ${values.xsim} (${minutes(t0)} min so far)`);
 const other = await evaluateRun({ run: run.runDir, data: values.xsim, split: 'all' });
+console.log(`      and both again with --tta (${minutes(t0)} min so far)`);
+const ownTta = await evaluateRun({ run: run.runDir, data: dataDir, split: 'test', tta: true });
+const otherTta = await evaluateRun({ run: run.runDir, data: values.xsim, split: 'all', tta: true });
 
 const f = (x: number | null | undefined, d = 4) => (x === null || x === undefined ? '-' : x.toFixed(d));
 const row = (name: string, r: EvaluateResult) =>
@@ -91,8 +96,11 @@ console.log(
   `\nlensfind bench:transfer  (run ${run.runDir}; training ${trainMinutes} min, total ${minutes(t0)} min)`,
 );
 console.log(`${'evaluated on'.padEnd(34)} ROC AUC  TPR0   TPR10  TPR@1e-2  lenses/non-lenses`);
+const xsimName = path.basename(path.resolve(values.xsim));
 console.log(row('own test split (lensfind)', own));
-console.log(row(path.basename(path.resolve(values.xsim)), other));
+console.log(row(xsimName, other));
+console.log(row('own test split, --tta', ownTta));
+console.log(row(`${xsimName}, --tta`, otherTta));
 console.log('\nper bin, own test split (TPR at the 0.5 threshold; AUC within the bin):');
 for (const [column, bins] of Object.entries(own.byBin)) {
   const cells = bins.map((b) => `${b.bin} n=${b.count} tpr=${f(b.tpr, 2)} fpr=${f(b.fpr, 2)}`);

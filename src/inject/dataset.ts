@@ -3,13 +3,19 @@
  * (inject.ts); the others, and every cutout of `contaminants`, are the non-lenses. The result is an ordinary
  * lensfind dataset written with the simulator's writer (src/sim/dataset): `images/` shards, `manifest.csv`,
  * `config.yaml`, `previews/` (of injected cutouts), plus `skipped.csv` listing unusable input files.
+ * Run again into the same folder with the same configuration and cutouts, it writes only the shards that are
+ * missing or damaged (a killed run resumes); each item depends only on (seed, its place in the listing).
  */
-import { describeSurvey } from '../sim/dataset/describe.js';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
+import { describeSurvey } from '../sim/dataset/describe.js';
 import { ConfigError, DataError } from '../errors.js';
 import { saveConfig } from '../config/load.js';
 import { writeCsv } from '../io/csv.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { claimOutputDir } from '../io/output-dir.js';
 import { Progress } from '../log/progress.js';
 import { detectFormat } from '../data/detect.js';
 import { readItems } from '../data/open.js';
@@ -20,8 +26,11 @@ import {
   manifestColumns,
   readShardRows,
   renderAndWriteShard,
+  shardProblem,
+  SIDECAR_DIR,
   type ManifestRow,
 } from '../sim/dataset/layout.js';
+import { firstDifference, removeStaleTemporaries } from '../sim/dataset/writer.js';
 import { itemId, planShards, type PlanItem } from '../sim/dataset/plan.js';
 import { writePreview } from '../sim/dataset/preview.js';
 import type { RenderedItem } from '../sim/dataset/render-item.js';
@@ -31,7 +40,7 @@ import type { InjectConfig } from './config.js';
 import { Injector, type CutoutMeasure } from './inject.js';
 
 export interface InjectOptions {
-  /** The dataset folder to write (absent or empty). */
+  /** The dataset folder to write (absent, empty, or an earlier inject of the same configuration to finish). */
   out: string;
   /** Progress and summary lines (default stderr); `quiet` silences them. */
   stream?: { write(s: string): boolean; isTTY?: boolean };
@@ -54,6 +63,9 @@ export interface InjectSummary {
   items: Counts;
   lenses: Counts;
   injected: number;
+  /** Shards written by this call, and shards an earlier call had completed (kept). */
+  shardsWritten: number;
+  shardsKept: number;
   /** Usable cutouts (label 0) where no deflector was found near the centre: kept as non-lenses. */
   noDeflector: number;
   /** Injections whose θ_E came from the catalogue. */
@@ -153,6 +165,54 @@ function resolvedConfig(cfg: InjectConfig, inj: Injector): InjectConfig {
   };
 }
 
+/** The plan's identity: which input file each item is, its split and label (a resumed run must match it). */
+const PLAN_FILE = `${SIDECAR_DIR}/inject-plan.json`;
+
+function planFingerprint(entries: readonly Entry[], items: readonly PlanItem[]): string {
+  const rows = items.map((it) => [it.id, describe(entries[it.index].item.source), it.split, it.label]);
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
+/**
+ * Refuses to finish another configuration's or another listing's dataset: `out`'s config.yaml (if any) must equal
+ * `resolved` (previews aside) and its recorded plan `print`.
+ */
+function checkResumable(out: string, resolved: InjectConfig, print: string): void {
+  const file = path.join(out, 'config.yaml');
+  if (!existsSync(file)) return;
+  const bytesDefining = (c: unknown) => {
+    const { output, ...rest } = (c ?? {}) as InjectConfig;
+    const { previews: _p, ...o } = output ?? {};
+    return JSON.parse(JSON.stringify({ ...rest, output: o })) as unknown;
+  };
+  let before: unknown;
+  try {
+    before = YAML.parse(readFileSync(file, 'utf8'));
+  } catch {
+    before = null;
+  }
+  const field = firstDifference(bytesDefining(before), bytesDefining(resolved));
+  if (field)
+    throw new ConfigError(
+      `${out} holds a dataset made with another configuration (${field} differs from ${file}); ` +
+        'use another --out, or delete the folder to start again',
+      field,
+      file,
+    );
+  let recorded: string | undefined;
+  try {
+    recorded = (JSON.parse(readFileSync(path.join(out, PLAN_FILE), 'utf8')) as { plan?: string }).plan;
+  } catch {
+    recorded = undefined;
+  }
+  if (recorded !== undefined && recorded !== print)
+    throw new ConfigError(
+      `${out} was made from other input cutouts (the listing, the usable files or their splits changed since); ` +
+        'use another --out, or delete the folder to start again',
+      'cutouts',
+    );
+}
+
 export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Promise<InjectSummary> {
   const stream = opts.stream ?? process.stderr;
   const say = (s: string) => {
@@ -161,11 +221,8 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
   if (!cfg.cutouts)
     throw new ConfigError('cutouts: give the cutouts to inject into (--cutouts DIR)', 'cutouts');
   const out = path.resolve(opts.out);
-  if (existsSync(out) && readdirSync(out).length > 0)
-    throw new ConfigError(
-      `${out} exists and is not empty: give a new --out folder (or delete this one)`,
-      'out',
-    );
+  // a new or empty folder, or a dataset (an earlier inject is finished below; anything else is refused there)
+  claimOutputDir(out, 'dataset');
   const start = performance.now();
   const skipped: SkippedItem[] = [];
   const skip = (s: SkippedItem) => {
@@ -246,13 +303,26 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
     label: chosen.has(i) || (entries[i].role === 'cutout' && entries[i].item.label === 1) ? 1 : 0,
   }));
   const shards = planShards(items, cfg.output.shard_size);
+  const resolved = resolvedConfig(cfg, inj);
+  const print = planFingerprint(entries, items);
+  checkResumable(out, resolved, print);
+  const todo = new Set(
+    shards.filter((sh) => {
+      const problem = shardProblem(out, cfg.output, sh);
+      if (problem && problem !== 'missing') say(`shard ${sh.shard}: ${problem}: writing it again`);
+      return problem !== null;
+    }),
+  );
   say(
     `inject into ${out}: ${usable.length} usable cutouts [${spec.bands}, ${size}, ${size}] (bands ${inj.bands.join(' ')}) ` +
-      `of ${nCut} listed and ${entries.length - nCut} contaminants; ${chosen.size} to get a lens; ${skipped.length} skipped`,
+      `of ${nCut} listed and ${entries.length - nCut} contaminants; ${chosen.size} to get a lens; ${skipped.length} skipped; ` +
+      `${shards.length - todo.size} of ${shards.length} shards already complete`,
   );
+  removeStaleTemporaries(out);
+  writeFileAtomic(path.join(out, PLAN_FILE), JSON.stringify({ plan: print }) + '\n');
   saveConfig(
     path.join(out, 'config.yaml'),
-    resolvedConfig(cfg, inj),
+    resolved,
     `lensfind inject: resolved configuration\nPSF per band: ${inj.psfs.map((p, b) => `${inj.bands[b]} ${p.source}`).join(', ')}`,
   );
 
@@ -267,6 +337,15 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
   const previews: { id: string; image: Float32Array }[] = [];
   let fromCatalog = 0;
   for (const shard of shards) {
+    if (!todo.has(shard)) {
+      // written by an earlier call: kept as it is
+      for (const it of shard.items) {
+        if (catalog && chosen.has(it.index) && catalogThetaE(catalog, entries[it.index].item) !== undefined)
+          fromCatalog++;
+        injecting.tick();
+      }
+      continue;
+    }
     const done = new Map<number, RenderedItem>();
     for (const it of shard.items) {
       const { item, role } = entries[it.index];
@@ -326,6 +405,8 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
     items: count(),
     lenses: count(1),
     injected: chosen.size,
+    shardsWritten: todo.size,
+    shardsKept: shards.length - todo.size,
     noDeflector: usable.filter((i) => isCandidate(i) && !measures.get(i)!.deflector.found).length,
     fromCatalog,
     seconds,

@@ -83,4 +83,9 @@ export class PosteriorNet extends Module {
   sample(x: Tensor, n: number, generator?: Generator): Tensor {
     return this.flow.sample(this.context(x), n, generator);
   }
+
+  /** The same draws in the parameter-major layout [D, B·n] (the fast layout for coupling flows). */
+  sampleByParameter(x: Tensor, n: number, generator?: Generator): Tensor {
+    return this.flow.sampleByParameter(this.context(x), n, generator);
+  }
 }

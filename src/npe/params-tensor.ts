@@ -10,16 +10,19 @@ import type { ParamSpace } from './params.js';
 
 const DEG = Math.PI / 180;
 
-/** Physical rows [N, D] of z [N, D] (phi in degrees in [0, 180)). */
-export function fromZTensor(space: ParamSpace, z: Tensor): Tensor {
+/**
+ * Physical rows [N, D] of z [N, D] (phi in degrees in [0, 180)); with `axis` 0, physical columns [D, N] of z [D, N]
+ * (the parameter-major layout of `sampleByParameter`, where every parameter's values are contiguous).
+ */
+export function fromZTensor(space: ParamSpace, z: Tensor, axis: 0 | 1 = 1): Tensor {
   const { scalars, qIndex, qMin } = space.layout();
   const cols: Tensor[] = new Array<Tensor>(space.dim);
   for (const s of scalars) {
-    const g = z.select(1, s.index).sigmoid().mul(s.span).add(s.g0);
+    const g = z.select(axis, s.index).sigmoid().mul(s.span).add(s.g0);
     cols[s.index] = (s.log ? g.exp() : g).clamp(s.lo, s.hi);
   }
-  const u1 = z.select(1, qIndex),
-    u2 = z.select(1, qIndex + 1);
+  const u1 = z.select(axis, qIndex),
+    u2 = z.select(axis, qIndex + 1);
   const d = u1.square().add(u2.square()).sqrt().tanh();
   cols[qIndex] = d
     .square()
@@ -31,7 +34,7 @@ export function fromZTensor(space: ParamSpace, z: Tensor): Tensor {
   const wrapped = where(phi.lt(0), phi.add(180), phi);
   cols[qIndex + 1] = where(wrapped.ge(180), wrapped.sub(180), wrapped);
   return cat(
-    cols.map((c) => c.unsqueeze(1)),
-    1,
+    cols.map((c) => c.unsqueeze(axis)),
+    axis,
   );
 }

@@ -25,19 +25,21 @@ export function samplePosterior(
   const C = per / (H * H);
   const D = space.dim;
   const out = new Float64Array(n * S * D);
-  // images per pass: about 64k rows of the flow at a time
-  const batch = opts.batch ?? Math.max(1, Math.floor(65536 / S));
+  // images per pass: about 8k draws at a time, so that the flow's [hidden, draws] activations stay in the CPU's cache
+  const batch = opts.batch ?? Math.max(1, Math.floor(8192 / S));
   net.eval();
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
+    const R = m * S;
+    // parameter-major [D, R], transposed into the galaxy-draw-parameter order here
     const theta = scope(() =>
       noGrad(() => {
         const img = fromTypedArray(x.subarray(s * per, (s + m) * per), [m, C, H, H]);
-        const z = net.sample(img, S, opts.generator).reshape([m * S, D]);
-        return fromZTensor(space, z).toFloat32Array();
+        return fromZTensor(space, net.sampleByParameter(img, S, opts.generator), 0).toFloat32Array();
       }),
     );
-    out.set(theta, s * S * D);
+    const base = s * S * D;
+    for (let j = 0; j < D; j++) for (let r = 0; r < R; r++) out[base + r * D + j] = theta[j * R + r];
   }
   return out;
 }

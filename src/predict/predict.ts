@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ensureWritableFile } from '../io/output-dir.js';
+import { acquireLock } from '../io/process-lock.js';
 import { readRegularFile } from '../io/read-fd.js';
 import type { DataFormat, SkippedItem } from '../data/types.js';
 import { describe } from '../data/source.js';
@@ -111,13 +112,29 @@ function planFingerprint(
  */
 export async function predict(opts: PredictOptions): Promise<PredictResult> {
   if (opts.runs.length === 0) throw new ConfigError('predict: give --run RUN or --runs R1 R2 ...', 'run');
-  const format = catalogFormat(opts.out);
+  catalogFormat(opts.out); // refuses an unknown extension before any work
   ensureWritableFile(opts.out);
   const runs = opts.runs.map((r) => loadRun(r, { checkpoint: opts.checkpoint }));
   const input = await openInput(runs, opts);
-  const rejected = [...input.rejected];
-  for (const r of rejected) opts.onReject?.(r);
+  for (const r of input.rejected) opts.onReject?.(r);
   const batchSize = opts.batchSize ?? runs[0].config.eval_batch_size;
+  // One unsharded predict per output at a time: a second one with other arguments would clear the first's parts.
+  // Shards share `<out>.parts/` by design (each writes only its own parts) and take no lock.
+  const lock = opts.shard ? null : acquireLock(`${path.resolve(opts.out)}.lock`, opts.out, 'E_OUTPUT_LOCKED');
+  try {
+    return await predictLocked(runs, input, opts, batchSize);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function predictLocked(
+  runs: LoadedRun[],
+  input: PredictInput,
+  opts: PredictOptions,
+  batchSize: number,
+): Promise<PredictResult> {
+  const rejected = [...input.rejected];
   const store = openPartStore(runs, input, opts, batchSize);
   const { scores, scored, seconds, pending } = await scoreAllParts(runs, input, store, opts, batchSize);
   const rejectedFile = path.join(path.dirname(path.resolve(opts.out)), 'rejected.csv');
@@ -135,7 +152,14 @@ export async function predict(opts: PredictOptions): Promise<PredictResult> {
   const cols = catalogColumns(runs, input, scores.members.length > 0);
   // A shard writes its own Parquet file; the catalogue is left to `lensfind merge` (or a run without --shard).
   if (opts.shard) return { ...result, shardFile: writeShard(store, input, opts.shard, scores, cols) };
-  const order = writeSortedCatalog(opts.out, format, input, scores, cols, rejected[0]?.reason ?? '-');
+  const order = writeSortedCatalog(
+    opts.out,
+    catalogFormat(opts.out),
+    input,
+    scores,
+    cols,
+    rejected[0]?.reason ?? '-',
+  );
   writeCsv(rejectedFile, rejected as unknown as CsvRow[], ['source', 'reason']);
   store.clear();
   const { score } = scores;

@@ -101,6 +101,7 @@ export const OPS = {
   liveHandles: op([], 'number'),
   setNumThreads: op(['int'], 'void'),
   getNumThreads: op([], 'number'),
+  getBlasThreads: op([], 'number'),
   // data.cc
   fromBuffer: op(['bytes', 'ints', 'dtype'], 'tensor'),
   toBuffer: op(['tensor'], 'bytes'),

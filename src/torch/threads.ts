@@ -1,4 +1,7 @@
-/** Size of libtorch's intra-op thread pool (libtorch's default: one thread per physical core). */
+/**
+ * Size of libtorch's intra-op thread pool (libtorch's default: one thread per physical core), and of OpenBLAS's
+ * when libtorch uses it (native/src/threads.cc: its pool spins on every core unless sized too).
+ */
 import { LensfindError } from '../errors.js';
 import { native } from './native.js';
 
@@ -11,4 +14,10 @@ export function setNumThreads(n: number): void {
 
 export function getNumThreads(): number {
   return native().getNumThreads();
+}
+
+/** OpenBLAS's thread-pool size, or null when libtorch's BLAS is not OpenBLAS. */
+export function getBlasThreads(): number | null {
+  const n = native().getBlasThreads();
+  return n > 0 ? n : null;
 }

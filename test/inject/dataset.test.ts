@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { data, sim } from '../../src/index.js';
@@ -158,21 +166,61 @@ test('a corrupt input file is listed in skipped.csv and left out; the others are
   assert.ok(existsSync(path.join(out, 'config.yaml')));
 });
 
-test('same seed, same bytes; a non-empty --out is refused; n asks for an exact count', async () => {
+test('same seed, same bytes; a re-run finishes what is missing; another config or folder is refused; n asks for an exact count', async () => {
   const again = path.join(root, 'again');
-  await injectDataset(config(), { out: again, quiet: true });
-  assert.equal(
-    readFileSync(path.join(again, 'manifest.csv'), 'utf8'),
-    readFileSync(path.join(out, 'manifest.csv'), 'utf8'),
-  );
-  for (const f of readdirSync(path.join(out, 'images')))
-    assert.ok(
-      readFileSync(path.join(out, 'images', f)).equals(readFileSync(path.join(again, 'images', f))),
-      f,
+  const sameBytes = (dir: string) => {
+    assert.equal(
+      readFileSync(path.join(dir, 'manifest.csv'), 'utf8'),
+      readFileSync(path.join(out, 'manifest.csv'), 'utf8'),
     );
+    for (const f of readdirSync(path.join(out, 'images')))
+      assert.ok(
+        readFileSync(path.join(out, 'images', f)).equals(readFileSync(path.join(dir, 'images', f))),
+        f,
+      );
+  };
+  const first = await injectDataset(config(), { out: again, quiet: true });
+  sameBytes(again);
+  assert.equal(first.shardsKept, 0);
+  // a killed run: one shard truncated, one never written (its files and sidecar gone); the re-run writes those two
+  const images = readdirSync(path.join(again, 'images')).sort();
+  assert.ok(images.length >= 3, `${images.length} shards`);
+  const damaged = path.join(again, 'images', images[0]);
+  writeFileSync(damaged, readFileSync(damaged).subarray(0, 100));
+  rmSync(path.join(again, 'images', images[1]));
+  rmSync(path.join(again, '.shards', `${images[1].replace(/\.[^.]+$/, '')}.json`));
+  rmSync(path.join(again, 'manifest.csv'));
+  const resumed = await injectDataset(config(), { out: again, quiet: true });
+  assert.equal(resumed.shardsWritten, 2);
+  assert.equal(resumed.shardsKept, images.length - 2);
+  assert.equal(resumed.injected, first.injected);
+  assert.equal(resumed.fromCatalog, first.fromCatalog);
+  sameBytes(again);
+  // another configuration into it is refused, naming the key; so is a folder lensfind did not write
   await assert.rejects(
-    injectDataset(config(), { out, quiet: true }),
-    (e: unknown) => e instanceof ConfigError && /not empty/.test(e.message),
+    injectDataset(config({ seed: 3 }), { out: again, quiet: true }),
+    (e: unknown) => e instanceof ConfigError && e.field === 'seed' && /another configuration/.test(e.message),
+  );
+  const foreign = path.join(root, 'foreign');
+  mkdirSync(foreign);
+  writeFileSync(path.join(foreign, 'notes.txt'), 'mine');
+  await assert.rejects(
+    injectDataset(config(), { out: foreign, quiet: true }),
+    (e: unknown) => (e as { code?: string }).code === 'E_FOREIGN_FOLDER',
+  );
+  assert.deepEqual(readdirSync(foreign), ['notes.txt']);
+  // the same configuration over other cutouts (one more in the same stack file) is refused too
+  const pick = (k: number) => readNpy(path.join(cutoutsDir, inputs[3 + k].path)).data as Float32Array;
+  const stackDir = path.join(root, 'growing');
+  const stack = writeStack(stackDir, [pick(0), pick(1), pick(2)], SIZE);
+  const small = config({ cutouts: stack, contaminants: undefined, catalog: undefined, fraction: 1 });
+  const grown = path.join(root, 'grown');
+  await injectDataset(small, { out: grown, quiet: true });
+  writeStack(stackDir, [pick(0), pick(1), pick(2), pick(3)], SIZE);
+  await assert.rejects(
+    injectDataset(small, { out: grown, quiet: true }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.field === 'cutouts' && /other input cutouts/.test(e.message),
   );
   const exact = path.join(root, 'exact');
   const s = await injectDataset(config({ fraction: undefined, n: 3, contaminants: undefined }), {

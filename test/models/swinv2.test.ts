@@ -1,4 +1,4 @@
-// Swin Transformer V2 (src/models/swinv2.ts): torchvision's outputs on a fixture (test/fixtures/models/
+// Swin Transformer V2 (src/models/swinv2.ts): torchvision's outputs on a fixture (scripts/fixtures/
 // swinv2_reference.py), shapes, the locality of (shifted) window attention, and a few training steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -166,3 +166,26 @@ for (const name of ['coupling', 'nsf_coupling'] as const)
       assert.ok(err < 1e-5, `|sample - inverse| = ${err}`);
     });
   });
+
+test('coupling: sampleByParameter() (parameter-major, hidden layers, D = 7) equals inverse() of the same base draws', () => {
+  scope(() => {
+    const g = new Generator(11);
+    const flow = createFlow(
+      flowConfigSchema.parse({ name: 'coupling', layers: 4, hidden: 16, blocks: 2 }),
+      7,
+      3,
+      g,
+    );
+    noGrad(() => {
+      for (const p of flow.parameters()) p.add_(randn(p.shape, { generator: g }).mul(0.2));
+    });
+    const ctx = fromTypedArray(Float32Array.from([0.5, -1, 2, -0.3, 0.2, 1]), [2, 3]);
+    const byParameter = noGrad(() => flow.sampleByParameter(ctx, 30, new Generator(7)));
+    assert.deepEqual(byParameter.shape, [7, 60]);
+    const u = randn([60, 7], { generator: new Generator(7) });
+    const rows = ctx.unsqueeze(1).expand([2, 30, 3]).reshape([60, 3]);
+    const slow = noGrad(() => flow.inverse(u, rows));
+    const err = byParameter.t().sub(slow).abs().max().item();
+    assert.ok(err < 1e-4, `|sampleByParameter - inverse| = ${err}`);
+  });
+});

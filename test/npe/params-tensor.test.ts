@@ -17,6 +17,15 @@ for (const bands of [['i'], ['g', 'r', 'i']])
     z.fill(0, 0, D);
     const want = space.fromZRows(z, n);
     const got = fromZTensor(space, fromTypedArray(z, [n, D])).toFloat32Array();
+    // the parameter-major layout gives the same values, transposed (up to float32 rounding: vectorised and strided
+    // loops of the engine may round differently)
+    const byParameter = fromZTensor(space, fromTypedArray(z, [n, D]).t().contiguous(), 0).toFloat32Array();
+    for (let i = 0; i < n * D; i++) {
+      const v = byParameter[(i % D) * n + Math.floor(i / D)];
+      let diff = Math.abs(v - got[i]);
+      if (space.names[i % D] === 'phi') diff = Math.min(diff, 180 - diff);
+      assert.ok(diff <= 1e-6 * Math.max(1, Math.abs(got[i])), `axis 0, value ${i}: ${v} vs ${got[i]}`);
+    }
     for (let i = 0; i < want.length; i++) {
       const j = i % D;
       let diff = Math.abs(got[i] - want[i]);

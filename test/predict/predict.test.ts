@@ -1,9 +1,11 @@
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readCsv } from '../../src/io/csv.js';
+import { LensfindError } from '../../src/errors.js';
+import { acquireLock } from '../../src/io/process-lock.js';
 import { encodeNpy, writeNpy } from '../../src/io/npy.js';
 import { evaluateRun } from '../../src/eval/evaluate-run.js';
 import { predict } from '../../src/predict/predict.js';
@@ -178,4 +180,26 @@ test('predict: folders with corrupt files, stacks, ensembles and other image siz
     });
     assert.throws(() => catalogFormat('cands.txt'), /expected a \.csv or \.parquet/);
   });
+
+  await t.test(
+    'one predict per output: a live holder of <out>.lock refuses a second, naming the output',
+    async () => {
+      const file = path.join(root, 'sym.npy');
+      const out = path.join(root, 'locked.csv');
+      const held = acquireLock(`${out}.lock`, out, 'E_OUTPUT_LOCKED');
+      await assert.rejects(
+        predict({ runs: [runDir], input: file, out, workers: 0 }),
+        (e: unknown) =>
+          e instanceof LensfindError &&
+          e.code === 'E_OUTPUT_LOCKED' &&
+          e.message.includes(out) &&
+          e.message.includes(`process ${process.pid}`),
+      );
+      assert.ok(!existsSync(out) && !existsSync(`${out}.parts`), 'nothing written while locked');
+      held.release();
+      const res = await predict({ runs: [runDir], input: file, out, workers: 0 });
+      assert.equal(res.scored, 3);
+      assert.ok(existsSync(out) && !existsSync(`${out}.lock`), 'the catalogue written, the lock released');
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { zeros } from '../../src/torch/creation.js';
 import { Generator, bernoulli, manualSeed, rand, randint, randn, randperm } from '../../src/torch/random.js';
-import { getNumThreads, setNumThreads } from '../../src/torch/threads.js';
+import { getBlasThreads, getNumThreads, setNumThreads } from '../../src/torch/threads.js';
 import { assertClose, fixture } from './core-fixture.js';
 
 test('generators give the same streams as torch.Generator', () => {
@@ -74,7 +74,11 @@ test('thread count can be read and set', () => {
   assert.ok(before >= 1);
   setNumThreads(1);
   assert.equal(getNumThreads(), 1);
+  // OpenBLAS's own pool follows (null: another BLAS)
+  const blas = getBlasThreads();
+  if (blas !== null) assert.equal(blas, 1);
   setNumThreads(before);
   assert.equal(getNumThreads(), before);
+  if (blas !== null) assert.equal(getBlasThreads(), before);
   assert.throws(() => setNumThreads(0), /positive integer/);
 });

@@ -9,7 +9,10 @@
  * every two layers and every pair of dimensions lands on opposite sides in some pair of layers.
  *
  * Sampling many draws per context computes each conditioner's context term once per context, not once per draw
- * (`sample` broadcasts it over the draws).
+ * (`sample` broadcasts it over the draws). Affine layers sample in the parameter-major layout z [D, rows]
+ * (`sampleByParameter`): each parameter's draws are one contiguous row, so the conditioner is two matrix products
+ * and the transform a few contiguous in-place ops, where the row-major layout spends most of its time in strided
+ * elementwise ops and column gathers.
  */
 import { Linear, ModuleList, Module } from '../../torch/nn/index.js';
 import { noGrad } from '../../torch/autograd.js';
@@ -110,6 +113,51 @@ export class CouplingLayer extends Module {
     return this.output.call(h).reshape([-1, this.perDim, this.change.length]);
   }
 
+  /** Whether `inverseByParameter` applies: an affine transform that keeps at least one dimension. */
+  get samplesByParameter(): boolean {
+    return this.opts.transform === 'affine' && this.input !== null;
+  }
+
+  /** The context term [H, B, 1] for `inverseByParameter`, with the input layer's bias folded in. */
+  contextTermByParameter(context: Tensor): Tensor {
+    const t = this.context.call(context);
+    return (this.input?.bias ? t.add(this.input.bias) : t).t().unsqueeze(2);
+  }
+
+  /**
+   * y -> z in the parameter-major layout (sampling, no autograd): y [D, B·draws] to z [D, B·draws] under the context
+   * term [H, B, 1] of `contextTermByParameter`. The same arithmetic as `transform(.., true)` of an affine layer.
+   */
+  inverseByParameter(y: Tensor, ctx: Tensor): Tensor {
+    const [H, B] = ctx.shape;
+    const kept = y.indexSelect(0, this.getBuffer('keep_index')!);
+    let h = this.input!.weight.mm(kept);
+    h.reshape([H, B, -1]).add_(ctx);
+    h.relu_();
+    for (const layer of this.hiddenLayers) {
+      const linear = layer as Linear;
+      h = linear.weight.mm(h);
+      if (linear.bias) h.add_(linear.bias.unsqueeze(1));
+      h.relu_();
+    }
+    // output rows: the shifts m of the changed dimensions, then their log-scales a
+    const nb = this.change.length;
+    const { weight, bias } = this.output;
+    const m = weight.narrow(0, 0, nb).mm(h);
+    const a = weight.narrow(0, nb, nb).mm(h);
+    if (bias) {
+      m.add_(bias.narrow(0, 0, nb).unsqueeze(1));
+      a.add_(bias.narrow(0, nb, nb).unsqueeze(1));
+    }
+    // softClamp(a, 3), then exp, in place
+    a.div_(3);
+    a.tanh_();
+    a.mul_(3);
+    a.exp_();
+    m.addcmul_(y.indexSelect(0, this.getBuffer('change_index')!), a);
+    return cat([kept, m], 0).indexSelect(0, this.getBuffer('unpermute')!);
+  }
+
   /** z -> y (inverse = false, the density direction) or y -> z, with log |det| of the direction taken [N]. */
   transform(x: Tensor, ctx: ContextTerm, inverse: boolean): { y: Tensor; logDet: Tensor } {
     const p = this.params(x, ctx);
@@ -178,10 +226,31 @@ export class CouplingFlow extends LayeredFlow<CouplingLayer> {
     const [B] = context.shape;
     const D = this.dim;
     const steps = this.layers();
+    if (steps.every((s) => s.samplesByParameter))
+      return this.sampleByParameter(context, n, generator).t().reshape([B, n, D]);
     let z = randn([B * n, D], { generator, dtype: context.dtype });
     for (let l = steps.length - 1; l >= 0; l--)
       z = steps[l].transform(z, steps[l].contextTerm(context, n), true).y;
     const { m, a } = this.affine.params(context);
     return z.reshape([B, n, D]).mul(a.exp().unsqueeze(1)).add(m.unsqueeze(1));
+  }
+
+  /** n draws per context in the parameter-major layout [D, B·n] (draws of context b in columns b·n to b·n + n - 1). */
+  override sampleByParameter(context: Tensor, n: number, generator?: Generator): Tensor {
+    const steps = this.layers();
+    if (!steps.every((s) => s.samplesByParameter)) return super.sampleByParameter(context, n, generator);
+    const [B] = context.shape;
+    const D = this.dim;
+    // the same base draws as the row-major path
+    let z = randn([B * n, D], { generator, dtype: context.dtype })
+      .t()
+      .contiguous();
+    for (let l = steps.length - 1; l >= 0; l--)
+      z = steps[l].inverseByParameter(z, steps[l].contextTermByParameter(context));
+    const { m, a } = this.affine.params(context);
+    const z3 = z.reshape([D, B, n]);
+    z3.mul_(a.exp().t().unsqueeze(2));
+    z3.add_(m.t().unsqueeze(2));
+    return z;
   }
 }

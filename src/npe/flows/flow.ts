@@ -39,6 +39,15 @@ export abstract class ConditionalFlow extends Module {
     const u = randn([B * n, this.dim], { generator, dtype: context.dtype });
     return this.inverse(u, rows).reshape([B, n, this.dim]);
   }
+
+  /** n draws per context in the parameter-major layout [D, B·n]: `sample`'s draws, transposed. */
+  sampleByParameter(context: Tensor, n: number, generator?: Generator): Tensor {
+    const [B] = context.shape;
+    return this.sample(context, n, generator)
+      .reshape([B * n, this.dim])
+      .t()
+      .contiguous();
+  }
 }
 
 /** log N(u; 0, I) summed over the last dimension. */

@@ -60,7 +60,8 @@ function comparable(cfg: SimulateConfig): unknown {
   return JSON.parse(JSON.stringify({ ...rest, output: out }));
 }
 
-function firstDifference(a: unknown, b: unknown, prefix = ''): string | undefined {
+/** The first key (dotted path) at which two parsed configurations differ, or undefined when they are equal. */
+export function firstDifference(a: unknown, b: unknown, prefix = ''): string | undefined {
   if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
   if (typeof a === 'object' && a && typeof b === 'object' && b && !Array.isArray(a) && !Array.isArray(b)) {
     const ao = a as Record<string, unknown>;
@@ -110,7 +111,7 @@ function lensCounts(items: readonly PlanItem[]): SimulateSummary['lenses'] {
 }
 
 /** Removes temporary files a killed run left behind (atomic writes that never reached their rename). */
-function removeStaleTemporaries(out: string): void {
+export function removeStaleTemporaries(out: string): void {
   if (!existsSync(out)) return;
   const stale = /^\..+\.\d+\.\d+\.tmp$/;
   for (const entry of readdirSync(out, { withFileTypes: true })) {
