@@ -6,15 +6,11 @@
  * Run again into the same folder with the same configuration and cutouts, it writes only the shards that are
  * missing or damaged (a killed run resumes); each item depends only on (seed, its place in the listing).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { describeSurvey } from '../sim/dataset/describe.js';
 import { ConfigError, DataError } from '../errors.js';
 import { saveConfig } from '../config/load.js';
 import { writeCsv } from '../io/csv.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import { claimOutputDir } from '../io/output-dir.js';
 import { Progress } from '../log/progress.js';
 import { detectFormat } from '../data/detect.js';
@@ -27,10 +23,10 @@ import {
   readShardRows,
   renderAndWriteShard,
   shardProblem,
-  SIDECAR_DIR,
   type ManifestRow,
 } from '../sim/dataset/layout.js';
-import { firstDifference, removeStaleTemporaries } from '../sim/dataset/writer.js';
+import { removeStaleTemporaries } from '../sim/dataset/writer.js';
+import { checkResumable, planFingerprint, recordPlan } from './resume.js';
 import { itemId, planShards, type PlanItem } from '../sim/dataset/plan.js';
 import { writePreview } from '../sim/dataset/preview.js';
 import type { RenderedItem } from '../sim/dataset/render-item.js';
@@ -165,54 +161,6 @@ function resolvedConfig(cfg: InjectConfig, inj: Injector): InjectConfig {
   };
 }
 
-/** The plan's identity: which input file each item is, its split and label (a resumed run must match it). */
-const PLAN_FILE = `${SIDECAR_DIR}/inject-plan.json`;
-
-function planFingerprint(entries: readonly Entry[], items: readonly PlanItem[]): string {
-  const rows = items.map((it) => [it.id, describe(entries[it.index].item.source), it.split, it.label]);
-  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
-}
-
-/**
- * Refuses to finish another configuration's or another listing's dataset: `out`'s config.yaml (if any) must equal
- * `resolved` (previews aside) and its recorded plan `print`.
- */
-function checkResumable(out: string, resolved: InjectConfig, print: string): void {
-  const file = path.join(out, 'config.yaml');
-  if (!existsSync(file)) return;
-  const bytesDefining = (c: unknown) => {
-    const { output, ...rest } = (c ?? {}) as InjectConfig;
-    const { previews: _p, ...o } = output ?? {};
-    return JSON.parse(JSON.stringify({ ...rest, output: o })) as unknown;
-  };
-  let before: unknown;
-  try {
-    before = YAML.parse(readFileSync(file, 'utf8'));
-  } catch {
-    before = null;
-  }
-  const field = firstDifference(bytesDefining(before), bytesDefining(resolved));
-  if (field)
-    throw new ConfigError(
-      `${out} holds a dataset made with another configuration (${field} differs from ${file}); ` +
-        'use another --out, or delete the folder to start again',
-      field,
-      file,
-    );
-  let recorded: string | undefined;
-  try {
-    recorded = (JSON.parse(readFileSync(path.join(out, PLAN_FILE), 'utf8')) as { plan?: string }).plan;
-  } catch {
-    recorded = undefined;
-  }
-  if (recorded !== undefined && recorded !== print)
-    throw new ConfigError(
-      `${out} was made from other input cutouts (the listing, the usable files or their splits changed since); ` +
-        'use another --out, or delete the folder to start again',
-      'cutouts',
-    );
-}
-
 export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Promise<InjectSummary> {
   const stream = opts.stream ?? process.stderr;
   const say = (s: string) => {
@@ -304,8 +252,10 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
   }));
   const shards = planShards(items, cfg.output.shard_size);
   const resolved = resolvedConfig(cfg, inj);
-  const print = planFingerprint(entries, items);
-  checkResumable(out, resolved, print);
+  const plan = planFingerprint(
+    items.map((it) => [it.id, describe(entries[it.index].item.source), it.split, it.label]),
+  );
+  checkResumable(out, resolved, plan);
   const todo = new Set(
     shards.filter((sh) => {
       const problem = shardProblem(out, cfg.output, sh);
@@ -319,7 +269,7 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
       `${shards.length - todo.size} of ${shards.length} shards already complete`,
   );
   removeStaleTemporaries(out);
-  writeFileAtomic(path.join(out, PLAN_FILE), JSON.stringify({ plan: print }) + '\n');
+  recordPlan(out, plan);
   saveConfig(
     path.join(out, 'config.yaml'),
     resolved,

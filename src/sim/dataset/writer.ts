@@ -60,8 +60,7 @@ function comparable(cfg: SimulateConfig): unknown {
   return JSON.parse(JSON.stringify({ ...rest, output: out }));
 }
 
-/** The first key (dotted path) at which two parsed configurations differ, or undefined when they are equal. */
-export function firstDifference(a: unknown, b: unknown, prefix = ''): string | undefined {
+function firstDifference(a: unknown, b: unknown, prefix = ''): string | undefined {
   if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
   if (typeof a === 'object' && a && typeof b === 'object' && b && !Array.isArray(a) && !Array.isArray(b)) {
     const ao = a as Record<string, unknown>;
@@ -75,8 +74,16 @@ export function firstDifference(a: unknown, b: unknown, prefix = ''): string | u
   return prefix || '(top level)';
 }
 
-/** Refuses to mix two configurations in one folder: resuming is only safe with the same bytes-defining config. */
-function checkExistingConfig(out: string, cfg: SimulateConfig): void {
+/**
+ * Refuses to mix two configurations in one folder: resuming is only safe with the same bytes-defining config.
+ * `bytesDefining` keeps what changes written bytes; `made` says how the folder's data was made ("simulated").
+ */
+export function checkExistingConfig<T>(
+  out: string,
+  cfg: T,
+  bytesDefining: (c: T) => unknown,
+  made = 'simulated',
+): void {
   const file = path.join(out, 'config.yaml');
   if (!existsSync(file)) return;
   let before: unknown;
@@ -88,15 +95,15 @@ function checkExistingConfig(out: string, cfg: SimulateConfig): void {
   // Another command's config.yaml (an evaluation written here by an earlier version): not this dataset's.
   if (!isPlainObject(before) || !isPlainObject(before.output)) {
     throw new ConfigError(
-      `${file} is not the configuration of a simulated dataset; use another --out, or delete the folder to start again`,
+      `${file} is not the configuration of a ${made} dataset; use another --out, or delete the folder to start again`,
       undefined,
       file,
     );
   }
-  const field = firstDifference(comparable(before as SimulateConfig), comparable(cfg));
+  const field = firstDifference(bytesDefining(before as T), bytesDefining(cfg));
   if (field) {
     throw new ConfigError(
-      `${out} holds a dataset simulated with another configuration (${field} differs from ${file}); ` +
+      `${out} holds a dataset ${made} with another configuration (${field} differs from ${file}); ` +
         `use another --out, or delete the folder to start again`,
       field,
       file,
@@ -163,7 +170,7 @@ export async function simulateDataset(cfg: SimulateConfig, opts: SimulateOptions
     if (problem && problem !== 'missing') say(`${shardName(s.shard)}: ${problem}: rendering it again`);
     return problem !== null;
   });
-  checkExistingConfig(out, cfg);
+  checkExistingConfig(out, cfg, comparable);
   // Loading the renderer here checks the survey and the scene before any worker starts.
   const renderer = await createItemRenderer(cfg);
   const previewCount = Math.min(cfg.output.previews, items.length);
