@@ -133,29 +133,71 @@ for (let g = 0; g < N && mcmc.length < K; g++) {
   const secs = (performance.now() - t1) / 1000;
   const M = r.chain.length / D;
   const chainTheta = space.fromZRows(r.chain, M);
-  const cmp = space.names.map((name, j) => {
-    const a = npe.summarise(chainTheta, j, M, D, periods[j]);
-    const b = npe.summarise(draws, g * S * D + j, S, D, periods[j]);
+  // the refined posterior of the same galaxy (the flow importance-sampled towards the exact posterior)
+  const t2 = performance.now();
+  const refined = npe.refinePosteriors(
+    net,
+    space,
+    renderer,
+    raw.subarray(g * P, (g + 1) * P),
+    xn.subarray(g * P, (g + 1) * P),
+    1,
+    { samples: S, seed: 1 },
+  );
+  const refineSecs = (performance.now() - t2) / 1000;
+  // |mean difference| / MCMC sd and the ratio of 68% widths of draws (offset, stride D) against the chain's
+  const versus = (d: Float64Array, offset: number, j: number, a: ReturnType<typeof npe.summarise>) => {
+    const b = npe.summarise(d, offset + j, S, D, periods[j]);
     let dm = b.mean - a.mean;
     if (periods[j]) dm = (((dm % 180) + 270) % 180) - 90;
+    return {
+      mean: b.mean,
+      diffSigma: Math.abs(dm) / a.std,
+      widthRatio:
+        (b.p84 - b.p16 + (periods[j] && b.p84 < b.p16 ? 180 : 0)) /
+        (a.p84 - a.p16 + (periods[j] && a.p84 < a.p16 ? 180 : 0)),
+    };
+  };
+  const cmp = space.names.map((name, j) => {
+    const a = npe.summarise(chainTheta, j, M, D, periods[j]);
+    const f = versus(draws, g * S * D, j, a);
+    const r = versus(refined.theta, 0, j, a);
     return {
       name,
       truth: truth[g * D + j],
       mcmcMean: a.mean,
-      flowMean: b.mean,
-      meanDiffSigma: Math.abs(dm) / a.std,
-      widthRatio68:
-        (b.p84 - b.p16 + (periods[j] && b.p84 < b.p16 ? 180 : 0)) /
-        (a.p84 - a.p16 + (periods[j] && a.p84 < a.p16 ? 180 : 0)),
+      flowMean: f.mean,
+      meanDiffSigma: f.diffSigma,
+      widthRatio68: f.widthRatio,
+      refinedMean: r.mean,
+      refinedMeanDiffSigma: r.diffSigma,
+      refinedWidthRatio68: r.widthRatio,
     };
   });
-  mcmc.push({ galaxy: g, snr, acceptance: r.acceptance, seconds: secs, parameters: cmp });
+  const refineInfo = {
+    seconds: refineSecs,
+    ess: refined.ess[0],
+    flowEss: refined.flowEss[0],
+    rounds: refined.rounds[0],
+    draws: refined.draws[0],
+  };
+  mcmc.push({
+    galaxy: g,
+    snr,
+    acceptance: r.acceptance,
+    seconds: secs,
+    refined: refineInfo,
+    parameters: cmp,
+  });
   console.log(
-    `galaxy ${g} (SNR ${snr.toFixed(0)}, acceptance ${r.acceptance.toFixed(2)}, ${secs.toFixed(0)} s):`,
+    `galaxy ${g} (SNR ${snr.toFixed(0)}, acceptance ${r.acceptance.toFixed(2)}, ${secs.toFixed(0)} s; refined in ` +
+      `${refineSecs.toFixed(2)} s, ${refined.rounds[0]} rounds, ESS ${refined.ess[0].toFixed(0)} of ${refined.draws[0]}, ` +
+      `flow's own ESS ${refined.flowEss[0].toFixed(1)} of ${refined.roundDraws}):`,
   );
   for (const c of cmp)
     console.log(
-      `  ${c.name.padEnd(9)} truth ${c.truth.toFixed(3).padStart(8)} mcmc ${c.mcmcMean.toFixed(3).padStart(8)} flow ${c.flowMean.toFixed(3).padStart(8)}  |dmean|/sd ${c.meanDiffSigma.toFixed(2)}  width ratio ${c.widthRatio68.toFixed(2)}`,
+      `  ${c.name.padEnd(9)} truth ${c.truth.toFixed(3).padStart(8)} mcmc ${c.mcmcMean.toFixed(3).padStart(8)} flow ${c.flowMean.toFixed(3).padStart(8)}  |dmean|/sd ${c.meanDiffSigma.toFixed(2)}  width ratio ${c.widthRatio68.toFixed(2)}` +
+        `  refined |dmean|/sd ${c.refinedMeanDiffSigma.toFixed(2)}  width ratio ${c.refinedWidthRatio68.toFixed(2)}`,
     );
 }
 

@@ -17,6 +17,7 @@ import { calibrationReport, type CalibrationReport } from './calibration.js';
 import { makeRenderer, STREAM } from './data.js';
 import { SimPool } from './pool.js';
 import { samplePosterior, summarise } from './posterior.js';
+import { refinePosteriors } from './refine.js';
 import { loadSersicRun } from './run.js';
 import type { SersicRenderer } from './render.js';
 
@@ -30,11 +31,26 @@ export interface AccuracySummary {
   nRelErrorMedian: number;
 }
 
+/** How the importance-sampled refinement went (`check --refine`): effective sample sizes across galaxies. */
+export interface RefineSummary {
+  /** Median draws (likelihood evaluations) per galaxy, all rounds. */
+  drawsMedian: number;
+  essMedian: number;
+  /** Fraction of galaxies whose refined posterior rests on fewer than 50 effective draws. */
+  essBelow50: number;
+  /** Median effective sample size of the flow's own first-round draws (out of `roundDraws`). */
+  flowEssMedian: number;
+  roundDraws: number;
+  roundsMedian: number;
+  secondsPerGalaxy: number;
+}
+
 export interface CheckReport {
   run: string;
   calibration: CalibrationReport;
   accuracy: { all: AccuracySummary; snr50: AccuracySummary };
   seconds: { render: number; sample: number };
+  refine?: RefineSummary;
 }
 
 /** Matched-filter SNR of a noiseless galaxy: sqrt(sum m^2 / var), var = sky + read + the galaxy's Poisson. */
@@ -56,7 +72,17 @@ const median = (v: number[]): number => medianInPlace(Float64Array.from(v));
 
 export async function checkSersic(
   runDir: string,
-  opts: { galaxies?: number; samples?: number; which?: 'best' | 'last'; plots?: boolean; seed?: number } = {},
+  opts: {
+    galaxies?: number;
+    samples?: number;
+    which?: 'best' | 'last';
+    plots?: boolean;
+    seed?: number;
+    /** Check the importance-sampled posteriors (refine.ts) instead of the flow's; written to check-refined/. */
+    refine?: boolean;
+    /** Progress of the refinement (galaxies done). */
+    onGalaxy?: (done: number, total: number) => void;
+  } = {},
 ): Promise<CheckReport> {
   const run = loadSersicRun(runDir, opts.which ?? 'best');
   const { config, space, net } = run;
@@ -73,7 +99,31 @@ export async function checkSersic(
     await pool.close();
   }
   const t1 = Date.now();
-  const draws = samplePosterior(net, space, set.x, N, S, { generator: new Generator((opts.seed ?? 0) + 1) });
+  const renderer = makeRenderer(config, space);
+  let draws: Float64Array;
+  let refine: RefineSummary | undefined;
+  if (opts.refine) {
+    // the likelihood's units: the normalisation's exact inverse, sinh(x) sigma
+    const P = config.image_size ** 2;
+    const raw = set.x.map(
+      (v, i) => Math.sinh(v) * renderer.bands[Math.floor(i / P) % renderer.bands.length].sigma,
+    );
+    const r = refinePosteriors(net, space, renderer, raw, set.x, N, {
+      samples: S,
+      seed: opts.seed ?? 0,
+      onGalaxy: (done) => opts.onGalaxy?.(done, N),
+    });
+    draws = r.theta;
+    refine = {
+      drawsMedian: median(Array.from(r.draws)),
+      essMedian: median(Array.from(r.ess)),
+      essBelow50: r.ess.filter((e) => e < 50).length / N,
+      flowEssMedian: median(Array.from(r.flowEss)),
+      roundDraws: r.roundDraws,
+      roundsMedian: median(Array.from(r.rounds)),
+      secondsPerGalaxy: (Date.now() - t1) / 1000 / N,
+    };
+  } else draws = samplePosterior(net, space, set.x, N, S, { generator: new Generator((opts.seed ?? 0) + 1) });
   const t2 = Date.now();
   const posterior = { n: N, s: S, d: D, samples: draws, truths: set.theta };
   const unit = {
@@ -91,7 +141,6 @@ export async function checkSersic(
     new Rng(opts.seed ?? 0),
   );
   // accuracy of posterior medians
-  const renderer = makeRenderer(config, space);
   const iMag = 0,
     iR = space.index('R_sersic'),
     iN = space.index('n_sersic');
@@ -122,8 +171,9 @@ export async function checkSersic(
     calibration,
     accuracy: { all: acc(rows), snr50: acc(rows.filter((r) => r.snr >= 50)) },
     seconds: { render: (t1 - t0) / 1000, sample: (t2 - t1) / 1000 },
+    ...(refine ? { refine } : {}),
   };
-  const out = path.join(runDir, 'check');
+  const out = path.join(runDir, opts.refine ? 'check-refined' : 'check');
   makeDirs(out);
   writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(snakeCaseKeys(report), null, 1));
   if (opts.plots ?? true) {

@@ -36,8 +36,20 @@ export type { SersicRun } from './run.js';
 export { trainSersic, scoreNll } from './train.js';
 export type { SersicTrainOptions, SersicTrainResult } from './train.js';
 export { checkSersic, galaxySnr } from './check.js';
-export type { CheckReport, AccuracySummary } from './check.js';
+export type { CheckReport, AccuracySummary, RefineSummary } from './check.js';
 export { predictSersic, readCutouts } from './predict.js';
 export type { SersicPredictOptions } from './predict.js';
 export { ensembleSample, sersicLogPosterior } from './mcmc.js';
 export type { EnsembleOptions, EnsembleResult } from './mcmc.js';
+export { refinePosteriors } from './refine.js';
+export type { RefineOptions, RefinedPosteriors } from './refine.js';
+export {
+  adaptiveImportanceSample,
+  resampleSystematic,
+  effectiveSampleSize,
+  weightedMoments,
+  cholesky,
+  StudentT,
+  DEFAULT_ADAPTIVE,
+} from './importance.js';
+export type { Proposal, AdaptiveOptions, ImportanceResult } from './importance.js';

@@ -13,6 +13,7 @@ import { Generator } from '../torch/random.js';
 import { setNumThreads } from '../torch/threads.js';
 import { makeRenderer, normalizeImages } from './data.js';
 import { samplePosterior, summaryRows } from './posterior.js';
+import { refinePosteriors } from './refine.js';
 import { loadSersicRun } from './run.js';
 import { readCutouts } from './cutouts.js';
 
@@ -26,6 +27,12 @@ export interface SersicPredictOptions {
   samplesOut?: string;
   seed?: number;
   which?: 'best' | 'last';
+  /**
+   * Importance-sample the flow's draws towards the exact posterior (refine.ts): for cutouts with the run's survey
+   * noise and PSF; adds the columns refine_ess and refine_flow_ess.
+   */
+  refine?: boolean;
+  onGalaxy?: (done: number, total: number) => void;
 }
 
 export function predictSersic(opts: SersicPredictOptions): { rows: number; out: string } {
@@ -41,8 +48,24 @@ export function predictSersic(opts: SersicPredictOptions): { rows: number; out: 
     config.image_size ** 2,
   );
   const S = opts.samples ?? 1000;
-  const draws = samplePosterior(net, space, xn, n, S, { generator: new Generator(opts.seed ?? 0) });
-  const rows = summaryRows(space, draws, n, S);
+  let draws: Float64Array;
+  let rows: Record<string, string | number>[];
+  if (opts.refine) {
+    const r = refinePosteriors(net, space, renderer, x, xn, n, {
+      samples: S,
+      seed: opts.seed ?? 0,
+      onGalaxy: (done) => opts.onGalaxy?.(done, n),
+    });
+    draws = r.theta;
+    rows = summaryRows(space, draws, n, S).map((row, g) => ({
+      ...row,
+      refine_ess: r.ess[g],
+      refine_flow_ess: r.flowEss[g],
+    }));
+  } else {
+    draws = samplePosterior(net, space, xn, n, S, { generator: new Generator(opts.seed ?? 0) });
+    rows = summaryRows(space, draws, n, S);
+  }
   const columns = Object.keys(rows[0] ?? { id: '' });
   if (format === 'parquet') writeParquetCatalog(opts.out, columns, rows.length, (k) => rows[k]);
   else writeCsv(opts.out, rows, columns);

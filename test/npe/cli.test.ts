@@ -93,6 +93,31 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
     assert.ok(phi >= 0 && phi < 180);
   }
   assert.ok(existsSync(samplesOut));
+  // refined: the same table with each galaxy's effective sample size
+  const refinedOut = path.join(dir, 'refined.csv');
+  assert.equal(
+    await main([
+      'sersic',
+      'predict',
+      '--run',
+      run,
+      '--input',
+      input,
+      '--out',
+      refinedOut,
+      '-n',
+      '40',
+      '--refine',
+      '-q',
+    ]),
+    0,
+  );
+  for (const row of readCsv(refinedOut)) {
+    const ess = Number(row['refine_ess']);
+    assert.ok(ess >= 1 && ess <= 1000 + 400 * 9, `refine_ess ${ess}`);
+    assert.ok(Number(row['refine_flow_ess']) >= 1 && Number(row['refine_flow_ess']) <= 400);
+    assert.ok(Number(row['R_sersic_p16']) <= Number(row['R_sersic_p84']));
+  }
 
   const checkCode = await main(['sersic', 'check', '--run', run, '--galaxies', '30', '-n', '40', '-q']);
   assert.ok(checkCode === 0 || checkCode === 2, `check exit ${checkCode}`);
@@ -103,4 +128,24 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
   assert.equal(checkCode === 0, report.calibration.passed);
   assert.ok(existsSync(path.join(run, 'check', 'coverage.png')));
   assert.ok(existsSync(path.join(run, 'check', 'tarp.svg')));
+  // the refined posteriors' check, in its own folder
+  const refinedCode = await main([
+    'sersic',
+    'check',
+    '--run',
+    run,
+    '--galaxies',
+    '4',
+    '-n',
+    '40',
+    '--refine',
+    '-q',
+  ]);
+  assert.ok(refinedCode === 0 || refinedCode === 2);
+  const refined = JSON.parse(readFileSync(path.join(run, 'check-refined', 'metrics.json'), 'utf8'));
+  assert.equal(refined.calibration.galaxies, 4);
+  assert.ok(
+    refined.refine.ess_median >= 1 && refined.refine.rounds_median >= 2,
+    JSON.stringify(refined.refine),
+  );
 });
