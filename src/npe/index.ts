@@ -47,8 +47,6 @@ export {
   adaptiveImportanceSample,
   resampleSystematic,
   effectiveSampleSize,
-  weightedMoments,
-  cholesky,
   StudentT,
   DEFAULT_ADAPTIVE,
 } from './importance.js';
