@@ -17,7 +17,7 @@ import { calibrationReport, type CalibrationReport } from './calibration.js';
 import { makeRenderer, STREAM } from './data.js';
 import { SimPool } from './pool.js';
 import { samplePosterior, summarise } from './posterior.js';
-import { refinePosteriors } from './refine.js';
+import { refineWithRun } from './refine-pool.js';
 import { loadSersicRun } from './run.js';
 import type { SersicRenderer } from './render.js';
 
@@ -80,6 +80,8 @@ export async function checkSersic(
     seed?: number;
     /** Check the importance-sampled posteriors (refine.ts) instead of the flow's; written to check-refined/. */
     refine?: boolean;
+    /** Worker threads of the refinement (default: one per core; 0 refines on this thread). */
+    workers?: number;
     /** Progress of the refinement (galaxies done). */
     onGalaxy?: (done: number, total: number) => void;
   } = {},
@@ -108,9 +110,10 @@ export async function checkSersic(
     const raw = set.x.map(
       (v, i) => Math.sinh(v) * renderer.bands[Math.floor(i / P) % renderer.bands.length].sigma,
     );
-    const r = refinePosteriors(net, space, renderer, raw, set.x, N, {
+    const r = await refineWithRun(runDir, opts.which ?? 'best', raw, set.x, N, {
       samples: S,
       seed: opts.seed ?? 0,
+      workers: opts.workers ?? availableParallelism(),
       onGalaxy: (done) => opts.onGalaxy?.(done, N),
     });
     draws = r.theta;

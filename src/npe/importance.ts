@@ -143,6 +143,18 @@ export class StudentT implements Proposal {
   }
 }
 
+/** Weights exp(logW) normalised to sum 1 (uniform when none is finite). */
+export function normalisedWeights(logW: ArrayLike<number>): Float64Array {
+  const S = logW.length;
+  let max = -Infinity;
+  for (let s = 0; s < S; s++) if (logW[s] > max) max = logW[s];
+  const w = new Float64Array(S);
+  let total = 0;
+  for (let s = 0; s < S; s++) total += w[s] = Number.isFinite(max) ? Math.exp(logW[s] - max) : 1;
+  for (let s = 0; s < S; s++) w[s] /= total;
+  return w;
+}
+
 /** Weighted mean and covariance of draws z [S, D] under log weights (normalised inside). */
 export function weightedMoments(
   z: Float64Array,
@@ -150,16 +162,12 @@ export function weightedMoments(
   D: number,
 ): { mean: Float64Array; cov: Float64Array } {
   const S = logW.length;
-  let max = -Infinity;
-  for (let s = 0; s < S; s++) if (logW[s] > max) max = logW[s];
-  const w = new Float64Array(S);
-  let total = 0;
-  for (let s = 0; s < S; s++) total += w[s] = Number.isFinite(max) ? Math.exp(logW[s] - max) : 1;
+  const w = normalisedWeights(logW);
   const mean = new Float64Array(D);
-  for (let s = 0; s < S; s++) for (let i = 0; i < D; i++) mean[i] += (w[s] / total) * z[s * D + i];
+  for (let s = 0; s < S; s++) for (let i = 0; i < D; i++) mean[i] += w[s] * z[s * D + i];
   const cov = new Float64Array(D * D);
   for (let s = 0; s < S; s++) {
-    const ws = w[s] / total;
+    const ws = w[s];
     if (ws === 0) continue;
     for (let i = 0; i < D; i++) {
       const di = z[s * D + i] - mean[i];
@@ -309,18 +317,14 @@ function concat(x: Float64Array, y: Float64Array): Float64Array {
  */
 export function resampleSystematic(logW: ArrayLike<number>, n: number, rng: Rng): Int32Array {
   const S = logW.length;
-  let max = -Infinity;
-  for (let i = 0; i < S; i++) if (logW[i] > max) max = logW[i];
-  const w = new Float64Array(S);
-  let total = 0;
-  for (let i = 0; i < S; i++) total += w[i] = Number.isFinite(max) ? Math.exp(logW[i] - max) : 1;
+  const w = normalisedWeights(logW);
   const out = new Int32Array(n);
   const u0 = rng.next();
-  let cum = w[0] / total,
+  let cum = w[0],
     i = 0;
   for (let k = 0; k < n; k++) {
     const u = (k + u0) / n;
-    while (u > cum && i < S - 1) cum += w[++i] / total;
+    while (u > cum && i < S - 1) cum += w[++i];
     out[k] = i;
   }
   return out;

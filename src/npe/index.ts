@@ -42,6 +42,7 @@ export type { SersicPredictOptions } from './predict.js';
 export { ensembleSample, sersicLogPosterior } from './mcmc.js';
 export type { EnsembleOptions, EnsembleResult } from './mcmc.js';
 export { refinePosteriors } from './refine.js';
+export { refineWithRun } from './refine-pool.js';
 export type { RefineOptions, RefinedPosteriors } from './refine.js';
 export {
   adaptiveImportanceSample,

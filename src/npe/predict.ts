@@ -13,7 +13,7 @@ import { Generator } from '../torch/random.js';
 import { setNumThreads } from '../torch/threads.js';
 import { makeRenderer, normalizeImages } from './data.js';
 import { samplePosterior, summaryRows } from './posterior.js';
-import { refinePosteriors } from './refine.js';
+import { refineWithRun } from './refine-pool.js';
 import { loadSersicRun } from './run.js';
 import { readCutouts } from './cutouts.js';
 
@@ -32,10 +32,12 @@ export interface SersicPredictOptions {
    * noise and PSF; adds the columns refine_ess and refine_flow_ess.
    */
   refine?: boolean;
+  /** Worker threads of the refinement (default: one per core; 0 refines on this thread). */
+  workers?: number;
   onGalaxy?: (done: number, total: number) => void;
 }
 
-export function predictSersic(opts: SersicPredictOptions): { rows: number; out: string } {
+export async function predictSersic(opts: SersicPredictOptions): Promise<{ rows: number; out: string }> {
   const run = loadSersicRun(opts.run, opts.which ?? 'best');
   const { config, space, net } = run;
   setNumThreads(config.threads ?? availableParallelism());
@@ -51,9 +53,10 @@ export function predictSersic(opts: SersicPredictOptions): { rows: number; out: 
   let draws: Float64Array;
   let rows: Record<string, string | number>[];
   if (opts.refine) {
-    const r = refinePosteriors(net, space, renderer, x, xn, n, {
+    const r = await refineWithRun(opts.run, opts.which ?? 'best', x, xn, n, {
       samples: S,
       seed: opts.seed ?? 0,
+      workers: opts.workers ?? availableParallelism(),
       onGalaxy: (done) => opts.onGalaxy?.(done, n),
     });
     draws = r.theta;

@@ -30,9 +30,11 @@ import type { SersicRenderer } from './render.js';
 const REFINE_STREAM = 11;
 
 export interface RefineOptions extends Partial<AdaptiveOptions> {
-  /** Draws returned per galaxy (resampled from the last round by weight). */
+  /** Draws returned per galaxy (resampled from the pooled rounds by weight). */
   samples: number;
   seed?: number;
+  /** Index of the first of these galaxies in the whole set: galaxy g draws from the streams of index first + g. */
+  first?: number;
   /** Called after every galaxy (progress). */
   onGalaxy?: (done: number) => void;
 }
@@ -112,12 +114,13 @@ export function refinePosteriors(
   net.eval();
   const theta = new Float64Array(D);
   for (let g = 0; g < n; g++) {
-    const rng = Rng.forItem(seed, g, REFINE_STREAM);
+    const item = (opts.first ?? 0) + g;
+    const rng = Rng.forItem(seed, item, REFINE_STREAM);
     const proposal = flowProposal(
       net,
       x.subarray(g * per, (g + 1) * per),
       shape,
-      new Generator(seed * 1_000_003 + g),
+      new Generator(seed * 1_000_003 + item),
     );
     const logPost = sersicLogPosterior(renderer, space, raw.subarray(g * per, (g + 1) * per));
     const logTarget = (z: Float64Array, S: number) => {

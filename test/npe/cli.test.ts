@@ -7,7 +7,8 @@ import { main } from '../../src/cli/main.js';
 import { parseCommandArgs } from '../../src/cli/command.js';
 import { sersicCommand } from '../../src/cli/commands/sersic.js';
 import { loadSersicConfig } from '../../src/npe/config.js';
-import { makeRenderer, STREAM } from '../../src/npe/data.js';
+import { makeRenderer, normalizeImages, STREAM } from '../../src/npe/data.js';
+import { refineWithRun } from '../../src/npe/refine-pool.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { readCsv } from '../../src/io/csv.js';
 import { Rng } from '../../src/sim/rng.js';
@@ -128,6 +129,19 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
   assert.equal(checkCode === 0, report.calibration.passed);
   assert.ok(existsSync(path.join(run, 'check', 'coverage.png')));
   assert.ok(existsSync(path.join(run, 'check', 'tarp.svg')));
+  // refinement on worker threads, in chunks: the same draws as on this thread
+  const raw5 = new Float32Array(5 * 256);
+  for (let i = 0; i < 5; i++) {
+    const rng = Rng.forItem(98, i, STREAM.check);
+    r.space.samplePrior(rng, th);
+    raw5.set(r.render(th, rng), i * 256);
+  }
+  const x5 = normalizeImages(Float32Array.from(raw5), [r.bands[0].sigma], 256);
+  const small = { samples: 20, seed: 3, roundDraws: 60, draws: 100, maxRounds: 2 };
+  const inline = await refineWithRun(run, 'best', raw5, x5, 5, { ...small, workers: 0 });
+  const pooled = await refineWithRun(run, 'best', raw5, x5, 5, { ...small, workers: 2, chunk: 2 });
+  assert.deepEqual(Array.from(pooled.theta), Array.from(inline.theta));
+  assert.deepEqual(Array.from(pooled.ess), Array.from(inline.ess));
   // the refined posteriors' check, in its own folder
   const refinedCode = await main([
     'sersic',

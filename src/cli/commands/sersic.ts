@@ -31,7 +31,12 @@ export const sersicCommand: Command = {
       valueName: 'S',
     },
     threads: { type: 'string', description: 'train: compute threads', valueName: 'N' },
-    workers: { type: 'string', description: 'train: rendering worker threads', valueName: 'N' },
+    workers: {
+      type: 'string',
+      description:
+        'train: rendering worker threads; predict/check --refine: refinement threads (default: one per core)',
+      valueName: 'N',
+    },
     'run-dir': { type: 'string', description: 'train: folder of runs', valueName: 'DIR' },
     name: { type: 'string', description: 'train: run name', valueName: 'NAME' },
     resume: {
@@ -111,8 +116,9 @@ export const sersicCommand: Command = {
       if (done === total) bar.finish();
     };
     if (action === 'predict') {
-      const r = npe.predictSersic({
+      const r = await npe.predictSersic({
         refine: Boolean(values.refine),
+        workers: intFlag('workers', values.workers),
         onGalaxy,
         run: need('run'),
         input: need('input'),
@@ -127,6 +133,7 @@ export const sersicCommand: Command = {
     }
     const r = await npe.checkSersic(need('run'), {
       refine: Boolean(values.refine),
+      workers: intFlag('workers', values.workers),
       onGalaxy,
       galaxies: intFlag('galaxies', values.galaxies),
       samples: intFlag('samples', values.samples),

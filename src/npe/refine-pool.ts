@@ -1,0 +1,97 @@
+/**
+ * `refinePosteriors` on worker threads: the likelihood is plain TypeScript on one core, so galaxies are refined in
+ * parallel, each worker loading the run once (single-threaded libtorch) and taking chunks of galaxies as it frees up.
+ * Every galaxy draws from its own streams (`first`), so the result is the same for any number of workers.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { LensfindError } from '../errors.js';
+import { startWorker } from '../worker/start-worker.js';
+import { refinePosteriors, type RefineOptions, type RefinedPosteriors } from './refine.js';
+import { makeRenderer } from './data.js';
+import { loadSersicRun } from './run.js';
+
+export interface RefineWorkerData {
+  run: string;
+  which: 'best' | 'last';
+  raw: Float32Array;
+  x: Float32Array;
+  n: number;
+  options: Omit<RefineOptions, 'onGalaxy' | 'first'>;
+}
+
+export interface RefineRequest {
+  start: number;
+  count: number;
+}
+
+type Reply = { progress: number } | { start: number; result?: RefinedPosteriors; error?: string };
+
+/** Refined posteriors of the run's galaxies `raw` / `x` (as `refinePosteriors`) on `workers` threads (0: inline). */
+export async function refineWithRun(
+  run: string,
+  which: 'best' | 'last',
+  raw: Float32Array,
+  x: Float32Array,
+  n: number,
+  options: RefineOptions & { workers: number; chunk?: number },
+): Promise<RefinedPosteriors> {
+  const { workers, chunk = 8, onGalaxy, ...rest } = options;
+  if (workers <= 0 || n <= chunk) {
+    const { config, space, net } = loadSersicRun(run, which);
+    return refinePosteriors(net, space, makeRenderer(config, space), raw, x, n, options);
+  }
+  const data: RefineWorkerData = { run, which, raw, x, n, options: rest };
+  const file = fileURLToPath(import.meta.url).replace(/refine-pool\.(ts|js)$/, 'refine-worker.$1');
+  const pool: Worker[] = Array.from({ length: Math.min(workers, Math.ceil(n / chunk)) }, () =>
+    startWorker(file, data),
+  );
+  const parts: { start: number; r: RefinedPosteriors }[] = [];
+  let next = 0,
+    done = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker) => {
+        if (next >= n) return;
+        w.postMessage({ start: next, count: Math.min(chunk, n - next) } satisfies RefineRequest);
+        next += chunk;
+      };
+      for (const w of pool) {
+        w.on('message', (m: Reply) => {
+          if ('progress' in m) return onGalaxy?.(++done);
+          if (m.error !== undefined || !m.result)
+            return reject(new LensfindError('E_NPE', `a refinement worker failed: ${m.error}`));
+          parts.push({ start: m.start, r: m.result });
+          if (parts.reduce((a, p) => a + p.r.ess.length, 0) === n) resolve();
+          else feed(w);
+        });
+        w.on('error', reject);
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return assemble(parts, n, options.samples);
+}
+
+/** The chunks' results in galaxy order. */
+function assemble(parts: { start: number; r: RefinedPosteriors }[], n: number, S: number): RefinedPosteriors {
+  const D = parts[0].r.theta.length / parts[0].r.ess.length / S;
+  const out: RefinedPosteriors = {
+    theta: new Float64Array(n * S * D),
+    ess: new Float64Array(n),
+    flowEss: new Float64Array(n),
+    rounds: new Int32Array(n),
+    draws: new Int32Array(n),
+    roundDraws: parts[0].r.roundDraws,
+  };
+  for (const { start, r } of parts) {
+    out.theta.set(r.theta, start * S * D);
+    out.ess.set(r.ess, start);
+    out.flowEss.set(r.flowEss, start);
+    out.rounds.set(r.rounds, start);
+    out.draws.set(r.draws, start);
+  }
+  return out;
+}
