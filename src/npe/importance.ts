@@ -38,7 +38,7 @@ export interface AdaptiveOptions {
 
 export const DEFAULT_ADAPTIVE: AdaptiveOptions = {
   roundDraws: 400,
-  maxRounds: 8,
+  maxRounds: 16,
   targetEfficiency: 0.3,
   draws: 1000,
   defensive: 0.1,
