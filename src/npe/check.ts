@@ -18,6 +18,7 @@ import { makeRenderer, STREAM } from './data.js';
 import { SimPool } from './pool.js';
 import { samplePosterior, summarise } from './posterior.js';
 import { refineWithRun } from './refine-pool.js';
+import { LOW_ESS } from './refine.js';
 import { loadSersicRun } from './run.js';
 import type { SersicRenderer } from './render.js';
 
@@ -120,7 +121,7 @@ export async function checkSersic(
     refine = {
       drawsMedian: median(Array.from(r.draws)),
       essMedian: median(Array.from(r.ess)),
-      essBelow50: r.ess.filter((e) => e < 50).length / N,
+      essBelow50: r.ess.filter((e) => e < LOW_ESS).length / N,
       flowEssMedian: median(Array.from(r.flowEss)),
       roundDraws: r.roundDraws,
       roundsMedian: median(Array.from(r.rounds)),

@@ -14,6 +14,7 @@ import { setNumThreads } from '../torch/threads.js';
 import { makeRenderer, normalizeImages } from './data.js';
 import { samplePosterior, summaryRows } from './posterior.js';
 import { refineWithRun } from './refine-pool.js';
+import { LOW_ESS } from './refine.js';
 import { loadSersicRun } from './run.js';
 import { readCutouts } from './cutouts.js';
 
@@ -37,7 +38,9 @@ export interface SersicPredictOptions {
   onGalaxy?: (done: number, total: number) => void;
 }
 
-export async function predictSersic(opts: SersicPredictOptions): Promise<{ rows: number; out: string }> {
+export async function predictSersic(
+  opts: SersicPredictOptions,
+): Promise<{ rows: number; out: string; lowEss: number }> {
   const run = loadSersicRun(opts.run, opts.which ?? 'best');
   const { config, space, net } = run;
   setNumThreads(config.threads ?? availableParallelism());
@@ -52,6 +55,7 @@ export async function predictSersic(opts: SersicPredictOptions): Promise<{ rows:
   const S = opts.samples ?? 1000;
   let draws: Float64Array;
   let rows: Record<string, string | number>[];
+  let lowEss = 0;
   if (opts.refine) {
     const r = await refineWithRun(opts.run, opts.which ?? 'best', x, xn, n, {
       samples: S,
@@ -60,6 +64,7 @@ export async function predictSersic(opts: SersicPredictOptions): Promise<{ rows:
       onGalaxy: (done) => opts.onGalaxy?.(done, n),
     });
     draws = r.theta;
+    lowEss = r.ess.filter((e) => e < LOW_ESS).length;
     rows = summaryRows(space, draws, n, S).map((row, g) => ({
       ...row,
       refine_ess: r.ess[g],
@@ -73,5 +78,5 @@ export async function predictSersic(opts: SersicPredictOptions): Promise<{ rows:
   if (format === 'parquet') writeParquetCatalog(opts.out, columns, rows.length, (k) => rows[k]);
   else writeCsv(opts.out, rows, columns);
   if (opts.samplesOut) writeNpy(opts.samplesOut, Float32Array.from(draws), [n, S, space.dim], 'float32');
-  return { rows: n, out: opts.out };
+  return { rows: n, out: opts.out, lowEss };
 }

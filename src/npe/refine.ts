@@ -26,6 +26,9 @@ import type { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
 import type { SersicRenderer } from './render.js';
 
+/** Fewer effective draws than this and a refined posterior is flagged (its intervals rest on a few draws). */
+export const LOW_ESS = 50;
+
 /** Rng stream of the refinement's own draws (the t proposals and the resampling), per galaxy. */
 const REFINE_STREAM = 11;
 

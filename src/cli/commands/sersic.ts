@@ -129,6 +129,11 @@ export const sersicCommand: Command = {
         which,
       });
       if (!values.quiet) console.log(`${r.rows} posteriors: ${r.out}`);
+      if (r.lowEss > 0)
+        console.warn(
+          `sersic predict: ${r.lowEss} of ${r.rows} refined posteriors rest on fewer than 50 effective draws ` +
+            `(column refine_ess): their intervals are uncertain`,
+        );
       return EXIT.OK;
     }
     const r = await npe.checkSersic(need('run'), {
