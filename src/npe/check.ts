@@ -115,6 +115,7 @@ export async function checkSersic(
       samples: S,
       seed: opts.seed ?? 0,
       workers: opts.workers ?? availableParallelism(),
+      loaded: run,
       onGalaxy: (done) => opts.onGalaxy?.(done, N),
     });
     draws = r.theta;

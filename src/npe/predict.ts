@@ -61,6 +61,7 @@ export async function predictSersic(
       samples: S,
       seed: opts.seed ?? 0,
       workers: opts.workers ?? availableParallelism(),
+      loaded: run,
       onGalaxy: (done) => opts.onGalaxy?.(done, n),
     });
     draws = r.theta;

@@ -9,7 +9,7 @@ import { LensfindError } from '../errors.js';
 import { startWorker } from '../worker/start-worker.js';
 import { refinePosteriors, type RefineOptions, type RefinedPosteriors } from './refine.js';
 import { makeRenderer } from './data.js';
-import { loadSersicRun } from './run.js';
+import { loadSersicRun, type SersicRun } from './run.js';
 
 export interface RefineWorkerData {
   run: string;
@@ -34,12 +34,17 @@ export async function refineWithRun(
   raw: Float32Array,
   x: Float32Array,
   n: number,
-  options: RefineOptions & { workers: number; chunk?: number },
+  options: RefineOptions & {
+    workers: number;
+    chunk?: number;
+    /** The run, if the caller has loaded it already (used when refining on this thread). */
+    loaded?: SersicRun;
+  },
 ): Promise<RefinedPosteriors> {
-  const { workers, chunk = 8, onGalaxy, ...rest } = options;
+  const { workers, chunk = 8, onGalaxy, loaded, ...rest } = options;
   if (workers <= 0 || n <= chunk) {
-    const { config, space, net } = loadSersicRun(run, which);
-    return refinePosteriors(net, space, makeRenderer(config, space), raw, x, n, options);
+    const { config, space, net } = loaded ?? loadSersicRun(run, which);
+    return refinePosteriors(net, space, makeRenderer(config, space), raw, x, n, { ...rest, onGalaxy });
   }
   const data: RefineWorkerData = { run, which, raw, x, n, options: rest };
   const file = fileURLToPath(import.meta.url).replace(/refine-pool\.(ts|js)$/, 'refine-worker.$1');
@@ -48,7 +53,8 @@ export async function refineWithRun(
   );
   const parts: { start: number; r: RefinedPosteriors }[] = [];
   let next = 0,
-    done = 0;
+    done = 0,
+    received = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker) => {
@@ -62,7 +68,8 @@ export async function refineWithRun(
           if (m.error !== undefined || !m.result)
             return reject(new LensfindError('E_NPE', `a refinement worker failed: ${m.error}`));
           parts.push({ start: m.start, r: m.result });
-          if (parts.reduce((a, p) => a + p.r.ess.length, 0) === n) resolve();
+          received += m.result.ess.length;
+          if (received === n) resolve();
           else feed(w);
         });
         w.on('error', reject);
