@@ -1,12 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { errorMessage } from '../errors.js';
-import { prepareBatch, type BatchTask, type PrepareContext } from './prepare.js';
+import { workerData } from 'node:worker_threads';
+import { serveRequests } from '../worker/serve.js';
+import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
 
-/** A batch-preparation worker: receives tasks, answers with the batch (its buffer transferred) or an error. */
+/** A batch-preparation worker: answers each task with its batch (the buffer moved, not copied). */
 const ctx = workerData as PrepareContext;
-parentPort!.on('message', (task: BatchTask) => {
-  prepareBatch(ctx, task).then(
-    (r) => parentPort!.postMessage({ ok: true, result: r }, [r.x.buffer as ArrayBuffer]),
-    (err: unknown) => parentPort!.postMessage({ ok: false, id: task.id, ...errorMessage(err) }),
-  );
+serveRequests<BatchTask, BatchResult>(async (task) => {
+  const r = await prepareBatch(ctx, task);
+  return { result: r, transfer: [r.x.buffer as ArrayBuffer] };
 });

@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { LensfindError, rebuildError, type ErrorMessage } from '../errors.js';
-import { startWorker } from '../worker/start-worker.js';
+import { LensfindError } from '../errors.js';
+import { WorkerPool } from '../worker/pool.js';
 import type { AugmentConfig } from './augment.js';
 import type { NormalizationParams } from './normalize.js';
 import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
@@ -51,33 +50,20 @@ export interface EpochOptions {
   startBatch?: number;
 }
 
-/** Starts the worker (its own module, compiled or from the TypeScript sources). */
-function startLoaderWorker(workerData: unknown): Worker {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return startWorker(new URL(`./loader-worker.${ext}`, import.meta.url), workerData);
-}
-
-interface Pending {
-  resolve: (r: BatchResult) => void;
-  reject: (e: Error) => void;
-}
-
 /** What a batch's labels and ids are, from the indices that made it into the batch. */
 type Describe = (kept: readonly number[]) => Pick<Batch, 'y' | 'ids'>;
 
 /**
  * Prepares batches (load or render, normalise, augment) in worker threads while the model computes, `prefetch`
  * batches ahead. Every random draw depends on (seed, epoch, position), so batches are identical for any worker
- * count. Bad files are skipped (reported through onSkip), never fatal. Call close() when done.
+ * count. Bad files are skipped (reported through onSkip), never fatal. Call close() when done; a loader left open
+ * never keeps the process alive, and a worker that stops fails the epoch with a message naming it (WorkerPool).
  */
 export class BatchLoader {
   private readonly ctx: PrepareContext;
-  private readonly workers: Worker[] = [];
-  private readonly busy: number[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly pool: WorkerPool<BatchTask, BatchResult> | null;
   private nextId = 0;
   private readonly reported = new Set<string>();
-  private failure: Error | null = null;
   private closed = false;
 
   constructor(
@@ -91,53 +77,19 @@ export class BatchLoader {
       seed: opts.seed,
       sim: opts.sim?.config ?? null,
     };
-    for (let w = 0; w < opts.workers; w++) {
-      const worker = startLoaderWorker(this.ctx);
-      worker.on(
-        'message',
-        (m: { ok: true; result: BatchResult } | ({ ok: false; id: number } & ErrorMessage)) => {
-          const id = m.ok ? m.result.id : m.id;
-          const p = this.pending.get(id);
-          this.pending.delete(id);
-          // Not while closing: terminate() refs the worker until it has exited, and a result that arrives after
-          // (the main thread was busy) must not unref it, or the event loop ends before terminate() settles and
-          // the awaiting caller never resumes (Node's exit code 13).
-          if (--this.busy[w] === 0 && !this.closed) worker.unref();
-          if (!p) return;
-          if (m.ok) p.resolve(m.result);
-          else p.reject(rebuildError(m));
-        },
-      );
-      worker.on('error', (err) => this.fail(err));
-      // A worker that stops on its own (killed, crashed) would leave its batches unanswered: the trainer would wait
-      // forever, or Node would end with exit code 13 and no message.
-      worker.on('exit', (code) => {
-        if (!this.closed && !this.failure)
-          this.fail(new Error(`data worker ${w} stopped (exit code ${code}) while training still needed it`));
-      });
-      // Idle workers must not keep the process alive. unref() only after the listeners: on Node 20 adding a
-      // 'message' listener refs the worker's port again, so a loader never closed would hang the exit.
-      worker.unref();
-      this.workers.push(worker);
-      this.busy.push(0);
-    }
-  }
-
-  private fail(err: Error): void {
-    this.failure = err;
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    // the worker's own module, compiled or from the TypeScript sources
+    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    this.pool =
+      opts.workers > 0
+        ? new WorkerPool(new URL(`./loader-worker.${ext}`, import.meta.url), this.ctx, opts.workers, {
+            name: 'data',
+          })
+        : null;
   }
 
   private run(task: BatchTask): Promise<BatchResult> {
-    if (this.workers.length === 0) return prepareBatch(this.ctx, task);
-    if (this.failure) return Promise.reject(this.failure);
-    const w = task.id % this.workers.length;
-    return new Promise<BatchResult>((resolve, reject) => {
-      this.pending.set(task.id, { resolve, reject });
-      if (this.busy[w]++ === 0) this.workers[w].ref();
-      this.workers[w].postMessage(task);
-    });
+    if (this.closed) return Promise.reject(new Error('BatchLoader: used after close()'));
+    return this.pool ? this.pool.request(task) : prepareBatch(this.ctx, task);
   }
 
   /** The batches of one pass over `indices` (dataset indices, e.g. the training split). */
@@ -239,8 +191,6 @@ export class BatchLoader {
   /** Stops the workers (safe to call twice). */
   async close(): Promise<void> {
     this.closed = true;
-    this.fail(new Error('BatchLoader: used after close()'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers.length = 0;
+    await this.pool?.close();
   }
 }

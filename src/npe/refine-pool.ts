@@ -4,9 +4,7 @@
  * Every galaxy draws from its own streams (`first`), so the result is the same for any number of workers.
  */
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
-import { LensfindError } from '../errors.js';
-import { startWorker } from '../worker/start-worker.js';
+import { WorkerPool } from '../worker/pool.js';
 import { refinePosteriors, type RefineOptions, type RefinedPosteriors } from './refine.js';
 import { makeRenderer } from './data.js';
 import { loadSersicRun, type SersicRun } from './run.js';
@@ -24,8 +22,6 @@ export interface RefineRequest {
   start: number;
   count: number;
 }
-
-type Reply = { progress: number } | { start: number; result?: RefinedPosteriors; error?: string };
 
 /** Refined posteriors of the run's galaxies `raw` / `x` (as `refinePosteriors`) on `workers` threads (0: inline). */
 export async function refineWithRun(
@@ -48,36 +44,27 @@ export async function refineWithRun(
   }
   const data: RefineWorkerData = { run, which, raw, x, n, options: rest };
   const file = fileURLToPath(import.meta.url).replace(/refine-pool\.(ts|js)$/, 'refine-worker.$1');
-  const pool: Worker[] = Array.from({ length: Math.min(workers, Math.ceil(n / chunk)) }, () =>
-    startWorker(file, data),
+  // depth 1: a work queue, each worker takes the next chunk as it frees up
+  const pool = new WorkerPool<RefineRequest, RefinedPosteriors, number>(
+    file,
+    data,
+    Math.min(workers, Math.ceil(n / chunk)),
+    { name: 'refinement', depth: 1 },
   );
+  let done = 0;
+  const onProgress = () => onGalaxy?.(++done);
   const parts: { start: number; r: RefinedPosteriors }[] = [];
-  let next = 0,
-    done = 0,
-    received = 0;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const feed = (w: Worker) => {
-        if (next >= n) return;
-        w.postMessage({ start: next, count: Math.min(chunk, n - next) } satisfies RefineRequest);
-        next += chunk;
-      };
-      for (const w of pool) {
-        w.on('message', (m: Reply) => {
-          if ('progress' in m) return onGalaxy?.(++done);
-          if (m.error !== undefined || !m.result)
-            return reject(new LensfindError('E_NPE', `a refinement worker failed: ${m.error}`));
-          parts.push({ start: m.start, r: m.result });
-          received += m.result.ess.length;
-          if (received === n) resolve();
-          else feed(w);
-        });
-        w.on('error', reject);
-        feed(w);
-      }
-    });
+    const requests: Promise<void>[] = [];
+    for (let start = 0; start < n; start += chunk)
+      requests.push(
+        pool
+          .request({ start, count: Math.min(chunk, n - start) }, { onProgress })
+          .then((r) => void parts.push({ start, r })),
+      );
+    await Promise.all(requests);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
   return assemble(parts, n, options.samples);
 }

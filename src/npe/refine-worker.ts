@@ -1,8 +1,9 @@
 /** A refinement worker (refine-pool.ts): loads the run once, then refines the ranges of galaxies it is sent. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { setNumThreads } from '../torch/threads.js';
+import { serveRequests } from '../worker/serve.js';
 import { makeRenderer } from './data.js';
-import { refinePosteriors } from './refine.js';
+import { refinePosteriors, type RefinedPosteriors } from './refine.js';
 import { loadSersicRun } from './run.js';
 import type { RefineWorkerData, RefineRequest } from './refine-pool.js';
 
@@ -11,19 +12,14 @@ setNumThreads(1);
 const { config, space, net } = loadSersicRun(data.run, data.which);
 const renderer = makeRenderer(config, space);
 const per = data.raw.length / data.n;
-parentPort!.on('message', (m: RefineRequest) => {
-  try {
-    const r = refinePosteriors(
-      net,
-      space,
-      renderer,
-      data.raw.subarray(m.start * per, (m.start + m.count) * per),
-      data.x.subarray(m.start * per, (m.start + m.count) * per),
-      m.count,
-      { ...data.options, first: m.start, onGalaxy: () => parentPort!.postMessage({ progress: 1 }) },
-    );
-    parentPort!.postMessage({ start: m.start, result: r });
-  } catch (err) {
-    parentPort!.postMessage({ start: m.start, error: (err as Error).message });
-  }
-});
+serveRequests<RefineRequest, RefinedPosteriors, number>(({ start, count }, progress) => ({
+  result: refinePosteriors(
+    net,
+    space,
+    renderer,
+    data.raw.subarray(start * per, (start + count) * per),
+    data.x.subarray(start * per, (start + count) * per),
+    count,
+    { ...data.options, first: start, onGalaxy: () => progress(1) },
+  ),
+}));

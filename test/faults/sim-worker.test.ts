@@ -76,13 +76,13 @@ test('a data worker that stops mid-epoch: train() rejects naming it, summary.jso
   BatchLoader.prototype.simEpoch = async function* (this: BatchLoader, ...args: Parameters<typeof original>) {
     for await (const b of original.apply(this, args)) {
       yield b;
-      await (this as unknown as { workers: Worker[] }).workers[0].terminate();
+      await (this as unknown as { pool: { workers: Worker[] } }).pool.workers[0].terminate();
     }
   };
   try {
     await assert.rejects(
       () => train(config, { console: false }),
-      /^Error: data worker 0 stopped \(exit code 1\) while training still needed it$/,
+      /^Error: data worker 0 stopped \(exit code 1\) while it was still needed$/,
     );
   } finally {
     BatchLoader.prototype.simEpoch = original;
