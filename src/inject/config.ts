@@ -3,6 +3,7 @@
  * PSF describe the cutouts, how many cutouts get a lens, how the deflector is measured, and the simulator's scene
  * (population, shear, source offset, clumps, detectability) the lenses are drawn from. One zod schema, strict.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { resolveConfig, userLayers, type ConfigSources } from '../config/load.js';
@@ -78,6 +79,12 @@ export const injectConfigSchema = z
     /** The simulator's scene: population, lens (shear, scatter of q and angle), source (offset, clumps), detectability. */
     scene: sceneSchema.prefault({}),
     output: outputSchema.prefault({}),
+    /** Worker threads measuring and injecting (0 or 1: the main thread). The bytes do not depend on it. */
+    workers: z
+      .number()
+      .int()
+      .min(0)
+      .default(() => availableParallelism()),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.n !== undefined && cfg.fraction !== undefined)

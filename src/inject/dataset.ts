@@ -7,7 +7,6 @@
  * missing or damaged (a killed run resumes); each item depends only on (seed, its place in the listing).
  */
 import path from 'node:path';
-import { describeSurvey } from '../sim/dataset/describe.js';
 import { ConfigError, DataError } from '../errors.js';
 import { saveConfig } from '../config/load.js';
 import { writeCsv } from '../io/csv.js';
@@ -18,22 +17,17 @@ import { readItems } from '../data/open.js';
 import { checkImage, describe, readSource } from '../data/source.js';
 import type { DatasetItem, SkippedItem, Split } from '../data/types.js';
 import { splitCounts } from '../sim/config.js';
-import {
-  manifestColumns,
-  readShardRows,
-  renderAndWriteShard,
-  shardProblem,
-  type ManifestRow,
-} from '../sim/dataset/layout.js';
+import { manifestColumns, readShardRows, shardProblem, type ManifestRow } from '../sim/dataset/layout.js';
 import { removeStaleTemporaries } from '../sim/dataset/writer.js';
 import { checkResumable, planFingerprint, recordPlan } from './resume.js';
 import { itemId, planShards, type PlanItem } from '../sim/dataset/plan.js';
 import { writePreview } from '../sim/dataset/preview.js';
-import type { RenderedItem } from '../sim/dataset/render-item.js';
 import { Rng } from '../sim/rng.js';
 import { catalogThetaE, readDeflectorCatalog } from './catalog.js';
 import type { InjectConfig } from './config.js';
 import { Injector, type CutoutMeasure } from './inject.js';
+import { InjectRunner } from './runner.js';
+import type { ShardJob } from './work.js';
 
 export interface InjectOptions {
   /** The dataset folder to write (absent, empty, or an earlier inject of the same configuration to finish). */
@@ -190,7 +184,8 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
   const nCut = entries.filter((e) => e.role === 'cutout').length;
   const catalog = cfg.catalog ? readDeflectorCatalog(cfg.catalog) : undefined;
 
-  // pass 1: every cutout is read and checked once, and measured
+  // pass 1: every cutout is read and checked once, and measured. The first usable one fixes the size and bands
+  // (and makes the injector) here; the others are measured by the runner (worker threads).
   const measures = new Map<number, CutoutMeasure>();
   let injector: Injector | undefined;
   let spec: { bands: number; height: number; width: number } | undefined;
@@ -201,173 +196,173 @@ export async function injectDataset(cfg: InjectConfig, opts: InjectOptions): Pro
     stream,
     quiet: opts.quiet,
   });
-  for (let i = 0; i < entries.length; i++) {
-    const src = entries[i].item.source;
+  let first = 0;
+  for (; first < entries.length && !injector; first++) {
+    const src = entries[first].item.source;
     let img;
     try {
       img = await readSource(src);
-      checkImage(img, src, spec);
+      checkImage(img, src);
     } catch (err) {
       // any reading error is this file's problem (as openDataset treats it): reported, skipped
       skip({ source: describe(src), reason: (err as Error).message });
       measuring.tick();
       continue;
     }
-    if (!injector || !spec) {
-      const [b, h, w] = img.shape;
-      if (h !== w)
-        throw new DataError(`${describe(src)}: cutouts must be square, this one is ${h}x${w}`, src.file);
-      injector = new Injector(cfg, h);
-      if (b !== injector.bands.length)
-        throw new ConfigError(
-          `bands: the cutouts have ${b} bands (${describe(src)}), the configuration names ${injector.bands.length} ` +
-            `(${injector.bands.join(', ')}): give --bands`,
-          'bands',
-        );
-      spec = { bands: b, height: h, width: w };
-    }
-    measures.set(i, injector.measure(img.data));
+    const [b, h, w] = img.shape;
+    if (h !== w)
+      throw new DataError(`${describe(src)}: cutouts must be square, this one is ${h}x${w}`, src.file);
+    injector = new Injector(cfg, h);
+    if (b !== injector.bands.length)
+      throw new ConfigError(
+        `bands: the cutouts have ${b} bands (${describe(src)}), the configuration names ${injector.bands.length} ` +
+          `(${injector.bands.join(', ')}): give --bands`,
+        'bands',
+      );
+    spec = { bands: b, height: h, width: w };
+    measures.set(first, injector.measure(img.data));
     measuring.tick();
   }
-  const closeBar = (bar: Progress) => {
-    // a terminal's bar needs its closing newline; in logs the last update already printed the final line
-    if (stream.isTTY && !process.env.CI) bar.finish();
-  };
-  closeBar(measuring);
   if (!injector || !spec) throw new DataError(`${cfg.cutouts}: no usable cutouts`, cfg.cutouts);
   const inj = injector;
   const size = spec.height;
-
-  // the plan: splits, the injected cutouts, one item per usable entry (index = its place in the listing)
-  const usable = [...measures.keys()];
-  const split = assignSplits(entries, usable, cfg);
-  const isCandidate = (i: number) => entries[i].role === 'cutout' && entries[i].item.label === 0;
-  const candidates = usable.filter((i) => isCandidate(i) && measures.get(i)!.deflector.found);
-  const chosen = chooseInjected(candidates, split, cfg);
-  const items: PlanItem[] = usable.map((i) => ({
-    index: i,
-    id: itemId(i),
-    split: split[i],
-    label: chosen.has(i) || (entries[i].role === 'cutout' && entries[i].item.label === 1) ? 1 : 0,
-  }));
-  const shards = planShards(items, cfg.output.shard_size);
-  const resolved = resolvedConfig(cfg, inj);
-  const plan = planFingerprint(
-    items.map((it) => [it.id, describe(entries[it.index].item.source), it.split, it.label]),
-  );
-  checkResumable(out, resolved, plan);
-  const todo = new Set(
-    shards.filter((sh) => {
-      const problem = shardProblem(out, cfg.output, sh);
-      if (problem && problem !== 'missing') say(`shard ${sh.shard}: ${problem}: writing it again`);
-      return problem !== null;
-    }),
-  );
-  say(
-    `inject into ${out}: ${usable.length} usable cutouts [${spec.bands}, ${size}, ${size}] (bands ${inj.bands.join(' ')}) ` +
-      `of ${nCut} listed and ${entries.length - nCut} contaminants; ${chosen.size} to get a lens; ${skipped.length} skipped; ` +
-      `${shards.length - todo.size} of ${shards.length} shards already complete`,
-  );
-  removeStaleTemporaries(out);
-  recordPlan(out, plan);
-  saveConfig(
-    path.join(out, 'config.yaml'),
-    resolved,
-    `lensfind inject: resolved configuration\nPSF per band: ${inj.psfs.map((p, b) => `${inj.bands[b]} ${p.source}`).join(', ')}`,
-  );
-
-  // pass 2: inject and write, shard by shard
-  const injecting = new Progress({
-    label: 'inject',
-    total: items.length,
-    unit: 'img',
-    stream,
-    quiet: opts.quiet,
-  });
-  const previews: { id: string; image: Float32Array }[] = [];
-  let fromCatalog = 0;
-  for (const shard of shards) {
-    if (!todo.has(shard)) {
-      // written by an earlier call: kept as it is
-      for (const it of shard.items) {
-        if (catalog && chosen.has(it.index) && catalogThetaE(catalog, entries[it.index].item) !== undefined)
-          fromCatalog++;
-        injecting.tick();
-      }
-      continue;
+  const runner = new InjectRunner(inj, cfg, out, Math.min(cfg.workers, entries.length - first));
+  try {
+    const rest = entries.slice(first).map((e, k) => ({ index: first + k, source: e.item.source }));
+    for (const m of await runner.measure(spec, rest, () => measuring.tick())) {
+      if ('measure' in m) measures.set(m.index, m.measure);
+      else skip({ source: describe(entries[m.index].item.source), reason: m.skip });
     }
-    const done = new Map<number, RenderedItem>();
-    for (const it of shard.items) {
-      const { item, role } = entries[it.index];
-      const src = item.source;
-      const pixels = (await readSource(src)).data;
-      const m = measures.get(it.index)!;
-      const from = {
-        source_id: item.id,
-        source_path: describe(src),
-        input_label: role === 'contaminant' ? 0 : item.label,
-      };
-      if (chosen.has(it.index)) {
-        const thetaE = catalog ? catalogThetaE(catalog, item) : undefined;
+    const closeBar = (bar: Progress) => {
+      // a terminal's bar needs its closing newline; in logs the last update already printed the final line
+      if (stream.isTTY && !process.env.CI) bar.finish();
+    };
+    closeBar(measuring);
+
+    // the plan: splits, the injected cutouts, one item per usable entry (index = its place in the listing)
+    const usable = [...measures.keys()];
+    const split = assignSplits(entries, usable, cfg);
+    const isCandidate = (i: number) => entries[i].role === 'cutout' && entries[i].item.label === 0;
+    const candidates = usable.filter((i) => isCandidate(i) && measures.get(i)!.deflector.found);
+    const chosen = chooseInjected(candidates, split, cfg);
+    const items: PlanItem[] = usable.map((i) => ({
+      index: i,
+      id: itemId(i),
+      split: split[i],
+      label: chosen.has(i) || (entries[i].role === 'cutout' && entries[i].item.label === 1) ? 1 : 0,
+    }));
+    const shards = planShards(items, cfg.output.shard_size);
+    const resolved = resolvedConfig(cfg, inj);
+    const plan = planFingerprint(
+      items.map((it) => [it.id, describe(entries[it.index].item.source), it.split, it.label]),
+    );
+    checkResumable(out, resolved, plan);
+    const todo = new Set(
+      shards.filter((sh) => {
+        const problem = shardProblem(out, cfg.output, sh);
+        if (problem && problem !== 'missing') say(`shard ${sh.shard}: ${problem}: writing it again`);
+        return problem !== null;
+      }),
+    );
+    say(
+      `inject into ${out}: ${usable.length} usable cutouts [${spec.bands}, ${size}, ${size}] (bands ${inj.bands.join(' ')}) ` +
+        `of ${nCut} listed and ${entries.length - nCut} contaminants; ${chosen.size} to get a lens; ${skipped.length} skipped; ` +
+        `${shards.length - todo.size} of ${shards.length} shards already complete`,
+    );
+    removeStaleTemporaries(out);
+    recordPlan(out, plan);
+    // `workers` is left out, as simulate leaves it out: it changes no byte
+    const { workers: _workers, ...saved } = resolved;
+    saveConfig(
+      path.join(out, 'config.yaml'),
+      saved,
+      `lensfind inject: resolved configuration (any number of workers gives these bytes)\nPSF per band: ${inj.psfs.map((p, b) => `${inj.bands[b]} ${p.source}`).join(', ')}`,
+    );
+
+    // pass 2: inject and write, shard by shard
+    const injecting = new Progress({
+      label: 'inject',
+      total: items.length,
+      unit: 'img',
+      stream,
+      quiet: opts.quiet,
+    });
+    let fromCatalog = 0;
+    const written: Promise<{ id: string; image: Float32Array }[]>[] = [];
+    for (const shard of shards) {
+      const jobs = shard.items.map((it): ShardJob => {
+        const { item, role } = entries[it.index];
+        const inject = chosen.has(it.index);
+        const thetaE = inject && catalog ? catalogThetaE(catalog, item) : undefined;
         if (thetaE !== undefined) fromCatalog++;
-        const r = inj.inject(pixels, it.index, { thetaE, measure: m });
-        done.set(it.index, { image: r.image, meta: { ...r.meta, ...from } });
-        if (previews.length < cfg.output.previews) previews.push({ id: it.id, image: r.image });
-      } else {
-        const kind = role === 'contaminant' ? 'contaminant' : it.label === 1 ? 'none' : 'cutout';
-        done.set(it.index, { image: pixels, meta: { ...inj.unchanged(m, kind, it.label), ...from } });
+        return {
+          index: it.index,
+          source: item.source,
+          measure: measures.get(it.index)!,
+          inject,
+          thetaE,
+          kind: role === 'contaminant' ? 'contaminant' : it.label === 1 ? 'none' : 'cutout',
+          label: it.label,
+          from: {
+            source_id: item.id,
+            source_path: describe(item.source),
+            input_label: role === 'contaminant' ? 0 : item.label,
+          },
+        };
+      });
+      if (!todo.has(shard)) {
+        // written by an earlier call: kept as it is
+        injecting.tick(shard.items.length);
+        continue;
       }
+      written.push(runner.shard(shard, jobs, cfg.output.previews, () => injecting.tick()));
     }
-    const renderer = {
+    // the first injected cutouts of the shards written now, in shard order
+    const previews = (await Promise.all(written)).flat().slice(0, cfg.output.previews);
+    closeBar(injecting);
+    const rows: ManifestRow[] = shards.flatMap((s) => readShardRows(out, s.shard));
+    writeCsv(path.join(out, 'manifest.csv'), rows, manifestColumns(rows));
+    if (skipped.length > 0)
+      writeCsv(
+        path.join(out, 'skipped.csv'),
+        skipped.map((s) => ({ ...s })),
+        ['source', 'reason'],
+      );
+    for (const p of previews)
+      await writePreview(path.join(out, 'previews', `${p.id}.png`), p.image, spec.bands, size);
+
+    const seconds = (performance.now() - start) / 1000;
+    const count = (label?: number): Counts => {
+      const c = { train: 0, val: 0, test: 0 };
+      for (const it of items) if (label === undefined || it.label === label) c[it.split]++;
+      return c;
+    };
+    const summary: InjectSummary = {
+      out,
       bands: inj.bands,
       size,
-      // The cutouts keep their own units, with the zero points they were given.
-      description: describeSurvey(inj.survey, inj.bands, null),
-      render: (p: PlanItem) => done.get(p.index)!,
+      inputs: nCut,
+      contaminants: entries.length - nCut,
+      skipped,
+      items: count(),
+      lenses: count(1),
+      injected: chosen.size,
+      shardsWritten: todo.size,
+      shardsKept: shards.length - todo.size,
+      noDeflector: usable.filter((i) => isCandidate(i) && !measures.get(i)!.deflector.found).length,
+      fromCatalog,
+      seconds,
+      itemsPerSecond: seconds > 0 ? items.length / seconds : 0,
+      injectionsPerSecond: seconds > 0 ? chosen.size / seconds : 0,
     };
-    renderAndWriteShard(renderer, { output: cfg.output, seed: cfg.seed }, out, shard, () => injecting.tick());
-  }
-  closeBar(injecting);
-  const rows: ManifestRow[] = shards.flatMap((s) => readShardRows(out, s.shard));
-  writeCsv(path.join(out, 'manifest.csv'), rows, manifestColumns(rows));
-  if (skipped.length > 0)
-    writeCsv(
-      path.join(out, 'skipped.csv'),
-      skipped.map((s) => ({ ...s })),
-      ['source', 'reason'],
+    say(
+      `wrote ${items.length} cutouts in ${seconds.toFixed(1)} s (${summary.itemsPerSecond.toFixed(1)} per second): ` +
+        `${chosen.size} with an injected lens (${fromCatalog} θ_E from the catalogue), ` +
+        `${items.length - chosen.size} others (${entries.length - nCut} contaminants); ` +
+        `${summary.noDeflector} without a deflector near the centre; manifest ${path.join(out, 'manifest.csv')}`,
     );
-  for (const p of previews)
-    await writePreview(path.join(out, 'previews', `${p.id}.png`), p.image, spec.bands, size);
-
-  const seconds = (performance.now() - start) / 1000;
-  const count = (label?: number): Counts => {
-    const c = { train: 0, val: 0, test: 0 };
-    for (const it of items) if (label === undefined || it.label === label) c[it.split]++;
-    return c;
-  };
-  const summary: InjectSummary = {
-    out,
-    bands: inj.bands,
-    size,
-    inputs: nCut,
-    contaminants: entries.length - nCut,
-    skipped,
-    items: count(),
-    lenses: count(1),
-    injected: chosen.size,
-    shardsWritten: todo.size,
-    shardsKept: shards.length - todo.size,
-    noDeflector: usable.filter((i) => isCandidate(i) && !measures.get(i)!.deflector.found).length,
-    fromCatalog,
-    seconds,
-    itemsPerSecond: seconds > 0 ? items.length / seconds : 0,
-    injectionsPerSecond: seconds > 0 ? chosen.size / seconds : 0,
-  };
-  say(
-    `wrote ${items.length} cutouts in ${seconds.toFixed(1)} s (${summary.itemsPerSecond.toFixed(1)} per second): ` +
-      `${chosen.size} with an injected lens (${fromCatalog} θ_E from the catalogue), ` +
-      `${items.length - chosen.size} others (${entries.length - nCut} contaminants); ` +
-      `${summary.noDeflector} without a deflector near the centre; manifest ${path.join(out, 'manifest.csv')}`,
-  );
-  return summary;
+    return summary;
+  } finally {
+    await runner.close();
+  }
 }

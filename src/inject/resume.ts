@@ -19,9 +19,9 @@ export function planFingerprint(rows: readonly (readonly unknown[])[]): string {
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
 }
 
-/** The configuration's keys that change written bytes (the previews aside). */
+/** The configuration's keys that change written bytes (the previews and the worker count aside). */
 function bytesDefining(c: InjectConfig): unknown {
-  const { output, ...rest } = c;
+  const { output, workers: _w, ...rest } = c;
   const { previews: _p, ...o } = output;
   return JSON.parse(JSON.stringify({ ...rest, output: o })) as unknown;
 }

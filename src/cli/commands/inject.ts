@@ -28,7 +28,7 @@ export const injectCommand: Command = {
   usage:
     '--cutouts DIR --out DIR [--survey lsst] [--bands g,r,i] [--n N | --fraction F] [--seed S] ' +
     '[--psf-fwhm 0.8,0.75,0.7 | --psf g.fits --psf r.fits ...] [--pixel-scale S] [--zero-points Z1,Z2,Z3] ' +
-    '[--catalog deflectors.csv] [--contaminants DIR] [--preset NAME | --config FILE] [--set key=value]',
+    '[--catalog deflectors.csv] [--contaminants DIR] [--workers W] [--preset NAME | --config FILE] [--set key=value]',
   options: {
     ...configOptions,
     preset: {
@@ -83,6 +83,12 @@ export const injectCommand: Command = {
       valueName: 'NAME',
     },
     labels: { type: 'string', description: 'labels file of an .npy/.npz stack', valueName: 'FILE' },
+    workers: {
+      type: 'string',
+      short: 'w',
+      description: 'worker threads (0: main thread); never changes the bytes',
+      valueName: 'W',
+    },
     quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
   },
   async run({ values }) {
@@ -105,6 +111,7 @@ export const injectCommand: Command = {
       ['contaminants', 'contaminants'],
       ['format', 'format'],
       ['labels', 'labels'],
+      ['workers', 'workers', intFlag],
     ]);
     const { file, overrides } = configSources(values);
     const cfg = loadInjectConfig({
