@@ -1,5 +1,6 @@
 import { LensfindError } from '../errors.js';
 import { WorkerPool } from '../worker/pool.js';
+import { besideModule } from '../worker/start-worker.js';
 import type { AugmentConfig } from './augment.js';
 import type { NormalizationParams } from './normalize.js';
 import { prepareBatch, type BatchResult, type BatchTask, type PrepareContext } from './prepare.js';
@@ -77,11 +78,9 @@ export class BatchLoader {
       seed: opts.seed,
       sim: opts.sim?.config ?? null,
     };
-    // the worker's own module, compiled or from the TypeScript sources
-    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     this.pool =
       opts.workers > 0
-        ? new WorkerPool(new URL(`./loader-worker.${ext}`, import.meta.url), this.ctx, opts.workers, {
+        ? new WorkerPool(besideModule(import.meta.url, 'loader-worker'), this.ctx, opts.workers, {
             name: 'data',
           })
         : null;

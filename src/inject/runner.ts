@@ -3,8 +3,8 @@
  * chunks and each shard as one request to whichever worker is free, or on the main thread with fewer than two
  * workers (one worker would only add its start-up). The bytes are the same either way.
  */
-import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../worker/pool.js';
+import { besideModule } from '../worker/start-worker.js';
 import type { PlanShard } from '../sim/dataset/plan.js';
 import type { ItemSource } from '../data/types.js';
 import type { InjectConfig } from './config.js';
@@ -32,10 +32,15 @@ export class InjectRunner {
     private readonly out: string,
     workers: number,
   ) {
-    const file = fileURLToPath(import.meta.url).replace(/runner\.(ts|js)$/, 'work-worker.$1');
     const data: InjectWorkerData = { cfg, size: inj.size, out };
     // depth 1: a work queue, so a slow shard does not hold up requests queued behind it on the same worker
-    this.pool = workers >= 2 ? new WorkerPool(file, data, workers, { name: 'inject', depth: 1 }) : null;
+    this.pool =
+      workers >= 2
+        ? new WorkerPool(besideModule(import.meta.url, 'work-worker'), data, workers, {
+            name: 'inject',
+            depth: 1,
+          })
+        : null;
   }
 
   /** The cutouts' measures (or why each is skipped), in the order of `jobs`. */

@@ -3,8 +3,8 @@
  * rendered by one worker with the items' own seeds (data.ts), so the results equal `simulateBatch` on the main
  * thread byte for byte. With 0 workers the same function runs inline.
  */
-import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../worker/pool.js';
+import { besideModule } from '../worker/start-worker.js';
 import { makeRenderer, simulateBatch, type SimBatch, type SimSettings } from './data.js';
 import type { SersicRenderer } from './render.js';
 
@@ -24,8 +24,12 @@ export class SimPool {
     workers: number,
   ) {
     this.inline = workers === 0 ? makeRenderer(settings) : null;
-    const file = fileURLToPath(import.meta.url).replace(/pool\.(ts|js)$/, 'pool-worker.$1');
-    this.pool = workers > 0 ? new WorkerPool(file, settings, workers, { name: 'rendering' }) : null;
+    this.pool =
+      workers > 0
+        ? new WorkerPool(besideModule(import.meta.url, 'pool-worker'), settings, workers, {
+            name: 'rendering',
+          })
+        : null;
   }
 
   /** Items start..start+count-1 of a stream. */

@@ -3,8 +3,8 @@
  * parallel, each worker loading the run once (single-threaded libtorch) and taking chunks of galaxies as it frees up.
  * Every galaxy draws from its own streams (`first`), so the result is the same for any number of workers.
  */
-import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../worker/pool.js';
+import { besideModule } from '../worker/start-worker.js';
 import { refinePosteriors, type RefineOptions, type RefinedPosteriors } from './refine.js';
 import { makeRenderer } from './data.js';
 import { loadSersicRun, type SersicRun } from './run.js';
@@ -43,10 +43,9 @@ export async function refineWithRun(
     return refinePosteriors(net, space, makeRenderer(config, space), raw, x, n, { ...rest, onGalaxy });
   }
   const data: RefineWorkerData = { run, which, raw, x, n, options: rest };
-  const file = fileURLToPath(import.meta.url).replace(/refine-pool\.(ts|js)$/, 'refine-worker.$1');
   // depth 1: a work queue, each worker takes the next chunk as it frees up
   const pool = new WorkerPool<RefineRequest, RefinedPosteriors, number>(
-    file,
+    besideModule(import.meta.url, 'refine-worker'),
     data,
     Math.min(workers, Math.ceil(n / chunk)),
     { name: 'refinement', depth: 1 },

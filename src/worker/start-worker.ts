@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
@@ -14,4 +15,10 @@ export function startWorker(entry: string | URL, workerData: unknown): Worker {
   const target = pathToFileURL(file).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); })`;
   return new Worker(boot, { eval: true, workerData });
+}
+
+/** The worker module `name` beside the module at `url` (its import.meta.url), compiled (.js) or a source (.ts) as it is. */
+export function besideModule(url: string, name: string): string {
+  const here = fileURLToPath(url);
+  return path.join(path.dirname(here), name + path.extname(here));
 }

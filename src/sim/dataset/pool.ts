@@ -1,11 +1,9 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../../worker/pool.js';
+import { besideModule } from '../../worker/start-worker.js';
 import type { SimulateConfig } from '../config.js';
 import type { PlanShard } from './plan.js';
 
-const here = fileURLToPath(import.meta.url);
-const workerFile = path.join(path.dirname(here), `worker${path.extname(here)}`);
+const workerFile = besideModule(import.meta.url, 'worker');
 
 /**
  * Renders `shards` on `count` worker threads, handing out one shard at a time to whichever worker is free.
