@@ -25,6 +25,8 @@ const MEASURE_CHUNK = 32;
 
 export class InjectRunner {
   private readonly pool: WorkerPool<InjectRequest, InjectReply, number> | null;
+  /** The last shard started on the main thread. */
+  private inline: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly inj: Injector,
@@ -69,7 +71,14 @@ export class InjectRunner {
     previews: number,
     onItem: () => void,
   ): Promise<{ id: string; image: Float32Array }[]> {
-    if (!this.pool) return injectShard(this.inj, this.cfg, this.out, shard, jobs, previews, onItem);
+    if (!this.pool) {
+      // one shard at a time, as the workers take them: shards started together would hold all their images at once
+      const run = this.inline.then(() =>
+        injectShard(this.inj, this.cfg, this.out, shard, jobs, previews, onItem),
+      );
+      this.inline = run.catch(() => undefined);
+      return run;
+    }
     return this.pool
       .request({ kind: 'shard', shard, jobs, previews }, { onProgress: onItem })
       .then((r) => (r.kind === 'shard' ? r.previews : []));
