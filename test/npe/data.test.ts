@@ -36,6 +36,25 @@ test('the same seed gives the same galaxies whatever the workers and the batchin
   assert.notDeepEqual(val.theta, whole.theta);
 });
 
+test('a rendering worker that stops fails the batches waiting on it, naming it, instead of hanging', async () => {
+  // before the shared worker pool, `sersic train` and `sersic check` waited forever here
+  const pool = new SimPool(settings, 1);
+  try {
+    const first = await pool.batch(STREAM.train, 0, 2);
+    assert.equal(first.theta.length, 2 * 7);
+    const worker = (pool as unknown as { pool: { workers: { terminate(): Promise<number> }[] } }).pool
+      .workers[0];
+    // killed between batches (test/worker/pool.test.ts kills one in the middle of a request)
+    await worker.terminate();
+    await assert.rejects(
+      pool.batch(STREAM.train, 2, 2),
+      /^Error: rendering worker 0 stopped \(exit code 1\) while it was still needed$/,
+    );
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a rendered galaxy holds its flux and sits where its centre says', () => {
   const renderer = makeRenderer({ ...settings, noise: false });
   const theta = Float64Array.from([20, 0.4, 1.5, 0.7, 30, 0.3, -0.2]);
