@@ -27,6 +27,7 @@ export class InjectRunner {
   private readonly pool: WorkerPool<InjectRequest, InjectReply, number> | null;
   /** The last shard started on the main thread. */
   private inline: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly inj: Injector,
@@ -73,10 +74,15 @@ export class InjectRunner {
   ): Promise<{ id: string; image: Float32Array }[]> {
     if (!this.pool) {
       // one shard at a time, as the workers take them: shards started together would hold all their images at once
+      // after a failure (or close) the shards still queued are not written: the caller has its error already
       const run = this.inline.then(() =>
-        injectShard(this.inj, this.cfg, this.out, shard, jobs, previews, onItem),
+        this.stopped
+          ? Promise.reject(new Error('inject: stopped before this shard'))
+          : injectShard(this.inj, this.cfg, this.out, shard, jobs, previews, onItem),
       );
-      this.inline = run.catch(() => undefined);
+      this.inline = run.catch(() => {
+        this.stopped = true;
+      });
       return run;
     }
     return this.pool
@@ -85,6 +91,7 @@ export class InjectRunner {
   }
 
   async close(): Promise<void> {
+    this.stopped = true;
     await this.pool?.close();
   }
 }
