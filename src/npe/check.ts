@@ -113,8 +113,8 @@ export async function checkSersic(
     );
     const r = await refineWithRun(runDir, opts.which ?? 'best', raw, set.x, N, {
       samples: S,
-      seed: opts.seed ?? 0,
-      workers: opts.workers ?? availableParallelism(),
+      seed: opts.seed,
+      workers: opts.workers,
       loaded: run,
       onGalaxy: (done) => opts.onGalaxy?.(done, N),
     });

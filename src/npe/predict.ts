@@ -59,8 +59,8 @@ export async function predictSersic(
   if (opts.refine) {
     const r = await refineWithRun(opts.run, opts.which ?? 'best', x, xn, n, {
       samples: S,
-      seed: opts.seed ?? 0,
-      workers: opts.workers ?? availableParallelism(),
+      seed: opts.seed,
+      workers: opts.workers,
       loaded: run,
       onGalaxy: (done) => opts.onGalaxy?.(done, n),
     });

@@ -3,6 +3,7 @@
  * parallel, each worker loading the run once (single-threaded libtorch) and taking chunks of galaxies as it frees up.
  * Every galaxy draws from its own streams (`first`), so the result is the same for any number of workers.
  */
+import { availableParallelism } from 'node:os';
 import { WorkerPool } from '../worker/pool.js';
 import { besideModule } from '../worker/start-worker.js';
 import { refinePosteriors, type RefineOptions, type RefinedPosteriors } from './refine.js';
@@ -23,7 +24,10 @@ export interface RefineRequest {
   count: number;
 }
 
-/** Refined posteriors of the run's galaxies `raw` / `x` (as `refinePosteriors`) on `workers` threads (0: inline). */
+/**
+ * Refined posteriors of the run's galaxies `raw` / `x` (as `refinePosteriors`) on `workers` threads (0: inline; default
+ * one per core).
+ */
 export async function refineWithRun(
   run: string,
   which: 'best' | 'last',
@@ -31,13 +35,13 @@ export async function refineWithRun(
   x: Float32Array,
   n: number,
   options: RefineOptions & {
-    workers: number;
+    workers?: number;
     chunk?: number;
     /** The run, if the caller has loaded it already (used when refining on this thread). */
     loaded?: SersicRun;
   },
 ): Promise<RefinedPosteriors> {
-  const { workers, chunk = 8, onGalaxy, loaded, ...rest } = options;
+  const { workers = availableParallelism(), chunk = 8, onGalaxy, loaded, ...rest } = options;
   if (workers <= 0 || n <= chunk) {
     const { config, space, net } = loaded ?? loadSersicRun(run, which);
     return refinePosteriors(net, space, makeRenderer(config, space), raw, x, n, { ...rest, onGalaxy });
