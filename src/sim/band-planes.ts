@@ -14,6 +14,7 @@ import {
   addNoisePtr,
   arcMeasuresPtr,
   type ArcMeasures,
+  convolveCompactPtr,
   convolvePtr,
   MAX_HALF,
   lensedPixelsPtr,
@@ -24,6 +25,12 @@ import {
   type LightForm,
   type SamplesAt,
 } from './wasm/kernels.js';
+
+/** The 1-D factor of a kernel the WebAssembly convolution takes (separable, symmetric, at most 25 taps). */
+function fastKernel(kernel: Kernel): Float64Array | undefined {
+  const k = kernel.separable;
+  return k && k.length <= 2 * MAX_HALF + 1 && isSymmetric(k) ? k : undefined;
+}
 
 export class BandPlanes {
   private readonly base: number;
@@ -86,11 +93,8 @@ export class BandPlanes {
   /** Adds a light's pixels inside `box` (scale: flux per pixel) times each band's flux into the bands' totals. */
   addInBox(form: LightForm, grid: Samples, scale: number, flux: ArrayLike<number>, box: PixelBox): void {
     lightPixelsBoxPtr(form, grid, this.size, this.pix, scale, box);
-    const w = box.c1 - box.c0 + 1;
-    for (let r = box.r0; r <= box.r1; r++) {
-      const o = 8 * (r * this.size + box.c0);
-      for (let b = 0; b < this.bands; b++) wasm.axpy(this.total(b) + o, this.pix + o, flux[b], w);
-    }
+    const { r0, r1, c0, c1 } = box;
+    for (let b = 0; b < this.bands; b++) wasm.axpyBox(this.total(b), this.pix, flux[b], this.size, r0, r1, c0, c1);
   }
 
   /**
@@ -130,15 +134,27 @@ export class BandPlanes {
     return wasm.sum(this.pix, n);
   }
 
-  /** dst = src through the PSF kernel (WebAssembly for separable kernels of up to 25 taps, else psf.ts). */
-  convolve(src: number, dst: number, kernel: Kernel): void {
+  /**
+   * dst = src through the PSF kernel (WebAssembly for separable kernels of up to 25 taps, else psf.ts). With `box`,
+   * only dst's pixels in it need be computed (the WebAssembly path leaves the others as they are).
+   */
+  convolve(src: number, dst: number, kernel: Kernel, box?: PixelBox): void {
     const size = this.size;
-    if (kernel.separable && kernel.separable.length <= 2 * MAX_HALF + 1 && isSymmetric(kernel.separable))
-      convolvePtr(src, dst, size, size, kernel.separable);
-    else {
-      const out = convolve(this.view(src), size, size, kernel);
-      this.view(dst).set(out);
-    }
+    const k = fastKernel(kernel);
+    if (k) convolvePtr(src, dst, size, size, k, box);
+    else this.view(dst).set(convolve(this.view(src), size, size, kernel));
+  }
+
+  /**
+   * convolve of a plane of compact light (arcs): returns the box of dst's pixels that may be non-zero, the kernel's
+   * reach of src's light (the WebAssembly path computes only those, and sets the rest to 0).
+   */
+  convolveCompact(src: number, dst: number, kernel: Kernel): PixelBox {
+    const size = this.size;
+    const k = fastKernel(kernel);
+    if (k) return convolveCompactPtr(src, dst, size, size, k);
+    this.view(dst).set(convolve(this.view(src), size, size, kernel));
+    return { r0: 0, r1: size - 1, c0: 0, c1: size - 1 };
   }
 
   /**

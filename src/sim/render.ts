@@ -188,9 +188,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     Rng.forItem(opts.seed, opts.index, FIELD_STREAM),
   );
   renderField(field, grid, planes, truncation);
-  // a lens's totals went through the PSF when its arcs were measured: again only if the field added light
-  const measured = opts.label === 1;
-  if (!measured || field.lights.length > 0 || field.points.length > 0) convolveTotals();
+  // all light through the PSF (measuring the arcs convolved it only where the arcs are)
+  convolveTotals();
 
   const npix = size * size;
   const out = new Float32Array(nb * npix);

@@ -112,7 +112,8 @@ export function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?
 /**
  * Renders a lens scene into the grid's workspace and measures its arcs: the source's magnification, and over the
  * bands the best arc signal-to-noise and contrast (render.ts's cuts). `image(b)` names the plane of band b that noise
- * is added to (through the PSF when there is one); the planes stay filled for the caller.
+ * is added to (through the PSF when there is one); the planes stay filled for the caller, except that the PSF's
+ * planes hold all light through the PSF only where the arcs reach (the caller convolves the totals again).
  */
 export function measureArcs(
   scene: Scene,
@@ -135,8 +136,9 @@ export function measureArcs(
   for (let b = 0; b < nb; b++) {
     let arc = planes.arc(b);
     if (kernels.length) {
-      planes.convolve(planes.total(b), planes.psf(b), kernels[b]);
-      planes.convolve(arc, planes.arcPsf, kernels[b]);
+      // the arcs' measures read all light through the PSF only where the arcs are: it is computed only there
+      const reach = planes.convolveCompact(arc, planes.arcPsf, kernels[b]);
+      planes.convolve(planes.total(b), planes.psf(b), kernels[b], reach);
       arc = planes.arcPsf;
     }
     const m = planes.arcMeasures(arc, image(planes, b), models[b], cx, cy, grid.pixelScale);

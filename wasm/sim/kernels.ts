@@ -7,10 +7,10 @@
  * Rng's bit for bit; the table's exp/log come from AssemblyScript's libm, within an ulp of V8's).
  */
 
-export { axpy, convolveSymmetric, sum } from './convolve';
+export { axpy, axpyBox, convolveSymmetric, nonzeroBox, sum } from './convolve';
 export { sersicProfile, sersicShape } from './sersic';
 export { ringForm, spiralForm } from './shapes';
-export { lightKind, lightPixels, lightSamples } from './light';
+export { lightKind, lightPixels, lightPixelsBox, lightSamples } from './light';
 export { raySamples, sieShear } from './lens';
 export { addNoise, arcContrastLast, arcMeasures, arcSnr, arcSpanLast, noiseTables, rngSet, rngWord } from './noise';
 

@@ -40,6 +40,17 @@ export function lightPixels(x: usize, y: usize, start: usize, npix: i32, out: us
   }
 }
 
+/**
+ * lightPixels over the pixels of rows r0..r1, columns c0..c1 of a size x size cutout (out and start index the whole
+ * cutout); the other pixels of out are left as they are.
+ */
+export function lightPixelsBox(x: usize, y: usize, start: usize, size: i32, r0: i32, r1: i32, c0: i32, c1: i32, out: usize, scale: f64): void {
+  for (let r = r0; r <= r1; r++) {
+    const p = <usize>(r * size + c0);
+    lightPixels(x, y, start + (p << 2), c1 - c0 + 1, out + (p << 3), scale);
+  }
+}
+
 /** out[i] = I(x[i], y[i]) (float32) for i < 4 n4 (x, y float32). */
 export function lightSamples(x: usize, y: usize, n4: i32, out: usize): void {
   for (let i = 0; i < n4; i++) {

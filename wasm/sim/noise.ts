@@ -178,7 +178,9 @@ function bestPixelSnr(arc: usize, total: usize, n: i32, t: f64, skyPerPixel: f64
   let best: f64 = 0;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 3;
-    best = Math.max(best, (load<f64>(arc + o) * t) / Math.sqrt(varianceT2(load<f64>(total + o), t, skyPerPixel, rv)));
+    const a = load<f64>(arc + o);
+    if (!(a > 0)) continue; // no arc light (its callers fill `total` only where there is)
+    best = Math.max(best, (a * t) / Math.sqrt(varianceT2(load<f64>(total + o), t, skyPerPixel, rv)));
   }
   return best;
 }

@@ -137,7 +137,8 @@ export function renderAndWriteShard(
   const rows: ManifestRow[] = [];
   const files: FileDigest[] = [];
   const put = (rel: string, bytes: Uint8Array) => {
-    writeFileAtomic(path.join(outDir, rel), bytes);
+    // not flushed to the disk: the sidecar, written (and flushed) last, holds its digest, which the next run checks
+    writeFileAtomic(path.join(outDir, rel), bytes, { durable: false });
     files.push({ path: rel, size: bytes.byteLength, xxh64: digest(bytes) });
   };
   shard.items.forEach((item, k) => {

@@ -23,7 +23,13 @@ export interface Exports {
     h: number,
     w: number,
     narrow: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
+    zeroOutside: number,
   ): void;
+  nonzeroBox(p: number, h: number, w: number, box: number): void;
   sersicProfile(a: number, bn: number, half: number): void;
   sersicShape(a: number, b: number, c: number, cx: number, cy: number, uMin: number, cut: number): void;
   lightSamples(x: number, y: number, n4: number, out: number): void;
@@ -43,6 +49,18 @@ export interface Exports {
   ): void;
   ringForm(a: number, cx: number, cy: number, c: number, s: number, sq: number, ring: number, width: number): void;
   lightPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
+  lightPixelsBox(
+    x: number,
+    y: number,
+    start: number,
+    size: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
+    out: number,
+    scale: number,
+  ): void;
   sieShear(q: number, f: number, c: number, s: number, x: number, y: number, g1: number, g2: number): void;
   raySamples(x: number, y: number, n4: number, bx: number, by: number): void;
   noiseTables(k: number, w: number, f: number): void;
@@ -73,6 +91,7 @@ export interface Exports {
   arcContrastLast(): number;
   arcSpanLast(): number;
   axpy(dst: number, src: number, f: number, n: number): void;
+  axpyBox(dst: number, src: number, f: number, size: number, r0: number, r1: number, c0: number, c1: number): void;
   sum(src: number, n: number): number;
 }
 

@@ -10,8 +10,25 @@ import { ZIGGURAT, type Rng } from '../rng.js';
 import type { SieShearPass } from '../lens/ray-shoot-fast.js';
 import { f32View, f64View, Region, wasm } from './instance.js';
 
-const scratch = { a: new Region(), b: new Region(), rows: new Region(), line: new Region(), taps: new Region() };
-const grid = { x: new Region(), y: new Region(), start: new Region(), of: undefined as object | undefined };
+const scratch = {
+  a: new Region(),
+  b: new Region(),
+  rows: new Region(),
+  line: new Region(),
+  taps: new Region(),
+  box: new Region(),
+};
+/** A sample grid's coordinates and pixel starts in the instance's memory. */
+interface GridRegions {
+  x: Region;
+  y: Region;
+  start: Region;
+}
+// the grids copied in, most recent last: a lens's quick look and its full render alternate between two grids
+const grids = new Map<object, GridRegions>();
+const GRIDS_KEPT = 4;
+/** The current grid (useGrid's). */
+let grid: GridRegions = { x: new Region(), y: new Region(), start: new Region() };
 const points = { x: new Region(), y: new Region() };
 const beta = { x: new Region(), y: new Region() };
 
@@ -50,9 +67,33 @@ export const MAX_HALF = 12;
 /**
  * dst (h x w, a pointer) = src (a pointer) convolved ("same", zero padding) with the symmetric odd kernel k of at
  * most 25 taps, rows then columns, summed on four float32 lanes (within 1e-6 of the image's peak of psf.ts's
- * float64 passes; test/sim/fast-render.test.ts).
+ * float64 passes; test/sim/fast-render.test.ts). With `box`, only the outputs in it are computed (the same bits
+ * as without it); the rest of dst is left as it is.
  */
-export function convolvePtr(src: number, dst: number, h: number, w: number, k: Float64Array): void {
+export function convolvePtr(src: number, dst: number, h: number, w: number, k: Float64Array, box?: PixelBox): void {
+  const b = box ?? { r0: 0, r1: h - 1, c0: 0, c1: w - 1 };
+  convolveWindow(src, dst, h, w, k, b, false);
+}
+
+/**
+ * convolvePtr of a plane whose light is compact (lensed arcs): only the outputs within the kernel's reach of its
+ * non-zero values are computed, and the rest of dst is set to 0, which is what they are. Returns that reach
+ * (empty, r1 < r0, for an empty plane).
+ */
+export function convolveCompactPtr(src: number, dst: number, h: number, w: number, k: Float64Array): PixelBox {
+  const box = scratch.box.i32(4);
+  wasm.nonzeroBox(src, h, w, scratch.box.ptr);
+  const half = (k.length - 1) >> 1;
+  const [r0, r1, c0, c1] = box;
+  const reach =
+    r1 < r0
+      ? { r0: 0, r1: -1, c0: 0, c1: -1 }
+      : { r0: Math.max(0, r0 - half), r1: Math.min(h - 1, r1 + half), c0: Math.max(0, c0 - half), c1: Math.min(w - 1, c1 + half) };
+  convolveWindow(src, dst, h, w, k, reach, true);
+  return reach;
+}
+
+function convolveWindow(src: number, dst: number, h: number, w: number, k: Float64Array, box: PixelBox, zero: boolean): void {
   const half = (k.length - 1) >> 1;
   if (half > MAX_HALF) {
     throw new LensfindError(
@@ -66,7 +107,22 @@ export function convolvePtr(src: number, dst: number, h: number, w: number, k: F
   const taps = scratch.taps.f64(MAX_HALF + 1);
   taps.fill(0);
   for (let t = 0; t <= half; t++) taps[t] = k[half + t];
-  wasm.convolveSymmetric(src, dst, scratch.rows.ptr, scratch.line.ptr, scratch.taps.ptr, h, w, half <= 7 ? 1 : 0);
+  const { r0, r1, c0, c1 } = box;
+  wasm.convolveSymmetric(
+    src,
+    dst,
+    scratch.rows.ptr,
+    scratch.line.ptr,
+    scratch.taps.ptr,
+    h,
+    w,
+    half <= 7 ? 1 : 0,
+    r0,
+    r1,
+    c0,
+    c1,
+    zero ? 1 : 0,
+  );
 }
 
 /** convolvePtr on arrays. */
@@ -149,11 +205,23 @@ export interface Samples {
 
 /** Copies a sample grid's coordinates into the instance once (grids are immutable). */
 function useGrid(g: Samples): void {
-  if (grid.of === g) return;
-  samplesIn(grid.x, g.x);
-  samplesIn(grid.y, g.y);
-  grid.start.i32(g.start.length).set(g.start);
-  grid.of = g;
+  const kept = grids.get(g);
+  if (kept) {
+    grid = kept;
+    return;
+  }
+  // a new grid takes the regions of the one used least recently once GRIDS_KEPT are kept
+  let regions: GridRegions = { x: new Region(), y: new Region(), start: new Region() };
+  if (grids.size >= GRIDS_KEPT) {
+    const [oldest, r] = grids.entries().next().value as [object, GridRegions];
+    grids.delete(oldest);
+    regions = r;
+  }
+  samplesIn(regions.x, g.x);
+  samplesIn(regions.y, g.y);
+  regions.start.i32(g.start.length).set(g.start);
+  grids.set(g, regions);
+  grid = regions;
 }
 
 /** out[i] += scale * I(x[i], y[i]). */
@@ -208,11 +276,7 @@ export interface PixelBox {
 export function lightPixelsBoxPtr(f: LightForm, g: Samples, size: number, dst: number, scale: number, box: PixelBox): void {
   useGrid(g);
   useLight(f);
-  const w = box.c1 - box.c0 + 1;
-  for (let r = box.r0; r <= box.r1; r++) {
-    const p = r * size + box.c0;
-    wasm.lightPixels(grid.x.ptr, grid.y.ptr, grid.start.ptr + 4 * p, w, dst + 8 * p, scale);
-  }
+  wasm.lightPixelsBox(grid.x.ptr, grid.y.ptr, grid.start.ptr, size, box.r0, box.r1, box.c0, box.c1, dst, scale);
 }
 
 /**
