@@ -94,7 +94,8 @@ export class BandPlanes {
   addInBox(form: LightForm, grid: Samples, scale: number, flux: ArrayLike<number>, box: PixelBox): void {
     lightPixelsBoxPtr(form, grid, this.size, this.pix, scale, box);
     const { r0, r1, c0, c1 } = box;
-    for (let b = 0; b < this.bands; b++) wasm.axpyBox(this.total(b), this.pix, flux[b], this.size, r0, r1, c0, c1);
+    for (let b = 0; b < this.bands; b++)
+      wasm.axpyBox(this.total(b), this.pix, flux[b], this.size, r0, r1, c0, c1);
   }
 
   /**
