@@ -74,20 +74,27 @@ export class BandPlanes {
     f64View(this.base, 2 * this.bands * this.stride).fill(0);
   }
 
-  /** pix = a light's pixels (scale: flux per pixel), at the grid's coordinates or at `at` (kernels.ts). */
-  light(form: LightForm, grid: Samples, scale: number, at?: SamplesAt): void {
-    lightPixelsPtr(form, grid, this.pix, scale, at);
+  /**
+   * pix = a light's pixels (scale: flux per pixel), at the grid's coordinates or at `at` (kernels.ts); at the last
+   * ray shooting's positions ('rays') only within `reach` when given (0 elsewhere).
+   */
+  light(form: LightForm, grid: Samples, scale: number, at?: SamplesAt, reach?: PixelBox): void {
+    lightPixelsPtr(form, grid, this.pix, scale, at, reach);
   }
 
-  /** pix = a source's pixels behind an SIE + shear (ray shooting in WebAssembly); beta kept when asked. */
+  /**
+   * pix = a source's pixels behind an SIE + shear (ray shooting in WebAssembly); beta kept when asked, else only
+   * the pixels within `reach` are ray-shot when it is given (0 elsewhere).
+   */
   lensed(
     form: LightForm,
     lens: SieShearPass,
     grid: Samples,
     scale: number,
     keep?: { bx: Float64Array; by: Float64Array },
+    reach?: PixelBox,
   ): void {
-    lensedPixelsPtr(form, lens, grid, this.pix, scale, keep);
+    lensedPixelsPtr(form, lens, grid, this.pix, scale, keep, reach);
   }
 
   /** Adds a light's pixels inside `box` (scale: flux per pixel) times each band's flux into the bands' totals. */

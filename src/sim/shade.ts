@@ -13,6 +13,7 @@ import type { NoiseModel } from './noise.js';
 import type { Kernel } from './psf.js';
 import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { addTruncated, lightTruncation, truncateLensed, type LightTruncation } from './render-field.js';
+import { lensedReach } from './lensed-reach.js';
 import type { PlacedLight, Scene } from './scene/draw.js';
 
 /** Scratch of one (grid, band count), reused by every cutout rendered on this thread. */
@@ -63,6 +64,10 @@ export function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?
     const form = sersicForm(shape);
     return truncation && light.lensed ? truncateLensed(light, form, area, truncation) : form;
   });
+  // with truncated Sérsic sources behind an SIE + shear, only the pixels their light can reach are ray-shot
+  const pass = sieShearPass(scene.mass);
+  const lensedForms = forms.filter((_, i) => scene.lights[i].lensed);
+  const reach = truncation && pass && lensedForms.length ? lensedReach(lensedForms, pass, grid) : undefined;
   // where the lensed lights' source-plane positions are: not yet, in the kernels' memory, or in ws.bx, ws.by
   let rays: 'none' | 'kernel' | 'arrays' = 'none';
   for (let i = 0; i < scene.lights.length; i++) {
@@ -76,11 +81,10 @@ export function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?
     let done = false;
     if (light.lensed && rays === 'none') {
       // the first lensed light behind an SIE + shear: ray shooting in the same kernel call
-      const pass = form ? sieShearPass(scene.mass) : undefined;
       if (pass && form) {
         // the positions as arrays too if a later lensed light takes the TypeScript path
         const arrays = scene.lights.some((l, j) => j > i && l.lensed && !forms[j]);
-        planes.lensed(form, pass, grid, area, arrays ? { bx: ws.bx, by: ws.by } : undefined);
+        planes.lensed(form, pass, grid, area, arrays ? { bx: ws.bx, by: ws.by } : undefined, reach);
         rays = arrays ? 'arrays' : 'kernel';
         done = true;
       } else {
@@ -95,7 +99,7 @@ export function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?
     } else if (form) {
       // lensed: at the last ray shooting's positions, which the kernels kept
       const at = !light.lensed ? undefined : rays === 'arrays' ? { x: xs, y: ys } : 'rays';
-      planes.light(form, grid, area, at);
+      planes.light(form, grid, area, at, reach);
     } else {
       ws.samples.fill(0);
       addLight(light.shape, xs, ys, ws.samples);

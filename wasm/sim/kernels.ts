@@ -11,7 +11,7 @@ export { axpy, axpyBox, convolveSymmetric, nonzeroBox, sum } from './convolve';
 export { sersicProfile, sersicShape } from './sersic';
 export { ringForm, spiralForm } from './shapes';
 export { lightKind, lightPixels, lightPixelsBox, lightSamples } from './light';
-export { raySamples, sieShear } from './lens';
+export { raySamples, raySamplesBox, sieShear } from './lens';
 export { addNoise, arcContrastLast, arcMeasures, arcSnr, arcSpanLast, noiseTables, rngSet, rngWord } from './noise';
 
 /** Memory for the glue's buffers (the stub runtime never frees; the glue keeps and grows a few). */

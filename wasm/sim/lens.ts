@@ -86,3 +86,18 @@ export function raySamples(x: usize, y: usize, n4: i32, bx: usize, by: usize): v
     v128.store(by + o, f32x4.sub(yi, ay));
   }
 }
+
+/**
+ * raySamples for the samples of the pixels in rows r0..r1, columns c0..c1 of a size x size grid (start: each
+ * pixel's first sample, i32), and for the next group of four after each row's last, so that lightPixels, which
+ * reads a pixel's samples four at a time, reads only positions computed here. The other positions are left as
+ * they are.
+ */
+export function raySamplesBox(x: usize, y: usize, start: usize, size: i32, r0: i32, r1: i32, c0: i32, c1: i32, bx: usize, by: usize): void {
+  for (let r = r0; r <= r1; r++) {
+    const k0 = load<i32>(start + (<usize>(r * size + c0) << 2)),
+      k1 = load<i32>(start + (<usize>(r * size + c1 + 1) << 2));
+    const o = <usize>k0 << 2;
+    raySamples(x + o, y + o, ((k1 - k0 + 3) >> 2) + 1, bx + o, by + o);
+  }
+}

@@ -63,6 +63,18 @@ export interface Exports {
   ): void;
   sieShear(q: number, f: number, c: number, s: number, x: number, y: number, g1: number, g2: number): void;
   raySamples(x: number, y: number, n4: number, bx: number, by: number): void;
+  raySamplesBox(
+    x: number,
+    y: number,
+    start: number,
+    size: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
+    bx: number,
+    by: number,
+  ): void;
   noiseTables(k: number, w: number, f: number): void;
   rngSet(a: number, b: number, c: number, d: number): void;
   rngWord(i: number): number;

@@ -49,11 +49,12 @@ function copyIn(region: Region, data: ArrayLike<number>): number {
 const lanes = (n: number) => 4 * Math.ceil(n / 4);
 
 /**
- * Copies sample coordinates into `region` as float32, with zeros after them up to four past whole groups of four:
- * the Sérsic kernel reads a pixel's samples four at a time from its first (lanes past its last are masked).
+ * Copies sample coordinates into `region` as float32, with zeros after them up to eight past whole groups of four:
+ * the Sérsic kernel reads a pixel's samples four at a time from its first (lanes past its last are masked), and
+ * raySamplesBox shoots one group past a row's last sample.
  */
 function samplesIn(region: Region, data: ArrayLike<number>): number {
-  const all = region.f32(lanes(data.length) + 4);
+  const all = region.f32(lanes(data.length) + 8);
   all.fill(0, data.length);
   all.set(data);
   return region.ptr;
@@ -252,12 +253,29 @@ export type SamplesAt = { x: Float64Array; y: Float64Array } | 'rays';
  * dst[p] (a pointer) = scale * mean of I over pixel p's samples. `g` is an immutable sample grid (copied once);
  * `at` gives other coordinates in the same layout.
  */
-export function lightPixelsPtr(f: LightForm, g: Samples, dst: number, scale: number, at?: SamplesAt): void {
+export function lightPixelsPtr(
+  f: LightForm,
+  g: Samples,
+  dst: number,
+  scale: number,
+  at?: SamplesAt,
+  reach?: PixelBox,
+): void {
   useGrid(g);
   const x = at === 'rays' ? beta.x.ptr : at ? samplesIn(points.x, at.x) : grid.x.ptr,
     y = at === 'rays' ? beta.y.ptr : at ? samplesIn(points.y, at.y) : grid.y.ptr;
   useLight(f);
-  wasm.lightPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
+  if (at === 'rays' && reach) lightPixelsWithin(x, y, g, dst, scale, reach);
+  else wasm.lightPixels(x, y, grid.start.ptr, g.start.length - 1, dst, scale);
+}
+
+/** lightPixels over the pixels of `reach` (x, y in the current grid's layout); the rest of dst is set to 0. */
+function lightPixelsWithin(x: number, y: number, g: Samples, dst: number, scale: number, reach: PixelBox): void {
+  const npix = g.start.length - 1;
+  const size = Math.round(Math.sqrt(npix));
+  f64View(dst, npix).fill(0);
+  const { r0, r1, c0, c1 } = reach;
+  if (r0 <= r1 && c0 <= c1) wasm.lightPixelsBox(x, y, grid.start.ptr, size, r0, r1, c0, c1, dst, scale);
 }
 
 /** Pixels rows r0..r1 and columns c0..c1 (inclusive) of a size x size cutout. */
@@ -269,9 +287,9 @@ export interface PixelBox {
 }
 
 /**
- * lightPixelsPtr on the pixels of `box` only (the rest of dst is left as it is): one call per row, each on the
- * row's contiguous run of pixels and samples. For compact unlensed lights (field galaxies), whose light outside
- * the box is far below the noise.
+ * lightPixelsPtr on the pixels of `box` only (the rest of dst is left as it is), row by row, each row a contiguous
+ * run of pixels and samples. For compact unlensed lights (field galaxies), whose light outside the box is far
+ * below the noise.
  */
 export function lightPixelsBoxPtr(f: LightForm, g: Samples, size: number, dst: number, scale: number, box: PixelBox): void {
   useGrid(g);
@@ -290,16 +308,27 @@ export function lensedPixelsPtr(
   dst: number,
   scale: number,
   keep?: { bx: Float64Array; by: Float64Array },
+  reach?: PixelBox,
 ): void {
   useGrid(g);
   const ns = g.x.length;
   const n4 = lanes(ns) / 4;
-  // whole groups of four from the ray shooting, then four zeros (see samplesIn)
-  beta.x.f32(4 * n4 + 4).fill(0, 4 * n4);
-  beta.y.f32(4 * n4 + 4).fill(0, 4 * n4);
+  // whole groups of four from the ray shooting, then zeros (see samplesIn)
+  beta.x.f32(4 * n4 + 8).fill(0, 4 * n4);
+  beta.y.f32(4 * n4 + 8).fill(0, 4 * n4);
   const bx = beta.x.ptr,
     by = beta.y.ptr;
   wasm.sieShear(lens.q, lens.f, lens.c, lens.s, lens.cx, lens.cy, lens.g1, lens.g2);
+  if (reach && !keep) {
+    // only the pixels the light can reach (lensed-reach.ts): elsewhere it is 0, which the samples would give
+    const size = Math.round(Math.sqrt(g.start.length - 1));
+    const { r0, r1, c0, c1 } = reach;
+    if (r0 <= r1 && c0 <= c1)
+      wasm.raySamplesBox(grid.x.ptr, grid.y.ptr, grid.start.ptr, size, r0, r1, c0, c1, bx, by);
+    useLight(f);
+    lightPixelsWithin(bx, by, g, dst, scale, reach);
+    return;
+  }
   wasm.raySamples(grid.x.ptr, grid.y.ptr, n4, bx, by);
   useLight(f);
   wasm.lightPixels(bx, by, grid.start.ptr, g.start.length - 1, dst, scale);
