@@ -23,6 +23,11 @@ interface Stateful<S> {
  */
 export interface CheckpointParts<T extends Record<string, unknown>> {
   model: Module;
+  /**
+   * The weights the optimizer trains when `model` is their moving average (ema.ts): `trained.safetensors`, which
+   * a resumed run continues from.
+   */
+  trained?: Module;
   optimizer?: Stateful<OptimizerState>;
   state: T;
 }
@@ -33,6 +38,8 @@ export function saveCheckpoint<T extends Record<string, unknown>>(
 ): void {
   writeDirAtomic(dir, (tmp) => {
     saveSafetensors(path.join(tmp, 'model.safetensors'), parts.model.stateDict(), { format: 'pt' });
+    if (parts.trained)
+      saveSafetensors(path.join(tmp, TRAINED_WEIGHTS), parts.trained.stateDict(), { format: 'pt' });
     let optimizer: SplitOptimizerState['json'] | null = null;
     if (parts.optimizer) {
       const split = optimizerStateToTensors(parts.optimizer.stateDict());
@@ -60,10 +67,16 @@ export function readCheckpointState<T>(dir: string): T {
   }
 }
 
-/** Loads the weights of a checkpoint folder into `model` (strict: every key and shape must match). */
-export function loadCheckpointWeights(dir: string, model: Module): void {
+/** The file of a checkpoint's trained weights when model.safetensors holds their moving average. */
+export const TRAINED_WEIGHTS = 'trained.safetensors';
+
+/**
+ * Loads the weights of a checkpoint folder into `model` (strict: every key and shape must match): model.safetensors,
+ * or another file of the folder.
+ */
+export function loadCheckpointWeights(dir: string, model: Module, file = 'model.safetensors'): void {
   recoverDir(dir);
-  const weights = loadSafetensors(path.join(dir, 'model.safetensors'));
+  const weights = loadSafetensors(path.join(dir, file));
   try {
     model.loadStateDict(weights);
   } finally {

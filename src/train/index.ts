@@ -21,6 +21,7 @@ export {
   loadCheckpointWeights,
   loadCheckpointOptimizer,
 } from './checkpoint.js';
+export { WeightAverage } from './ema.js';
 export { scoreIndices } from './score.js';
 export type { Scores } from './score.js';
 export { runName, createRunFolder, runDataPath, SIM_CONFIG_FILE, VAL_DATA_DIR } from './run-folder.js';

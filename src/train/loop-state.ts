@@ -5,7 +5,8 @@ import type { LensModel } from '../models/common.js';
 import { metricMode, type TrainConfig } from './schema.js';
 import { makeLoss } from './losses.js';
 import { makeOptimizer, makeSchedule } from './optimizer.js';
-import { loadCheckpointWeights, loadCheckpointOptimizer } from './checkpoint.js';
+import { loadCheckpointWeights, loadCheckpointOptimizer, TRAINED_WEIGHTS } from './checkpoint.js';
+import type { WeightAverage } from './ema.js';
 import type { RunSession } from './run-session.js';
 import type { EpochMetrics } from './metrics.js';
 import type { TrainingData } from './training-data.js';
@@ -24,6 +25,8 @@ export interface LoopContext {
   session: RunSession;
   data: TrainingData;
   model: LensModel;
+  /** The moving average of the model's weights (config ema_decay), or null. */
+  average: WeightAverage | null;
   generator: Generator;
   logger: Logger;
   stop: StopSignals;
@@ -79,7 +82,12 @@ export class LoopState implements LoopInfo {
     const lossFn = makeLoss(config.loss, data.posWeight);
     this.early = new EarlyStopping(metricMode(config.monitor), config.early_stopping_patience);
     if (ctx.state) this.resume(ctx.state);
-    this.checkpoint = new ModelCheckpoint(model, this.optimizer, (partial) => this.trainState(partial));
+    this.checkpoint = new ModelCheckpoint(
+      model,
+      this.optimizer,
+      (partial) => this.trainState(partial),
+      ctx.average?.average ?? null,
+    );
     this.callbacks = [
       this.early,
       new MetricsLog(this.history),
@@ -93,7 +101,12 @@ export class LoopState implements LoopInfo {
   /** Restores the model, optimizer, schedule, generator and counters from checkpoints/last. */
   private resume(state: TrainState): void {
     const last = path.join(this.ctx.session.dir, 'checkpoints/last');
-    loadCheckpointWeights(last, this.ctx.model);
+    const { average } = this.ctx;
+    if (average) {
+      loadCheckpointWeights(last, this.ctx.model, TRAINED_WEIGHTS);
+      loadCheckpointWeights(last, average.average);
+      average.updates = state.emaUpdates ?? 0;
+    } else loadCheckpointWeights(last, this.ctx.model);
     loadCheckpointOptimizer(last, this.optimizer);
     this.schedule.loadStateDict(state.schedule as never);
     this.ctx.generator.setState(Buffer.from(state.generator, 'base64'));
@@ -120,6 +133,7 @@ export class LoopState implements LoopInfo {
       bands: data.spec.bands,
       imageSize: data.spec.height,
       monitor: config.monitor,
+      ...(this.ctx.average ? { emaUpdates: this.ctx.average.updates } : {}),
     };
   }
 }

@@ -68,6 +68,11 @@ export const trainConfigSchema = z.strictObject({
   optim: optimConfigSchema.default(optimConfigSchema.parse({})),
   schedule: scheduleConfigSchema.default(scheduleConfigSchema.parse({})),
   clip_grad_norm: z.number().positive().nullable().default(null),
+  /**
+   * An exponential moving average of the weights with this decay (timm's ModelEmaV3, with its warm-up), which
+   * validation, checkpoints/best and prediction then use; null: off. 0.999 averages over the last ~1,000 steps.
+   */
+  ema_decay: z.number().gt(0).lt(1).nullable().default(null),
   /** The validation metric that picks checkpoints/best and drives early stopping. */
   monitor: metricNameSchema.default('val_auc'),
   early_stopping_patience: z.number().int().positive().nullable().default(null),

@@ -44,6 +44,7 @@ export function makeTrainStep(
       if (config.clip_grad_norm !== null) clipGradNorm_(model.parameters(), config.clip_grad_norm);
       optimizer.step();
     });
+    ctx.average?.update();
     schedule.afterBatch();
     const td = performance.now();
     times.forward += (tb1 - ta) / 1000;

@@ -22,6 +22,7 @@ import type { SavedScores } from './epoch-scores.js';
 import { TrainingData } from './training-data.js';
 import { watchStopSignals, type StopSignals } from './stop-signals.js';
 import { trainLoop } from './loop.js';
+import { WeightAverage } from './ema.js';
 
 export type { EpochMetrics } from './metrics.js';
 
@@ -58,6 +59,8 @@ export interface TrainState extends Record<string, unknown> {
   bands: number;
   imageSize: number;
   monitor: string;
+  /** Updates of the weights' moving average so far (runs with ema_decay). */
+  emaUpdates?: number;
 }
 
 /** Seconds spent in each phase of the training steps of one call (for profiling and the benchmark). */
@@ -167,6 +170,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     data = await TrainingData.prepare(config, state, logger, session?.dir);
     const generator = new Generator(config.seed);
     const model = buildModel(config, data, state, generator, logger);
+    const average = weightAverage(config, data, model, logger);
     known.parameters = countParameters(model);
     logger.info(
       `model ${config.model.name}: ${(known.parameters as number).toLocaleString('en-US')} parameters`,
@@ -183,6 +187,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
       session,
       data,
       model,
+      average,
       generator,
       logger,
       stop,
@@ -214,6 +219,23 @@ function buildModel(
     logger.info(`initial weights from ${config.model.init_weights}: ${summarizeInitWeights(report)}`);
   }
   return model;
+}
+
+/**
+ * The moving average of the model's weights when the config asks for one (ema_decay): a second network of the
+ * same architecture (its own initial draws, from a generator of its own, are overwritten by the model's weights).
+ */
+function weightAverage(config: TrainConfig, data: TrainingData, model: LensModel, logger: Logger) {
+  if (config.ema_decay === null) return null;
+  const copy = createModel(
+    config.model.name,
+    modelOptions(config.model, data.spec),
+    new Generator(config.seed),
+  );
+  logger.info(
+    `weights averaged (EMA, decay ${config.ema_decay}): validation and checkpoints use the average`,
+  );
+  return new WeightAverage(model, copy, config.ema_decay);
 }
 
 /** A new run's folder, with its train.log, resolved config.yaml and normalization.json. */

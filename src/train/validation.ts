@@ -15,9 +15,12 @@ export async function endEpoch(
   seconds: number,
   waited: number,
 ): Promise<void> {
-  const { data, model, config, known } = s.ctx;
+  const { data, model, average, config, known } = s.ctx;
+  // the weights the checkpoints keep: the moving average when there is one
   const scores = data.valIdx.length
-    ? await scoreIndices(model, data.loader, data.valIdx, { batchSize: config.eval_batch_size })
+    ? await scoreIndices(average?.average ?? model, data.loader, data.valIdx, {
+        batchSize: config.eval_batch_size,
+      })
     : { logits: new Float64Array(), labels: new Float64Array() };
   s.epoch++;
   const m: EpochMetrics = {

@@ -7,29 +7,40 @@ import type { EpochEnd, LoopInfo, TrainCallback } from './types.js';
 
 /**
  * checkpoints/last after every epoch (and mid-epoch when a signal stops the run: `saveLast`), checkpoints/best
- * when the epoch is the best yet (weights and state, no optimizer). The state is the loop's (`state`).
+ * when the epoch is the best yet (weights and state, no optimizer). The state is the loop's (`state`). Their
+ * model.safetensors holds the weights that are validated: the trained model's, or their moving average (ema.ts),
+ * in which case checkpoints/last also holds the trained weights (trained.safetensors) to resume from.
  */
 export class ModelCheckpoint implements TrainCallback {
   constructor(
     private readonly model: Module,
     private readonly optimizer: Optimizer,
     private readonly state: (partial: TrainState['partial']) => TrainState,
+    private readonly average: Module | null = null,
   ) {}
 
   /** Writes checkpoints/last now (the loop calls it when a signal stops an epoch half-way). */
   saveLast(loop: LoopInfo, partial: TrainState['partial']): void {
-    const { model, optimizer } = this;
-    saveCheckpoint(path.join(loop.session.dir, 'checkpoints/last'), {
-      model,
-      optimizer,
-      state: this.state(partial),
-    });
+    this.writeLast(loop, this.state(partial));
   }
 
   onEpochEnd(loop: LoopInfo, end: EpochEnd): void {
     const st = this.state(null);
-    const { model, optimizer } = this;
-    saveCheckpoint(path.join(loop.session.dir, 'checkpoints/last'), { model, optimizer, state: st });
-    if (end.isBest) saveCheckpoint(path.join(loop.session.dir, 'checkpoints/best'), { model, state: st });
+    this.writeLast(loop, st);
+    if (end.isBest)
+      saveCheckpoint(path.join(loop.session.dir, 'checkpoints/best'), {
+        model: this.average ?? this.model,
+        state: st,
+      });
+  }
+
+  private writeLast(loop: LoopInfo, state: TrainState): void {
+    const { model, optimizer, average } = this;
+    saveCheckpoint(path.join(loop.session.dir, 'checkpoints/last'), {
+      model: average ?? model,
+      trained: average ? model : undefined,
+      optimizer,
+      state,
+    });
   }
 }
