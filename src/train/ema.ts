@@ -2,15 +2,16 @@
  * An exponential moving average of a model's weights, as timm's ModelEmaV3 keeps one (Polyak averaging): after
  * every optimizer step, ema = d ema + (1 - d) w over the whole state dict (parameters and floating-point buffers
  * such as BatchNorm's running statistics; integer buffers are copied). With timm's warm-up the decay of update t
- * (t = 0, 1, ...) is d_t = min(decay, 1 - (1 + t)^(-2/3)): 0 at the first (a copy), so the average forgets the
- * random start quickly and reaches `decay` after ~(1 - decay)^(-3/2) steps. Validation, checkpoints/best and so
+ * (t = 0, 1, ...) is d_t = min(decay, 1 - (1 + t)^(-3/4)): 0 at the first (a copy), so the average forgets the
+ * random start quickly and reaches `decay` after (1 - decay)^(-4/3) steps (0.999 at 10k). Validation, checkpoints/best and so
  * prediction use the averaged weights (trainer.ts).
  */
 import { noGrad } from '../torch/autograd.js';
 import type { Module } from '../torch/nn/index.js';
 import type { Tensor } from '../torch/tensor.js';
 
-const WARMUP_POWER = 2 / 3; // timm's default (warmup_gamma 1)
+// timm's (and diffusers') advice for runs of fewer than ~1M steps (warmup_gamma 1); 2/3 suits longer runs
+const WARMUP_POWER = 3 / 4;
 
 export class WeightAverage {
   /** Optimizer steps averaged so far (saved in the checkpoint, so a resumed run continues the same decays). */

@@ -46,8 +46,8 @@ test('the average moves by 1 - d_t towards the weights, with timm warm-up decays
         assert.ok(Math.abs(x - expected.get(k)![i]) < 1e-5, `step ${step} ${k}[${i}]: ${x}`),
       );
   }
-  // d_t = min(0.9, 1 - (1 + t)^(-2/3)): 0 (a copy) at the first update, then rising to the decay
-  const warm = [0, 1, 2, 3, 4, 5].map((t) => Math.min(0.9, 1 - (1 + t) ** (-2 / 3)));
+  // d_t = min(0.9, 1 - (1 + t)^(-3/4)): 0 (a copy) at the first update, then rising to the decay
+  const warm = [0, 1, 2, 3, 4, 5].map((t) => Math.min(0.9, 1 - (1 + t) ** (-3 / 4)));
   decays.forEach((d, i) => assert.ok(Math.abs(d - warm[i]) < 1e-12));
   assert.equal(decays[0], 0);
   assert.equal(ema.updates, 6);
