@@ -175,6 +175,7 @@ export class BandPlanes {
    *    covered by the angles of the pixels where the arc is at least the pixel's noise sigma and a quarter of all
    *    other light there; a single compact image covers a few per cent, an arc or images on both sides of the lens
    *    much more; 0 without such pixels.
+   * With `reach` (where the arc is not 0: convolveCompact's box), only its pixels are read.
    */
   arcMeasures(
     arc: number,
@@ -183,8 +184,9 @@ export class BandPlanes {
     cx: number,
     cy: number,
     scale: number,
+    reach?: PixelBox,
   ): ArcMeasures {
-    return arcMeasuresPtr(arc, total, this.size, varianceForm(model), cx, cy, scale);
+    return arcMeasuresPtr(arc, total, this.size, varianceForm(model), cx, cy, scale, reach);
   }
 
   /** out = plane src with survey noise (noise.ts addNoiseInto). */

@@ -11,6 +11,7 @@ import { shapeForm } from './light/shapes.js';
 import { BandPlanes } from './band-planes.js';
 import type { NoiseModel } from './noise.js';
 import type { Kernel } from './psf.js';
+import type { PixelBox } from './wasm/kernels.js';
 import { downsampleInto, sampleGrid, type SampleGrid } from './raster.js';
 import { addTruncated, lightTruncation, truncateLensed, type LightTruncation } from './render-field.js';
 import { lensedReach } from './lensed-reach.js';
@@ -139,13 +140,14 @@ export function measureArcs(
     span = 0;
   for (let b = 0; b < nb; b++) {
     let arc = planes.arc(b);
+    let reach: PixelBox | undefined;
     if (kernels.length) {
       // the arcs' measures read all light through the PSF only where the arcs are: it is computed only there
-      const reach = planes.convolveCompact(arc, planes.arcPsf, kernels[b]);
+      reach = planes.convolveCompact(arc, planes.arcPsf, kernels[b]);
       planes.convolve(planes.total(b), planes.psf(b), kernels[b], reach);
       arc = planes.arcPsf;
     }
-    const m = planes.arcMeasures(arc, image(planes, b), models[b], cx, cy, grid.pixelScale);
+    const m = planes.arcMeasures(arc, image(planes, b), models[b], cx, cy, grid.pixelScale, reach);
     snr = Math.max(snr, m.snr);
     contrast = Math.max(contrast, m.contrast);
     span = Math.max(span, m.span);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { BandPlanes } from '../../src/sim/band-planes.js';
 import { psfKernel } from '../../src/sim/psf.js';
 import { Rng } from '../../src/sim/rng.js';
+import type { NoiseModel } from '../../src/sim/noise.js';
 
 const size = 37; // not a multiple of four: the last group of columns is partial
 
@@ -64,4 +65,24 @@ test('an empty plane through the PSF: an empty reach and zeros', () => {
   const reach = p.convolveCompact(p.arc(0), p.arcPsf, kernel);
   assert.ok(reach.r1 < reach.r0);
   assert.ok(p.view(p.arcPsf).every((v) => Object.is(v, 0)));
+});
+
+test("an arc's measures over the box where it is not 0, with the totals only there: those of the whole cutout", () => {
+  const model = { exposureTotal: 900, skyPerPixel: 2.5, readVariance: 80 } as NoiseModel;
+  const box = { r0: 8, r1: 16, c0: 20, c1: 30 };
+  const inside = (r: number, c: number) => r >= box.r0 && r <= box.r1 && c >= box.c0 && c <= box.c1;
+  for (const seed of [1, 2, 3]) {
+    // an arc from 0 to ~30 sigma a pixel, bright to the box's edges; all light everywhere
+    const p = planesWith((r, c, rng) => (inside(r, c) ? 0.5 * seed * rng.uniform() : 0));
+    const rng = new Rng(seed);
+    const total = p.view(p.total(0));
+    const arc = p.view(p.arc(0));
+    for (let i = 0; i < size * size; i++) total[i] = arc[i] + 0.3 * rng.uniform();
+    const whole = p.arcMeasures(p.arc(0), p.total(0), model, 0.1, -0.2, 0.2);
+    // outside the box the totals are never read
+    for (let i = 0; i < size * size; i++) if (!inside(Math.floor(i / size), i % size)) total[i] = Number.NaN;
+    const part = p.arcMeasures(p.arc(0), p.total(0), model, 0.1, -0.2, 0.2, box);
+    assert.deepEqual(part, whole);
+    assert.ok(whole.snr > 0 && whole.span > 0, `seed ${seed}: the arc is seen`);
+  }
 });

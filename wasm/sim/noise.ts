@@ -206,8 +206,10 @@ export function arcSpanLast(): f64 {
  *    without other light);
  *  - the span: the fraction of 72 angular bins about (cx, cy) (arcsec, pixel scale `scale`) holding a pixel where
  *    the arc is at least its noise sigma and a quarter of the other light there (the centre's pixel excluded).
+ * Only the pixels of rows r0..r1, columns c0..c1 are read (and pixel 0): outside them the arc must be 0, where it
+ * adds nothing to any of the three (the whole cutout gives the same bits).
  */
-export function arcMeasures(arc: usize, total: usize, size: i32, t: f64, skyPerPixel: f64, rv: f64, cx: f64, cy: f64, scale: f64): f64 {
+export function arcMeasures(arc: usize, total: usize, size: i32, t: f64, skyPerPixel: f64, rv: f64, cx: f64, cy: f64, scale: f64, r0: i32, r1: i32, c0: i32, c1: i32): f64 {
   const t2 = t * t;
   const h = <f64>(size - 1) / 2;
   const inner = scale * scale;
@@ -216,11 +218,11 @@ export function arcMeasures(arc: usize, total: usize, size: i32, t: f64, skyPerP
   let s: f64 = 0,
     v: f64 = 0;
   let best = load<f64>(arc),
-    bestAt: i32 = 0,
-    p: i32 = 0;
-  for (let r = 0; r < size; r++) {
+    bestAt: i32 = 0;
+  for (let r = r0; r <= r1; r++) {
     const y = (h - <f64>r) * scale - cy;
-    for (let c = 0; c < size; c++, p++) {
+    let p = r * size + c0;
+    for (let c = c0; c <= c1; c++, p++) {
       const o = <usize>p << 3;
       const a = load<f64>(arc + o);
       if (a > best) {

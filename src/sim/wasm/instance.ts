@@ -99,6 +99,10 @@ export interface Exports {
     cx: number,
     cy: number,
     scale: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
   ): number;
   arcContrastLast(): number;
   arcSpanLast(): number;

@@ -417,7 +417,10 @@ export interface ArcMeasures {
   span: number;
 }
 
-/** Arc SNR, contrast and span of the size x size planes `arc` and `total` about (cx, cy) arcsec, in one pass. */
+/**
+ * Arc SNR, contrast and span of the size x size planes `arc` and `total` about (cx, cy) arcsec, in one pass; over
+ * the pixels of `reach` only, when the arc is 0 outside it (and `total` need not be filled there).
+ */
 export function arcMeasuresPtr(
   arc: number,
   total: number,
@@ -426,8 +429,10 @@ export function arcMeasuresPtr(
   cx: number,
   cy: number,
   scale: number,
+  reach: PixelBox = { r0: 0, r1: size - 1, c0: 0, c1: size - 1 },
 ): ArcMeasures {
-  const snr = wasm.arcMeasures(arc, total, size, f.t, f.skyPerPixel, f.readVariance, cx, cy, scale);
+  const { r0, r1, c0, c1 } = reach;
+  const snr = wasm.arcMeasures(arc, total, size, f.t, f.skyPerPixel, f.readVariance, cx, cy, scale, r0, r1, c0, c1);
   return { snr, contrast: wasm.arcContrastLast(), span: wasm.arcSpanLast() };
 }
 
