@@ -154,6 +154,23 @@ export class BandPlanes {
   }
 
   /**
+   * convolve of the pixels outside `box` (those in it were convolved before): the four bands around it, each the
+   * same bits as a whole-plane convolution.
+   */
+  convolveOutside(src: number, dst: number, kernel: Kernel, box: PixelBox): void {
+    const last = this.size - 1;
+    const { r0, r1, c0, c1 } = box;
+    if (r1 < r0 || c1 < c0) return this.convolve(src, dst, kernel);
+    const bands: PixelBox[] = [
+      { r0: 0, r1: r0 - 1, c0: 0, c1: last },
+      { r0: r1 + 1, r1: last, c0: 0, c1: last },
+      { r0, r1, c0: 0, c1: c0 - 1 },
+      { r0, r1, c0: c1 + 1, c1: last },
+    ];
+    for (const b of bands) if (b.r0 <= b.r1 && b.c0 <= b.c1) this.convolve(src, dst, kernel, b);
+  }
+
+  /**
    * convolve of a plane of compact light (arcs): returns the box of dst's pixels that may be non-zero, the kernel's
    * reach of src's light (the WebAssembly path computes only those, and sets the rest to 0).
    */

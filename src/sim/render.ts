@@ -17,6 +17,7 @@ import type { LensDraw } from './scene/population.js';
 import { estimatedContrast } from './scene/visibility.js';
 import { sceneSchema, type SceneConfig } from './scene/schema.js';
 import { coarseGrid, measureArcs, SCREEN_MARGIN, shade, workspace } from './shade.js';
+import type { PixelBox } from './wasm/kernels.js';
 import { loadSurvey, type Band, type Survey } from './survey.js';
 
 export { sceneSchema, loadSurvey, arcSnr };
@@ -134,6 +135,8 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     span = 0,
     magnification = NaN,
     attempt = 0;
+  // where the lens's last measure convolved its totals (per band)
+  let reaches: PixelBox[] = [];
   for (attempt = 0; attempt < tries; attempt++) {
     const rng = Rng.forItem(opts.seed, opts.index, attempt + 1);
     drawn =
@@ -162,7 +165,7 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
       shade(drawn, grid, ws, truncation);
       break;
     }
-    ({ magnification, snr, contrast, span } = measureArcs(
+    ({ magnification, snr, contrast, span, reaches } = measureArcs(
       drawn,
       grid,
       nb,
@@ -188,8 +191,12 @@ export function renderCutout(scene: SceneConfig, survey: Survey, opts: RenderOpt
     Rng.forItem(opts.seed, opts.index, FIELD_STREAM),
   );
   renderField(field, grid, planes, truncation);
-  // all light through the PSF (measuring the arcs convolved it only where the arcs are)
-  convolveTotals();
+  // all light through the PSF: measuring a lens's arcs convolved its totals where the arcs are, so when the field
+  // added nothing only the rest is left to convolve
+  if (opts.label === 1 && reaches.length === nb && field.lights.length === 0 && field.points.length === 0) {
+    for (let b = 0; b < nb; b++)
+      planes.convolveOutside(planes.total(b), planes.psf(b), kernels[b], reaches[b]);
+  } else convolveTotals();
 
   const npix = size * size;
   const out = new Float32Array(nb * npix);

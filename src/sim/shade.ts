@@ -118,7 +118,7 @@ export function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?
  * Renders a lens scene into the grid's workspace and measures its arcs: the source's magnification, and over the
  * bands the best arc signal-to-noise and contrast (render.ts's cuts). `image(b)` names the plane of band b that noise
  * is added to (through the PSF when there is one); the planes stay filled for the caller, except that the PSF's
- * planes hold all light through the PSF only where the arcs reach (the caller convolves the totals again).
+ * planes hold all light through the PSF only where the arcs reach: `reaches`, per band (none without a PSF).
  */
 export function measureArcs(
   scene: Scene,
@@ -128,7 +128,7 @@ export function measureArcs(
   models: readonly NoiseModel[],
   image: (planes: BandPlanes, b: number) => number,
   truncation: LightTruncation,
-): { magnification: number; snr: number; contrast: number; span: number } {
+): { magnification: number; snr: number; contrast: number; span: number; reaches: PixelBox[] } {
   const ws = workspace(grid, nb);
   const planes = ws.planes;
   const magnification = shade(scene, grid, ws, truncation);
@@ -138,6 +138,7 @@ export function measureArcs(
   let snr = 0,
     contrast = 0,
     span = 0;
+  const reaches: PixelBox[] = [];
   for (let b = 0; b < nb; b++) {
     let arc = planes.arc(b);
     let reach: PixelBox | undefined;
@@ -145,6 +146,7 @@ export function measureArcs(
       // the arcs' measures read all light through the PSF only where the arcs are: it is computed only there
       reach = planes.convolveCompact(arc, planes.arcPsf, kernels[b]);
       planes.convolve(planes.total(b), planes.psf(b), kernels[b], reach);
+      reaches.push(reach);
       arc = planes.arcPsf;
     }
     const m = planes.arcMeasures(arc, image(planes, b), models[b], cx, cy, grid.pixelScale, reach);
@@ -152,7 +154,7 @@ export function measureArcs(
     contrast = Math.max(contrast, m.contrast);
     span = Math.max(span, m.span);
   }
-  return { magnification, snr, contrast, span };
+  return { magnification, snr, contrast, span, reaches };
 }
 
 /** The grid of a cutout with one sample at each pixel's centre (a quick look at a draw). */

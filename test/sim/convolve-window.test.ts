@@ -86,3 +86,21 @@ test("an arc's measures over the box where it is not 0, with the totals only the
     assert.ok(whole.snr > 0 && whole.span > 0, `seed ${seed}: the arc is seen`);
   }
 });
+
+test('a plane convolved within a box and then outside it: the whole-plane convolution, bit for bit', () => {
+  const kernel = psfKernel({ type: 'gaussian', fwhm: 0.7 }, 0.2, 35);
+  const p = planesWith((_r, _c, rng) => rng.uniform());
+  p.convolve(p.arc(0), p.psf(0), kernel);
+  const whole = Float64Array.from(p.view(p.psf(0)));
+  for (const box of [
+    { r0: 5, r1: 11, c0: 6, c1: 13 },
+    { r0: 0, r1: size - 1, c0: 3, c1: 30 }, // touching the top and bottom edges
+    { r0: 0, r1: -1, c0: 0, c1: -1 }, // empty: the whole plane
+  ]) {
+    p.view(p.psf(0)).fill(Number.NaN);
+    if (box.r0 <= box.r1) p.convolve(p.arc(0), p.psf(0), kernel, box);
+    p.convolveOutside(p.arc(0), p.psf(0), kernel, box);
+    const part = p.view(p.psf(0));
+    for (let i = 0; i < size * size; i++) assert.ok(Object.is(part[i], whole[i]), `pixel ${i}`);
+  }
+});
