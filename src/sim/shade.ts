@@ -66,9 +66,9 @@ export function shade(scene: Scene, grid: SampleGrid, ws: Workspace, truncation?
     return truncation && light.lensed ? truncateLensed(light, form, area, truncation) : form;
   });
   // with truncated Sérsic sources behind an SIE + shear, only the pixels their light can reach are ray-shot
-  const pass = sieShearPass(scene.mass);
   const lensedForms = forms.filter((_, i) => scene.lights[i].lensed);
-  const reach = truncation && pass && lensedForms.length ? lensedReach(lensedForms, pass, grid) : undefined;
+  const pass = lensedForms.length ? sieShearPass(scene.mass) : undefined;
+  const reach = truncation && pass ? lensedReach(lensedForms, pass, grid) : undefined;
   // where the lensed lights' source-plane positions are: not yet, in the kernels' memory, or in ws.bx, ws.by
   let rays: 'none' | 'kernel' | 'arrays' = 'none';
   for (let i = 0; i < scene.lights.length; i++) {

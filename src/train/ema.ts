@@ -3,8 +3,8 @@
  * every optimizer step, ema = d ema + (1 - d) w over the whole state dict (parameters and floating-point buffers
  * such as BatchNorm's running statistics; integer buffers are copied). With timm's warm-up the decay of update t
  * (t = 0, 1, ...) is d_t = min(decay, 1 - (1 + t)^(-3/4)): 0 at the first (a copy), so the average forgets the
- * random start quickly and reaches `decay` after (1 - decay)^(-4/3) steps (0.999 at 10k). Validation, checkpoints/best and so
- * prediction use the averaged weights (trainer.ts).
+ * random start quickly and reaches `decay` after (1 - decay)^(-4/3) steps (0.999 at 10k). Validation,
+ * checkpoints/best and so prediction use the averaged weights (trainer.ts).
  */
 import { noGrad } from '../torch/autograd.js';
 import type { Module } from '../torch/nn/index.js';
