@@ -12,7 +12,14 @@ export const MAX_HALF = 12;
  * float64 passes; test/sim/fast-render.test.ts). With `box`, only the outputs in it are computed (the same bits
  * as without it); the rest of dst is left as it is.
  */
-export function convolvePtr(src: number, dst: number, h: number, w: number, k: Float64Array, box?: PixelBox): void {
+export function convolvePtr(
+  src: number,
+  dst: number,
+  h: number,
+  w: number,
+  k: Float64Array,
+  box?: PixelBox,
+): void {
   const b = box ?? { r0: 0, r1: h - 1, c0: 0, c1: w - 1 };
   convolveWindow(src, dst, h, w, k, b, false);
 }
@@ -22,7 +29,13 @@ export function convolvePtr(src: number, dst: number, h: number, w: number, k: F
  * non-zero values are computed, and the rest of dst is set to 0, which is what they are. Returns that reach
  * (empty, r1 < r0, for an empty plane).
  */
-export function convolveCompactPtr(src: number, dst: number, h: number, w: number, k: Float64Array): PixelBox {
+export function convolveCompactPtr(
+  src: number,
+  dst: number,
+  h: number,
+  w: number,
+  k: Float64Array,
+): PixelBox {
   const box = scratch.box.i32(4);
   wasm.nonzeroBox(src, h, w, scratch.box.ptr);
   const half = (k.length - 1) >> 1;
@@ -30,12 +43,25 @@ export function convolveCompactPtr(src: number, dst: number, h: number, w: numbe
   const reach =
     r1 < r0
       ? { r0: 0, r1: -1, c0: 0, c1: -1 }
-      : { r0: Math.max(0, r0 - half), r1: Math.min(h - 1, r1 + half), c0: Math.max(0, c0 - half), c1: Math.min(w - 1, c1 + half) };
+      : {
+          r0: Math.max(0, r0 - half),
+          r1: Math.min(h - 1, r1 + half),
+          c0: Math.max(0, c0 - half),
+          c1: Math.min(w - 1, c1 + half),
+        };
   convolveWindow(src, dst, h, w, k, reach, true);
   return reach;
 }
 
-function convolveWindow(src: number, dst: number, h: number, w: number, k: Float64Array, box: PixelBox, zero: boolean): void {
+function convolveWindow(
+  src: number,
+  dst: number,
+  h: number,
+  w: number,
+  k: Float64Array,
+  box: PixelBox,
+  zero: boolean,
+): void {
   const half = (k.length - 1) >> 1;
   if (half > MAX_HALF) {
     throw new LensfindError(

@@ -47,7 +47,16 @@ export interface Exports {
     amplitude: number,
     phase: number,
   ): void;
-  ringForm(a: number, cx: number, cy: number, c: number, s: number, sq: number, ring: number, width: number): void;
+  ringForm(
+    a: number,
+    cx: number,
+    cy: number,
+    c: number,
+    s: number,
+    sq: number,
+    ring: number,
+    width: number,
+  ): void;
   lightPixels(x: number, y: number, start: number, npix: number, out: number, scale: number): void;
   lightPixelsBox(
     x: number,
@@ -107,7 +116,16 @@ export interface Exports {
   arcContrastLast(): number;
   arcSpanLast(): number;
   axpy(dst: number, src: number, f: number, n: number): void;
-  axpyBox(dst: number, src: number, f: number, size: number, r0: number, r1: number, c0: number, c1: number): void;
+  axpyBox(
+    dst: number,
+    src: number,
+    f: number,
+    size: number,
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
+  ): void;
   sum(src: number, n: number): number;
 }
 

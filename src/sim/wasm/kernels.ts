@@ -170,7 +170,14 @@ export function lightPixelsPtr(
 }
 
 /** lightPixels over the pixels of `reach` (x, y in the current grid's layout); the rest of dst is set to 0. */
-function lightPixelsWithin(x: number, y: number, g: Samples, dst: number, scale: number, reach: PixelBox): void {
+function lightPixelsWithin(
+  x: number,
+  y: number,
+  g: Samples,
+  dst: number,
+  scale: number,
+  reach: PixelBox,
+): void {
   const npix = g.start.length - 1;
   const size = Math.round(Math.sqrt(npix));
   f64View(dst, npix).fill(0);
@@ -183,10 +190,28 @@ function lightPixelsWithin(x: number, y: number, g: Samples, dst: number, scale:
  * run of pixels and samples. For compact unlensed lights (field galaxies), whose light outside the box is far
  * below the noise.
  */
-export function lightPixelsBoxPtr(f: LightForm, g: Samples, size: number, dst: number, scale: number, box: PixelBox): void {
+export function lightPixelsBoxPtr(
+  f: LightForm,
+  g: Samples,
+  size: number,
+  dst: number,
+  scale: number,
+  box: PixelBox,
+): void {
   useGrid(g);
   useLight(f);
-  wasm.lightPixelsBox(grid.x.ptr, grid.y.ptr, grid.start.ptr, size, box.r0, box.r1, box.c0, box.c1, dst, scale);
+  wasm.lightPixelsBox(
+    grid.x.ptr,
+    grid.y.ptr,
+    grid.start.ptr,
+    size,
+    box.r0,
+    box.r1,
+    box.c0,
+    box.c1,
+    dst,
+    scale,
+  );
 }
 
 /**

@@ -43,7 +43,8 @@ export function addNoiseWith(
   f: NoiseForm,
   rng: Rng,
 ): void {
-  if (image.length !== out.length) throw new RangeError(`addNoise: ${image.length} values into ${out.length}`);
+  if (image.length !== out.length)
+    throw new RangeError(`addNoise: ${image.length} values into ${out.length}`);
   addNoisePtr(copyIn(scratch.a, image), out, f, rng);
 }
 
@@ -83,12 +84,27 @@ export function arcMeasuresPtr(
   reach: PixelBox = { r0: 0, r1: size - 1, c0: 0, c1: size - 1 },
 ): ArcMeasures {
   const { r0, r1, c0, c1 } = reach;
-  const snr = wasm.arcMeasures(arc, total, size, f.t, f.skyPerPixel, f.readVariance, cx, cy, scale, r0, r1, c0, c1);
+  const snr = wasm.arcMeasures(
+    arc,
+    total,
+    size,
+    f.t,
+    f.skyPerPixel,
+    f.readVariance,
+    cx,
+    cy,
+    scale,
+    r0,
+    r1,
+    c0,
+    c1,
+  );
   return { snr, contrast: wasm.arcContrastLast(), span: wasm.arcSpanLast() };
 }
 
 /** arcSnrPtr of arrays. */
 export function arcSnrOf(arc: ArrayLike<number>, total: ArrayLike<number>, f: VarianceForm): number {
-  if (arc.length !== total.length) throw new RangeError(`arcSnr: ${arc.length} arc pixels, ${total.length} total`);
+  if (arc.length !== total.length)
+    throw new RangeError(`arcSnr: ${arc.length} arc pixels, ${total.length} total`);
   return arcSnrPtr(copyIn(scratch.a, arc), copyIn(scratch.b, total), arc.length, f);
 }
