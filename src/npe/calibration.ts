@@ -198,3 +198,47 @@ export function calibrationReport(
     passed: t.passed && parameters.every((p) => p.passed),
   };
 }
+
+/** Coverage at 68% / 95% per parameter for the galaxies of one bin of a covariate (e.g. SNR). */
+export interface BinCoverage {
+  lower: number;
+  /** null: no upper bound. */
+  upper: number | null;
+  galaxies: number;
+  parameters: { name: string; coverage68: number; coverage95: number }[];
+}
+
+/**
+ * Coverage per parameter within bins [edges[i], edges[i + 1]) of a per-galaxy covariate `values` [N]: a posterior
+ * can be calibrated over the whole set and still too wide where the data are good and too narrow where they are
+ * poor, which the overall curve averages away. The last edge may be Infinity; empty bins are left out.
+ */
+export function binnedCoverage(
+  set: PosteriorSet,
+  names: readonly string[],
+  periods: readonly (number | undefined)[],
+  values: ArrayLike<number>,
+  edges: readonly number[],
+): BinCoverage[] {
+  const levels = names.map((_, j) => credibilityLevels(set, j, periods[j]));
+  const out: BinCoverage[] = [];
+  for (let b = 0; b + 1 < edges.length; b++) {
+    const [lower, upper] = [edges[b], edges[b + 1]];
+    const members: number[] = [];
+    for (let g = 0; g < set.n; g++) if (values[g] >= lower && values[g] < upper) members.push(g);
+    if (!members.length) continue;
+    out.push({
+      lower,
+      upper: Number.isFinite(upper) ? upper : null,
+      galaxies: members.length,
+      parameters: names.map((name, j) => {
+        const [coverage68, coverage95] = coverageCurve(
+          members.map((g) => levels[j][g]),
+          [0.6827, 0.9545],
+        );
+        return { name, coverage68, coverage95 };
+      }),
+    });
+  }
+  return out;
+}

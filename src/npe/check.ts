@@ -1,8 +1,8 @@
 /**
  * `lensfind sersic check`: a trained run against galaxies it never saw (stream 2 of its own simulator, the same
  * priors): expected coverage at 68% / 95% per parameter with curves and SBC histograms, TARP, and the accuracy of
- * the posterior medians overall and at SNR >= 50 (the issue's goals), written to `<run>/check/metrics.json` with
- * plots (coverage.png, tarp.png, truth_<param>.png; and SVG).
+ * the posterior medians overall and at SNR >= 50 (the issue's goals); coverage again in SNR bins. Written to
+ * `<run>/check/metrics.json` with plots (coverage.png, tarp.png, truth_<param>.png; and SVG).
  */
 import { medianInPlace } from '../metrics/robust.js';
 import path from 'node:path';
@@ -13,7 +13,12 @@ import { availableParallelism } from 'node:os';
 import { Generator } from '../torch/random.js';
 import { setNumThreads } from '../torch/threads.js';
 import { Rng } from '../sim/rng.js';
-import { calibrationReport, type CalibrationReport } from './calibration.js';
+import {
+  binnedCoverage,
+  calibrationReport,
+  type BinCoverage,
+  type CalibrationReport,
+} from './calibration.js';
 import { makeRenderer, STREAM } from './data.js';
 import { SimPool } from './pool.js';
 import { samplePosterior, summarise } from './posterior.js';
@@ -49,6 +54,8 @@ export interface RefineSummary {
 export interface CheckReport {
   run: string;
   calibration: CalibrationReport;
+  /** Coverage per parameter in bins of the galaxies' SNR (`SNR_EDGES`). */
+  coverageBySnr: BinCoverage[];
   accuracy: { all: AccuracySummary; snr50: AccuracySummary };
   seconds: { render: number; sample: number };
   refine?: RefineSummary;
@@ -68,6 +75,9 @@ export function galaxySnr(renderer: SersicRenderer, theta: ArrayLike<number>, of
   });
   return Math.sqrt(s);
 }
+
+/** SNR bins of `coverageBySnr`: faint, typical, bright, very bright. */
+export const SNR_EDGES = [0, 50, 200, 1000, Infinity];
 
 const median = (v: number[]): number => medianInPlace(Float64Array.from(v));
 
@@ -171,9 +181,17 @@ export async function checkSersic(
     reRelErrorMedian: median(r.map((x) => x.dr)),
     nRelErrorMedian: median(r.map((x) => x.dn)),
   });
+  const coverageBySnr = binnedCoverage(
+    posterior,
+    space.names,
+    space.periods(),
+    rows.map((r) => r.snr),
+    SNR_EDGES,
+  );
   const report: CheckReport = {
     run: runDir,
     calibration,
+    coverageBySnr,
     accuracy: { all: acc(rows), snr50: acc(rows.filter((r) => r.snr >= 50)) },
     seconds: { render: (t1 - t0) / 1000, sample: (t2 - t1) / 1000 },
     ...(refine ? { refine } : {}),

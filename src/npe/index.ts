@@ -28,8 +28,15 @@ export {
   sbcRanks,
   tarp,
   defaultAlphas,
+  binnedCoverage,
 } from './calibration.js';
-export type { PosteriorSet, TarpResult, CalibrationReport, ParameterCalibration } from './calibration.js';
+export type {
+  PosteriorSet,
+  TarpResult,
+  CalibrationReport,
+  ParameterCalibration,
+  BinCoverage,
+} from './calibration.js';
 export { samplePosterior, summarise, summaryRows, SUMMARY_STATS } from './posterior.js';
 export { buildNet, loadSersicRun } from './run.js';
 export type { SersicRun } from './run.js';

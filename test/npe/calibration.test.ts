@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  binnedCoverage,
   calibrationReport,
   credibilityLevels,
   coverageCurve,
@@ -105,4 +106,38 @@ test('angles: coverage on arcs sees through the 0/180 wrap', () => {
 test('SBC ranks count the samples below the truth', () => {
   const set = { n: 1, s: 4, d: 1, samples: [0.1, 0.5, 0.2, 0.9], truths: [0.3] };
   assert.equal(sbcRanks(set, 0, 5).ranks[0], 2);
+});
+
+test('coverage in bins of a covariate finds the one bin whose posteriors are too wide', () => {
+  // galaxies 0..999 exact, 1000..1999 twice as wide; the covariate is the galaxy's index
+  const exact = toy(1000, 200, 2, 1, 11);
+  const wide = toy(1000, 200, 2, 2, 12);
+  const join = (a: Float64Array, b: Float64Array) => Float64Array.from([...a, ...b]);
+  const set = {
+    n: 2000,
+    s: 200,
+    d: 2,
+    samples: join(exact.samples, wide.samples),
+    truths: join(exact.truths, wide.truths),
+  };
+  const index = Float64Array.from({ length: 2000 }, (_, g) => g);
+  const bins = binnedCoverage(set, ['a', 'b'], [undefined, undefined], index, [0, 1000, Infinity, Infinity]);
+  assert.deepEqual(
+    bins.map((b) => [b.lower, b.upper, b.galaxies]),
+    [
+      [0, 1000, 1000],
+      [1000, null, 1000],
+    ],
+  );
+  for (const p of bins[0].parameters)
+    assert.ok(Math.abs(p.coverage68 - 0.6827) < 0.045, `${p.name} ${p.coverage68}`);
+  // twice the width: the 68% interval is +-2 of the errors' sd, which holds 95.45% of them
+  for (const p of bins[1].parameters)
+    assert.ok(Math.abs(p.coverage68 - 0.9545) < 0.025, `${p.name} ${p.coverage68}`);
+  // and the same levels as the whole-set report, bin by bin
+  const whole = calibrationReport(set, ['a', 'b'], [undefined, undefined], set, new Rng(1));
+  for (let j = 0; j < 2; j++) {
+    const mean = (bins[0].parameters[j].coverage68 + bins[1].parameters[j].coverage68) / 2;
+    assert.ok(Math.abs(mean - whole.parameters[j].coverage68) < 1e-12);
+  }
 });

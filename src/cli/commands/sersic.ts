@@ -154,6 +154,11 @@ export const sersicCommand: Command = {
       console.log(
         `TARP KS ${c.tarp.ks.toFixed(4)} (critical ${c.tarp.critical.toFixed(4)}): ${c.tarp.passed ? 'passed' : 'failed'}`,
       );
+      for (const b of r.coverageBySnr)
+        console.log(
+          `  SNR ${b.lower}-${b.upper ?? ''} (${b.galaxies}): 68% ` +
+            b.parameters.map((p) => `${p.name} ${p.coverage68.toFixed(2)}`).join(' '),
+        );
       const a = r.accuracy.snr50;
       console.log(
         `SNR >= 50 (${a.galaxies}): median |dmag| ${a.magAbsErrorMedian.toFixed(4)}, R_e ${(100 * a.reRelErrorMedian).toFixed(1)}%, n ${(100 * a.nRelErrorMedian).toFixed(1)}%`,
