@@ -143,6 +143,36 @@ test('conditions: depth, seeing and sky drawn per cutout from the survey, record
   assert.ok(Math.abs(d10 - d1 - 1.25) < 0.05, `${d10 - d1}`);
 });
 
+test('Euclid Deep: 40-52 visits of the Wide depth, ~2 mag deeper, drawn by field area', () => {
+  const wide = sim.loadSurvey('euclid');
+  const deep = sim.loadSurvey('euclid-deep');
+  // the same band as the Wide Survey's, named to its filter curve
+  assert.deepEqual(deep.bands, { VIS: { ...wide.bands.VIS, filter: 'euclid-VIS' } });
+  assert.equal(deep.pixel_scale, wide.pixel_scale);
+  const counts = new Map<number, number>();
+  const gain: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const c = sim.drawConditions(deep, ['VIS'], sim.Rng.forItem(3, i, 0));
+    const visits = c.meta.exposure_scale;
+    counts.set(visits, (counts.get(visits) ?? 0) + 1);
+    const one = sim.pointSourceDepth(
+      { ...c.bands[0], num_exposures: c.bands[0].num_exposures / visits },
+      0.101,
+      4.2,
+    );
+    gain.push(c.meta.depth_VIS - one - 1.25 * Math.log10(visits));
+  }
+  assert.deepEqual(
+    [...counts.keys()].sort((a, b) => a - b),
+    [40, 45, 52],
+  );
+  // area weights 20 : 23 : 10 of 53; binomial sd ~0.02
+  assert.ok(Math.abs(counts.get(45)! / 600 - 23 / 53) < 0.06, `${counts.get(45)}`);
+  // sky-limited: 2.5 log10 sqrt(visits) = 2.0-2.15 mag (Scaramella et al. 2022: ~2 mag deeper), and a little more,
+  // because read noise weighs more in one visit than in many
+  for (const g of gain) assert.ok(g >= 0 && g < 0.1, `depth gain beyond sqrt(visits): ${g}`);
+});
+
 test('field galaxies rendered in their visible box differ from full-frame rendering by < 5% of the sky noise', () => {
   const survey = lsst;
   const bands = ['g', 'r', 'i'];

@@ -15,7 +15,7 @@ const uniform = (over: object = {}) =>
   });
 
 test('survey presets load and validate; unknown surveys and bands are named', () => {
-  for (const name of ['lsst', 'des', 'hsc', 'euclid']) {
+  for (const name of ['lsst', 'des', 'hsc', 'euclid', 'euclid-deep']) {
     const s = sim.loadSurvey(name);
     assert.ok(s.pixel_scale > 0 && s.default_bands.every((b) => b in s.bands));
   }
