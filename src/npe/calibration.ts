@@ -137,6 +137,9 @@ export function tarp(set: PosteriorSet, rng: Rng, alphas: readonly number[] = de
   return { alphas: [...alphas], ecp, ks, critical, passed: ks < critical, atc };
 }
 
+/** The nominal levels every report gives: 1σ and 2σ of a Gaussian. */
+const NOMINAL: readonly [number, number] = [0.6827, 0.9545];
+
 /** 0, 0.02, ..., 1. */
 export function defaultAlphas(step = 0.02): number[] {
   return Array.from({ length: Math.round(1 / step) + 1 }, (_, i) => Math.min(1, i * step));
@@ -177,12 +180,12 @@ export function calibrationReport(
   const alphas = defaultAlphas();
   const parameters = names.map((name, j) => {
     const levels = credibilityLevels(set, j, periods[j]);
-    const [c68, c95] = coverageCurve(levels, [0.6827, 0.9545]);
+    const [c68, c95] = coverageCurve(levels, NOMINAL);
     return {
       name,
       coverage68: c68,
       coverage95: c95,
-      passed: Math.abs(c68 - 0.6827) <= tolerance && Math.abs(c95 - 0.9545) <= tolerance,
+      passed: Math.abs(c68 - NOMINAL[0]) <= tolerance && Math.abs(c95 - NOMINAL[1]) <= tolerance,
       curve: coverageCurve(levels, alphas),
       sbcHistogram: sbcRanks(set, j).histogram,
     };
@@ -234,7 +237,7 @@ export function binnedCoverage(
       parameters: names.map((name, j) => {
         const [coverage68, coverage95] = coverageCurve(
           members.map((g) => levels[j][g]),
-          [0.6827, 0.9545],
+          NOMINAL,
         );
         return { name, coverage68, coverage95 };
       }),

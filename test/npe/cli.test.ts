@@ -127,6 +127,14 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
   assert.equal(report.calibration.parameters.length, 7);
   for (const p of report.calibration.parameters) assert.ok(p.coverage68 >= 0 && p.coverage68 <= p.coverage95);
   assert.equal(checkCode === 0, report.calibration.passed);
+  // coverage per SNR bin: every galaxy in one bin, the bins in order, the last open-ended
+  const bins = report.coverage_by_snr as { lower: number; upper: number | null; galaxies: number }[];
+  assert.equal(
+    bins.reduce((n, b) => n + b.galaxies, 0),
+    30,
+  );
+  for (let i = 1; i < bins.length; i++) assert.ok(bins[i].lower >= (bins[i - 1].upper ?? Infinity));
+  assert.ok(bins.every((b) => b.upper === null || b.upper > b.lower));
   assert.ok(existsSync(path.join(run, 'check', 'coverage.png')));
   assert.ok(existsSync(path.join(run, 'check', 'tarp.svg')));
   // refinement on worker threads, in chunks: the same draws as on this thread
