@@ -26,12 +26,15 @@ export class ModelCheckpoint implements TrainCallback {
 
   onEpochEnd(loop: LoopInfo, end: EpochEnd): void {
     const st = this.state(null);
-    this.writeLast(loop, st);
+    // best before last: checkpoints/last is what a resume starts from, and its state already counts this epoch as
+    // the best. Written first, a kill between the two would resume past an epoch whose best weights were never
+    // saved; in this order the resumed run repeats the epoch and writes the same best again.
     if (end.isBest)
       saveCheckpoint(path.join(loop.session.dir, 'checkpoints/best'), {
         model: this.average ?? this.model,
         state: st,
       });
+    this.writeLast(loop, st);
   }
 
   private writeLast(loop: LoopInfo, state: TrainState): void {
