@@ -30,6 +30,8 @@ export class Progress {
   private done = 0;
   private readonly start = performance.now();
   private lastDraw = performance.now();
+  /** Items done at the last plain line (-1: none yet), so the end is not printed twice. */
+  private plainDone = -1;
   private fields: Record<string, string | number> = {};
   private readonly tty: boolean;
   private readonly stream: NonNullable<ProgressOptions['stream']>;
@@ -58,11 +60,14 @@ export class Progress {
     if (fields) this.fields = { ...this.fields, ...fields };
     const now = performance.now();
     const every = this.tty ? 100 : (this.opts.plainEvery ?? 10) * 1000;
-    if (now - this.lastDraw >= every || this.done >= this.opts.total) this.draw(now);
+    const end = this.done >= this.opts.total && (this.tty || this.plainDone !== this.done || fields);
+    if (now - this.lastDraw >= every || end) this.draw(now);
   }
 
   finish(fields?: Record<string, string | number>): void {
     if (fields) this.fields = { ...this.fields, ...fields };
+    // in a log, the last line may already be the end (update reached the total): once is enough
+    if (!this.tty && !fields && this.plainDone === this.done) return;
     this.draw(performance.now(), true);
   }
 
@@ -88,6 +93,9 @@ export class Progress {
     this.lastDraw = now;
     if (this.opts.quiet) return;
     if (this.tty) this.stream.write(`\r\x1b[2K${this.line()}${final ? '\n' : ''}`);
-    else this.stream.write(`${this.line()}\n`);
+    else {
+      this.stream.write(`${this.line()}\n`);
+      this.plainDone = this.done;
+    }
   }
 }

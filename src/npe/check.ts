@@ -59,6 +59,15 @@ export interface CheckReport {
   accuracy: { all: AccuracySummary; snr50: AccuracySummary };
   seconds: { render: number; sample: number };
   refine?: RefineSummary;
+  /** Which posteriors were checked: the flow's, the flow's with the run's recalibration, or the refined ones. */
+  posterior: CheckedPosterior;
+}
+
+export type CheckedPosterior = 'flow' | 'recalibrated' | 'refined';
+
+/** The folder of a run where the check of these posteriors goes. */
+export function checkFolder(p: CheckedPosterior): string {
+  return p === 'flow' ? 'check' : `check-${p}`;
 }
 
 /** Matched-filter SNR of a noiseless galaxy: sqrt(sum m^2 / var), var = sky + read + the galaxy's Poisson. */
@@ -93,6 +102,8 @@ export async function checkSersic(
     refine?: boolean;
     /** Worker threads of the refinement (default: one per core; 0 refines on this thread). */
     workers?: number;
+    /** Check the flow with the run's width recalibration when it has one (default true): written to check-recalibrated/. */
+    recalibrate?: boolean;
     /** Progress of the refinement (galaxies done). */
     onGalaxy?: (done: number, total: number) => void;
   } = {},
@@ -103,6 +114,7 @@ export async function checkSersic(
   const N = opts.galaxies ?? config.check.galaxies;
   const S = opts.samples ?? config.check.samples;
   const D = space.dim;
+  const recalibration = opts.recalibrate === false || opts.refine ? undefined : run.recalibration;
   const t0 = Date.now();
   const pool = new SimPool(config, config.workers);
   let set;
@@ -138,7 +150,11 @@ export async function checkSersic(
       roundsMedian: median(Array.from(r.rounds)),
       secondsPerGalaxy: (Date.now() - t1) / 1000 / N,
     };
-  } else draws = samplePosterior(net, space, set.x, N, S, { generator: new Generator((opts.seed ?? 0) + 1) });
+  } else
+    draws = samplePosterior(net, space, set.x, N, S, {
+      generator: new Generator((opts.seed ?? 0) + 1),
+      recalibration,
+    });
   const t2 = Date.now();
   const posterior = { n: N, s: S, d: D, samples: draws, truths: set.theta };
   const unit = {
@@ -195,8 +211,12 @@ export async function checkSersic(
     accuracy: { all: acc(rows), snr50: acc(rows.filter((r) => r.snr >= 50)) },
     seconds: { render: (t1 - t0) / 1000, sample: (t2 - t1) / 1000 },
     ...(refine ? { refine } : {}),
+    posterior: opts.refine ? 'refined' : recalibration ? 'recalibrated' : 'flow',
   };
-  const out = path.join(runDir, opts.refine ? 'check-refined' : 'check');
+  const out = path.join(
+    runDir,
+    checkFolder(opts.refine ? 'refined' : recalibration ? 'recalibrated' : 'flow'),
+  );
   makeDirs(out);
   writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(snakeCaseKeys(report), null, 1));
   if (opts.plots ?? true) {

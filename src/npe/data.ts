@@ -1,7 +1,8 @@
 /**
  * Galaxies rendered on the fly: item `index` of stream `stream` draws its parameters from the prior and its noise
  * from `Rng.forItem(seed, index, stream)` alone, so the same seed gives the same bytes whatever the number of
- * workers or the batch size. Stream 0 is training, 1 the fixed validation set, 2 `sersic check`'s held-out set.
+ * workers or the batch size. Stream 0 is training, 1 the fixed validation set, 2 `sersic check`'s held-out set,
+ * 3 bench/sersic.ts's galaxies, 4 `sersic calibrate`'s.
  * Images are normalised as asinh(x / sigma) per band (sigma: the band's empty-pixel noise), which keeps galaxies
  * from magnitude 15 to 28 within a few units; predict applies the same to a user's cutouts.
  */
@@ -11,7 +12,7 @@ import { ParamSpace } from './params.js';
 import { SersicRenderer } from './render.js';
 import type { SersicConfig } from './config.js';
 
-export const STREAM = { train: 0, val: 1, check: 2 } as const;
+export const STREAM = { train: 0, val: 1, check: 2, bench: 3, calibrate: 4 } as const;
 
 /** What a data worker needs to rebuild the renderer (plain data: it crosses to worker threads). */
 export type SimSettings = Pick<

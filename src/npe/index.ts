@@ -38,12 +38,28 @@ export type {
   BinCoverage,
 } from './calibration.js';
 export { samplePosterior, summarise, summaryRows, SUMMARY_STATS } from './posterior.js';
+export type { SampleOptions } from './posterior.js';
 export { buildNet, loadSersicRun } from './run.js';
 export type { SersicRun } from './run.js';
 export { trainSersic, scoreNll } from './train.js';
 export type { SersicTrainOptions, SersicTrainResult } from './train.js';
-export { checkSersic, galaxySnr } from './check.js';
-export type { CheckReport, AccuracySummary, RefineSummary } from './check.js';
+export { checkSersic, checkFolder, galaxySnr } from './check.js';
+export type { CheckReport, CheckedPosterior, AccuracySummary, RefineSummary } from './check.js';
+export { calibrateSersic } from './calibrate.js';
+export type { CalibrateReport } from './calibrate.js';
+export {
+  fitWidthScaling,
+  applyWidthScaling,
+  scalingMatrices,
+  scaledComponents,
+  componentDirection,
+  imageLogSnr,
+  scaleAt,
+  readRecalibration,
+  writeRecalibration,
+  RECALIBRATION_FILE,
+} from './recalibration.js';
+export type { WidthScaling, ScaledComponent, ComponentKind, ComponentSpec } from './recalibration.js';
 export { predictSersic, readCutouts } from './predict.js';
 export type { SersicPredictOptions } from './predict.js';
 export { ensembleSample, sersicLogPosterior } from './mcmc.js';

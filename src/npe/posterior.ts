@@ -10,15 +10,51 @@ import type { Generator } from '../torch/random.js';
 import type { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
 import { fromZTensor } from './params-tensor.js';
+import { imageLogSnr, scalingMatrices, type WidthScaling } from './recalibration.js';
+import type { Tensor } from '../torch/tensor.js';
 
-/** S draws for each of n normalised images [n, C, H, W]: physical values [n, S, D] (float64). */
+/**
+ * Draws z [D, m * S] (parameter-major, galaxy-major within a row) of m galaxies of log(1 + SNR) `logSnr`, their
+ * deviations from each galaxy's mean multiplied by its recalibration matrix (recalibration.ts;
+ * `applyWidthScaling` is the plain-array form).
+ */
+function recalibrate(z: Tensor, cal: WidthScaling, logSnr: Float64Array, S: number): Tensor {
+  const D = z.shape[0],
+    m = logSnr.length;
+  const zt = z.reshape([D, m, S]);
+  const mean = zt.mean(2, true);
+  const mv = mean.toFloat32Array();
+  const A = fromTypedArray(
+    scalingMatrices(cal, (g, j) => mv[j * m + g], logSnr, D),
+    [m, D, D],
+  );
+  return A.bmm(zt.sub(mean).permute([1, 0, 2]))
+    .permute([1, 0, 2])
+    .add(mean)
+    .reshape([D, m * S]);
+}
+
+export interface SampleOptions {
+  generator?: Generator;
+  /** Images per pass (default: ~8k draws a pass). */
+  batch?: number;
+  /** Scale the draws by the run's width recalibration (`lensfind sersic calibrate`). */
+  recalibration?: WidthScaling;
+  /** Return the flow's unconstrained z instead of the physical parameters. */
+  unconstrained?: boolean;
+}
+
+/**
+ * S draws for each of n normalised images [n, C, H, W]: physical values [n, S, D] (float64), or with
+ * `unconstrained` the flow's z.
+ */
 export function samplePosterior(
   net: PosteriorNet,
   space: ParamSpace,
   x: Float32Array,
   n: number,
   S: number,
-  opts: { generator?: Generator; batch?: number } = {},
+  opts: SampleOptions = {},
 ): Float64Array {
   const H = net.imageSize;
   const per = x.length / n;
@@ -35,8 +71,10 @@ export function samplePosterior(
     // parameter-major [D, R], transposed into the galaxy-draw-parameter order here
     const theta = scope(() =>
       noGrad(() => {
-        const img = fromTypedArray(x.subarray(s * per, (s + m) * per), [m, C, H, H]);
-        return fromZTensor(space, net.sampleByParameter(img, S, opts.generator), 0).toFloat32Array();
+        const xs = x.subarray(s * per, (s + m) * per);
+        let z = net.sampleByParameter(fromTypedArray(xs, [m, C, H, H]), S, opts.generator);
+        if (opts.recalibration) z = recalibrate(z, opts.recalibration, imageLogSnr(xs, m), S);
+        return (opts.unconstrained ? z : fromZTensor(space, z, 0)).toFloat32Array();
       }),
     );
     const base = s * S * D;

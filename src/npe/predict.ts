@@ -35,12 +35,14 @@ export interface SersicPredictOptions {
   refine?: boolean;
   /** Worker threads of the refinement (default: one per core; 0 refines on this thread). */
   workers?: number;
+  /** Apply the run's width recalibration when it has one (default true; `sersic calibrate`). */
+  recalibrate?: boolean;
   onGalaxy?: (done: number, total: number) => void;
 }
 
 export async function predictSersic(
   opts: SersicPredictOptions,
-): Promise<{ rows: number; out: string; lowEss: number }> {
+): Promise<{ rows: number; out: string; lowEss: number; recalibrated: boolean }> {
   const run = loadSersicRun(opts.run, opts.which ?? 'best');
   const { config, space, net } = run;
   setNumThreads(config.threads ?? availableParallelism());
@@ -56,6 +58,7 @@ export async function predictSersic(
   let draws: Float64Array;
   let rows: Record<string, string | number>[];
   let lowEss = 0;
+  const recalibration = opts.recalibrate === false || opts.refine ? undefined : run.recalibration;
   if (opts.refine) {
     const r = await refineWithRun(opts.run, opts.which ?? 'best', x, xn, n, {
       samples: S,
@@ -72,12 +75,15 @@ export async function predictSersic(
       refine_flow_ess: r.flowEss[g],
     }));
   } else {
-    draws = samplePosterior(net, space, xn, n, S, { generator: new Generator(opts.seed ?? 0) });
+    draws = samplePosterior(net, space, xn, n, S, {
+      generator: new Generator(opts.seed ?? 0),
+      recalibration,
+    });
     rows = summaryRows(space, draws, n, S);
   }
   const columns = Object.keys(rows[0] ?? { id: '' });
   if (format === 'parquet') writeParquetCatalog(opts.out, columns, rows.length, (k) => rows[k]);
   else writeCsv(opts.out, rows, columns);
   if (opts.samplesOut) writeNpy(opts.samplesOut, Float32Array.from(draws), [n, S, space.dim], 'float32');
-  return { rows: n, out: opts.out, lowEss };
+  return { rows: n, out: opts.out, lowEss, recalibrated: recalibration !== undefined };
 }

@@ -13,6 +13,7 @@ import { sersicConfigSchema, type SersicConfig } from './config.js';
 import { makeSpace } from './data.js';
 import { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
+import { readRecalibration, type WidthScaling } from './recalibration.js';
 
 export function buildNet(config: SersicConfig, space: ParamSpace, generator?: Generator): PosteriorNet {
   return new PosteriorNet(config.model, config.bands.length, config.image_size, space.dim, generator);
@@ -23,10 +24,19 @@ export interface SersicRun {
   config: SersicConfig;
   space: ParamSpace;
   net: PosteriorNet;
+  /** The run's width recalibration (`recalibration.json`, written by `sersic calibrate`), if any. */
+  recalibration?: WidthScaling;
 }
 
-/** The network of a run folder with its `best` (default) or `last` weights, in eval mode. */
-export function loadSersicRun(dir: string, which: 'best' | 'last' = 'best'): SersicRun {
+/**
+ * The network of a run folder with its `best` (default) or `last` weights, in eval mode, and its recalibration
+ * unless `recalibration: false` (which `sersic calibrate`, about to replace it, passes).
+ */
+export function loadSersicRun(
+  dir: string,
+  which: 'best' | 'last' = 'best',
+  opts: { recalibration?: boolean } = {},
+): SersicRun {
   const file = path.join(dir, 'config.yaml');
   if (!existsSync(file))
     throw new LensfindError('E_RUN', `${dir}: not a sersic run folder (config.yaml is missing)`);
@@ -37,5 +47,6 @@ export function loadSersicRun(dir: string, which: 'best' | 'last' = 'best'): Ser
   if (!existsSync(ckpt)) throw new LensfindError('E_RUN', `${dir}: no checkpoints/${which} (train it first)`);
   loadCheckpointWeights(ckpt, net);
   net.eval();
-  return { dir, config, space, net };
+  const recalibration = opts.recalibration === false ? undefined : readRecalibration(dir, space);
+  return { dir, config, space, net, ...(recalibration ? { recalibration } : {}) };
 }

@@ -12,6 +12,8 @@ import { refineWithRun } from '../../src/npe/refine-pool.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { readCsv } from '../../src/io/csv.js';
 import { Rng } from '../../src/sim/rng.js';
+import { npe } from '../../src/index.js';
+import { Generator } from '../../src/torch/random.js';
 import { ConfigError } from '../../src/errors.js';
 
 const tiny = [
@@ -170,4 +172,43 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
     refined.refine.ess_median >= 1 && refined.refine.rounds_median >= 2,
     JSON.stringify(refined.refine),
   );
+
+  // recalibration: fitted on its own stream, written to the run, applied by predict and check (--raw: not)
+  assert.equal(
+    await main(['sersic', 'calibrate', '--run', run, '--galaxies', '64', '-n', '40', '--bins', '2', '-q']),
+    0,
+  );
+  const cal = JSON.parse(readFileSync(path.join(run, 'recalibration.json'), 'utf8'));
+  assert.equal(cal.galaxies, 64);
+  assert.deepEqual(
+    cal.components.map((c: { kind: string }) => c.kind),
+    ['axis', 'axis', 'axis', 'radial', 'tangential', 'axis', 'axis'],
+  );
+  const recalOut = path.join(dir, 'recal.csv'),
+    rawOut = path.join(dir, 'raw.csv');
+  assert.equal(await main([...argv.slice(0, 7), recalOut, '-n', '40', '-q']), 0);
+  assert.equal(await main([...argv.slice(0, 7), rawOut, '-n', '40', '--raw', '-q']), 0);
+  assert.deepEqual(readCsv(rawOut), rows, '--raw gives the flow’s own draws, as before calibrate');
+  assert.notDeepEqual(readCsv(recalOut), rows);
+  // on the engine (samplePosterior) as in plain arrays (applyWidthScaling): the same draws
+  const loaded = npe.loadSersicRun(run);
+  assert.ok(loaded.recalibration);
+  const zRaw = npe.samplePosterior(loaded.net, loaded.space, x5, 5, 40, {
+    generator: new Generator(7),
+    unconstrained: true,
+  });
+  const zCal = npe.samplePosterior(loaded.net, loaded.space, x5, 5, 40, {
+    generator: new Generator(7),
+    unconstrained: true,
+    recalibration: loaded.recalibration,
+  });
+  npe.applyWidthScaling(loaded.recalibration!, zRaw, npe.imageLogSnr(x5, 5), 40, 7);
+  zRaw.forEach((v, i) =>
+    assert.ok(Math.abs(v - zCal[i]) < 1e-4 * (1 + Math.abs(v)), `draw ${i}: ${v} ${zCal[i]}`),
+  );
+  const recalCode = await main(['sersic', 'check', '--run', run, '--galaxies', '30', '-n', '40', '-q']);
+  assert.ok(recalCode === 0 || recalCode === 2);
+  const recalReport = JSON.parse(readFileSync(path.join(run, 'check-recalibrated', 'metrics.json'), 'utf8'));
+  assert.equal(recalReport.posterior, 'recalibrated');
+  assert.equal(report.posterior, 'flow');
 });

@@ -4,16 +4,17 @@ import { configSources, flagConfigLayers } from '../config-flags.js';
 import { LensfindError } from '../../errors.js';
 import { Progress } from '../../log/progress.js';
 
-const ACTIONS = ['train', 'predict', 'check'] as const;
+const ACTIONS = ['train', 'predict', 'calibrate', 'check'] as const;
 
 export const sersicCommand: Command = {
   name: 'sersic',
   summary:
     'Sérsic-profile posteriors by neural posterior estimation: train a flow on simulated galaxies (a run folder), ' +
-    'predict posteriors for cutouts (CSV/Parquet), check calibration (coverage, TARP) on held-out galaxies.',
+    'predict posteriors for cutouts (CSV/Parquet), recalibrate their widths and check calibration (coverage, TARP) ' +
+    'on held-out galaxies.',
   usage:
     'train [--preset cpu|quick|lsst] [--config FILE] [--set k=v] | train --resume RUN | ' +
-    'predict --run RUN --input CUTOUTS.npy --out posteriors.csv|.parquet | check --run RUN',
+    'predict --run RUN --input CUTOUTS.npy --out posteriors.csv|.parquet | calibrate --run RUN | check --run RUN',
   allowPositionals: true,
   options: {
     ...configOptions,
@@ -44,7 +45,12 @@ export const sersicCommand: Command = {
       description: 'train: continue this run from checkpoints/last',
       valueName: 'RUN',
     },
-    run: { type: 'string', short: 'r', description: 'predict/check: the run folder', valueName: 'RUN' },
+    run: {
+      type: 'string',
+      short: 'r',
+      description: 'predict/calibrate/check: the run folder',
+      valueName: 'RUN',
+    },
     input: { type: 'string', short: 'i', description: 'predict: cutouts (.npy or .fits)', valueName: 'PATH' },
     out: {
       type: 'string',
@@ -55,7 +61,7 @@ export const sersicCommand: Command = {
     samples: {
       type: 'string',
       short: 'n',
-      description: 'predict/check: posterior draws per galaxy',
+      description: 'predict/calibrate/check: posterior draws per galaxy (calibrate: 300)',
       valueName: 'N',
     },
     'samples-out': {
@@ -63,7 +69,16 @@ export const sersicCommand: Command = {
       description: 'predict: also write all draws as .npy [N, S, D]',
       valueName: 'FILE',
     },
-    galaxies: { type: 'string', description: 'check: held-out galaxies', valueName: 'N' },
+    galaxies: {
+      type: 'string',
+      description: 'check: held-out galaxies; calibrate: calibration galaxies (10000)',
+      valueName: 'N',
+    },
+    bins: { type: 'string', description: 'calibrate: SNR bins of the recalibration (8)', valueName: 'N' },
+    raw: {
+      type: 'boolean',
+      description: "predict/check: the flow's own draws, without the run's recalibration (sersic calibrate)",
+    },
     refine: {
       type: 'boolean',
       description:
@@ -80,7 +95,7 @@ export const sersicCommand: Command = {
         `lensfind sersic: expected one action (${ACTIONS.join(', ')}), got ${positionals.length ? positionals.join(' ') : 'none'}`,
       );
     const { npe } = await import('../../index.js');
-    const which = values.last ? 'last' : 'best';
+    const which: 'best' | 'last' = values.last ? 'last' : 'best';
     const need = (k: string) => {
       if (!values[k]) throw new LensfindError('E_USAGE', `lensfind sersic ${action}: --${k} is required`);
       return values[k] as string;
@@ -109,26 +124,53 @@ export const sersicCommand: Command = {
       return EXIT.OK;
     }
     let bar: Progress | undefined;
-    const onGalaxy = (done: number, total: number) => {
+    const progress = (label: string) => (done: number, total: number) => {
       if (values.quiet) return;
-      bar ??= new Progress({ label: 'refine', total, unit: 'galaxies' });
+      bar ??= new Progress({ label, total, unit: 'galaxies' });
       bar.update(done);
       if (done === total) bar.finish();
     };
+    const onGalaxy = progress('refine');
+    // what predict, calibrate and check share: draws per galaxy, their seed, the checkpoint
+    const draws = { samples: intFlag('samples', values.samples), seed: intFlag('seed', values.seed), which };
+    const galaxies = intFlag('galaxies', values.galaxies);
+    if (action === 'calibrate') {
+      const r = await npe.calibrateSersic(need('run'), {
+        ...draws,
+        onGalaxy: progress('calibrate'),
+        galaxies,
+        bins: intFlag('bins', values.bins),
+      });
+      if (!values.quiet) {
+        const cal = r.recalibration;
+        console.log(
+          `factors per SNR bin (${cal.galaxies} galaxies, ${cal.samples} draws each; bin SNR ` +
+            cal.components[0].logSnr.map((l) => Math.expm1(l).toFixed(0)).join(', ') +
+            '):',
+        );
+        for (const c of cal.components)
+          console.log(`  ${c.name.padEnd(16)} ${c.scale.map((v) => v.toFixed(2)).join(' ')}`);
+        console.log('68% coverage on the calibration galaxies, before -> after:');
+        for (const c of r.coverage68)
+          console.log(`  ${c.name.padEnd(16)} ${c.before.toFixed(3)} -> ${c.after.toFixed(3)}`);
+        console.log(`recalibration: ${r.file} (predict and check apply it; --raw does not)`);
+      }
+      return EXIT.OK;
+    }
     if (action === 'predict') {
       const r = await npe.predictSersic({
+        recalibrate: !values.raw,
         refine: Boolean(values.refine),
         workers: intFlag('workers', values.workers),
         onGalaxy,
         run: need('run'),
         input: need('input'),
         out: need('out'),
-        samples: intFlag('samples', values.samples),
+        ...draws,
         samplesOut: values['samples-out'] as string | undefined,
-        seed: intFlag('seed', values.seed),
-        which,
       });
-      if (!values.quiet) console.log(`${r.rows} posteriors: ${r.out}`);
+      if (!values.quiet)
+        console.log(`${r.rows} posteriors${r.recalibrated ? ' (recalibrated)' : ''}: ${r.out}`);
       if (r.lowEss > 0)
         console.warn(
           `sersic predict: ${r.lowEss} of ${r.rows} refined posteriors rest on fewer than 50 effective draws ` +
@@ -137,13 +179,12 @@ export const sersicCommand: Command = {
       return EXIT.OK;
     }
     const r = await npe.checkSersic(need('run'), {
+      recalibrate: !values.raw,
       refine: Boolean(values.refine),
       workers: intFlag('workers', values.workers),
       onGalaxy,
-      galaxies: intFlag('galaxies', values.galaxies),
-      samples: intFlag('samples', values.samples),
-      seed: intFlag('seed', values.seed),
-      which,
+      galaxies,
+      ...draws,
     });
     if (!values.quiet) {
       const c = r.calibration;
@@ -168,7 +209,9 @@ export const sersicCommand: Command = {
           `refined: median ESS ${r.refine.essMedian.toFixed(0)} of ${r.refine.drawsMedian} (below 50: ${(100 * r.refine.essBelow50).toFixed(1)}%), ` +
             `the flow's own ${r.refine.flowEssMedian.toFixed(1)} of ${r.refine.roundDraws}, ${r.refine.secondsPerGalaxy.toFixed(2)} s per galaxy`,
         );
-      console.log(`report: ${r.run}/${r.refine ? 'check-refined' : 'check'}/metrics.json`);
+      console.log(
+        `report (${r.posterior} posteriors): ${r.run}/${npe.checkFolder(r.posterior)}/metrics.json`,
+      );
     }
     return r.calibration.passed ? EXIT.OK : EXIT.USER_ERROR;
   },
