@@ -46,6 +46,11 @@ export type Conditions = z.output<typeof conditionsSchema>;
 
 export const surveySchema = z.strictObject({
   name: z.string().min(1),
+  /**
+   * A survey this one starts from (a preset name, or a YAML path relative to this file): its values, with this
+   * file's on top (bands merge key by key; each `conditions` entry, a distribution, replaces the base's).
+   */
+  extends: z.string().min(1).optional(),
   description: z.string().default(''),
   /** Arcsec per pixel. */
   pixel_scale: z.number().positive(),
@@ -67,27 +72,79 @@ export function surveysDir(): string {
   return packageConfigDir('surveys');
 }
 
-const cache = new Map<string, Survey>();
+/** Loaded surveys by file, with the state (path, mtime, size) of every file they were read from. */
+const cache = new Map<string, { survey: Survey; files: string[]; state: string }>();
+
+const fileState = (files: readonly string[]): string =>
+  files
+    .map((f) => {
+      const st = statSync(f, { throwIfNoEntry: false });
+      return `${f}|${st?.mtimeMs}|${st?.size}`;
+    })
+    .join(';');
+
+/** The file of a preset name or a path (`from`: the folder a relative path is taken from). */
+function surveyFile(nameOrPath: string, from?: string): string {
+  const isPath = /[/\\]|\.ya?ml$/i.test(nameOrPath);
+  return isPath
+    ? path.resolve(from ?? '.', nameOrPath)
+    : path.join(surveysDir(), `${nameOrPath.toLowerCase()}.yaml`);
+}
+
+/**
+ * A survey as the first layer under one that extends it: every band's filter made explicit (an inherited band keeps
+ * its base's filter curve, not `<new name>-<band>`), no `extends`, and without the conditions the extending file
+ * sets (a distribution replaces, it does not merge).
+ */
+function baseLayer(base: Survey, over: Record<string, unknown>): Record<string, unknown> {
+  const { extends: _omit, ...rest } = base;
+  const bands = Object.fromEntries(
+    Object.entries(base.bands).map(([b, band]) => [
+      b,
+      { ...band, filter: band.filter ?? `${base.name}-${b}` },
+    ]),
+  );
+  const overConditions = (over.conditions ?? {}) as Record<string, unknown>;
+  const conditions = Object.fromEntries(
+    Object.entries(base.conditions).filter(([k]) => !(k in overConditions)),
+  );
+  return { ...rest, bands, conditions };
+}
 
 /** A preset by name (lsst, des, hsc, euclid) or a YAML path; validated, cached. */
-export function loadSurvey(nameOrPath: string): Survey {
-  const isPath = /[/\\]|\.ya?ml$/i.test(nameOrPath);
-  const file = isPath
-    ? path.resolve(nameOrPath)
-    : path.join(surveysDir(), `${nameOrPath.toLowerCase()}.yaml`);
+export function loadSurvey(nameOrPath: string, chain: readonly string[] = []): Survey {
+  const file = surveyFile(nameOrPath, chain.length ? path.dirname(chain[chain.length - 1]) : undefined);
   if (!existsSync(file)) {
     throw new ConfigError(
-      `unknown survey '${nameOrPath}': no file ${file} (presets: lsst, des, hsc, euclid, or give a YAML path)`,
-      'survey',
-      nameOrPath,
+      chain.length
+        ? `${chain[chain.length - 1]}: extends '${nameOrPath}': no file ${file}`
+        : `unknown survey '${nameOrPath}': no file ${file} (presets: lsst, des, hsc, euclid, or give a YAML path)`,
+      chain.length ? 'extends' : 'survey',
+      chain.length ? chain[chain.length - 1] : nameOrPath,
     );
   }
-  // keyed by file state too, so an edited YAML is read again
-  const st = statSync(file);
-  const key = `${file}|${st.mtimeMs}|${st.size}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const survey = resolveConfig(surveySchema, [{ source: file, value: readYamlFile(file) }]);
+  if (chain.includes(file))
+    throw new ConfigError(
+      `${chain[chain.length - 1]}: extends forms a cycle: ${[...chain, file].join(' -> ')}`,
+      'extends',
+      file,
+    );
+  // an edited YAML, or an edited survey it extends, is read again
+  const hit = cache.get(file);
+  if (hit && fileState(hit.files) === hit.state) return hit.survey;
+  const value = readYamlFile(file);
+  const layers = [{ source: file, value }];
+  const files = [file];
+  if (value.extends !== undefined) {
+    if (typeof value.extends !== 'string' || !value.extends)
+      throw new ConfigError(`${file}: extends: expected a survey name or a YAML path`, 'extends', file);
+    const baseFile = surveyFile(value.extends, path.dirname(file));
+    const base = loadSurvey(value.extends, [...chain, file]);
+    layers.unshift({ source: baseFile, value: baseLayer(base, value) });
+    files.push(...(cache.get(baseFile)?.files ?? [baseFile]));
+  }
+  const state = fileState(files);
+  const survey = resolveConfig(surveySchema, layers);
   for (const b of survey.default_bands) {
     if (!(b in survey.bands))
       throw new ConfigError(
@@ -97,7 +154,7 @@ export function loadSurvey(nameOrPath: string): Survey {
       );
   }
   if (cache.size > 64) cache.clear();
-  cache.set(key, survey);
+  cache.set(file, { survey, files, state });
   return survey;
 }
 
