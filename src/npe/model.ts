@@ -12,7 +12,7 @@ import type { Tensor } from '../torch/tensor.js';
 import type { Generator } from '../torch/random.js';
 import { child } from '../models/common.js';
 import { backboneConfigSchema, createBackbone, type Backbone } from './backbone.js';
-import { createFlow, flowConfigSchema, type ConditionalFlow } from './flows/index.js';
+import { createFlow, flowConfigSchema, type ConditionalDensity } from './flows/index.js';
 import { ImageSummaries } from './summaries.js';
 
 export const modelConfigSchema = z
@@ -30,7 +30,7 @@ export type NpeModelConfig = z.output<typeof modelConfigSchema>;
 export class PosteriorNet extends Module {
   readonly backbone: Backbone;
   readonly embed: Sequential;
-  readonly flow: ConditionalFlow;
+  readonly flow: ConditionalDensity;
   readonly summaries?: ImageSummaries;
 
   constructor(

@@ -4,6 +4,8 @@ import {
   couplingMask,
   createFlow,
   flowConfigSchema,
+  invertUpper,
+  type ConditionalDensity,
   type ConditionalFlow,
 } from '../../src/npe/flows/index.js';
 import { fromTypedArray, ones } from '../../src/torch/creation.js';
@@ -13,12 +15,12 @@ import { scope } from '../../src/torch/scope.js';
 import { Adam } from '../../src/torch/optim/index.js';
 
 /** A flow whose every weight is drawn at a visible scale, so it is far from the identity it starts at. */
-type Head = 'gaussian' | 'maf' | 'nsf' | 'coupling' | 'nsf_coupling';
+type Head = 'gaussian' | 'maf' | 'nsf' | 'coupling' | 'nsf_coupling' | 'mdn';
 
-function randomFlow(name: Head, seed: number, scale = 0.3): ConditionalFlow {
+function randomFlow(name: Head, seed: number, scale = 0.3): ConditionalDensity {
   const g = new Generator(seed);
   const flow = createFlow(
-    flowConfigSchema.parse({ name, layers: 3, hidden: 16, bins: 6, bound: 3 }),
+    flowConfigSchema.parse({ name, layers: 3, hidden: 16, bins: 6, bound: 3, components: 3 }),
     2,
     3,
     g,
@@ -31,10 +33,11 @@ function randomFlow(name: Head, seed: number, scale = 0.3): ConditionalFlow {
 
 const context = fromTypedArray(Float32Array.from([0.5, -1, 2]), [1, 3]);
 
-for (const name of ['gaussian', 'maf', 'nsf', 'coupling', 'nsf_coupling'] as const) {
+for (const name of ['gaussian', 'maf', 'nsf', 'coupling', 'nsf_coupling', 'mdn'] as const) {
   test(`${name}: the density integrates to 1 on a 2-D grid`, () => {
     scope(() => {
-      const flow = randomFlow(name, 5, name.endsWith('coupling') ? 0.12 : 0.3);
+      // (the mixture's precisions are exponentials of its weights: at 0.3 a component can be wider than the grid)
+      const flow = randomFlow(name, 5, name.endsWith('coupling') || name === 'mdn' ? 0.12 : 0.3);
       // the affine flows have wide tails; the spline has narrow bins (h = 0.04 misses 0.7% of its mass)
       const [h, lim] = name === 'nsf' || name === 'nsf_coupling' ? [0.02, 8] : [0.04, 12];
       const n = Math.round((2 * lim) / h);
@@ -51,9 +54,10 @@ for (const name of ['gaussian', 'maf', 'nsf', 'coupling', 'nsf_coupling'] as con
     });
   });
 
+  if (name === 'mdn') continue; // a mixture has no bijection to a base
   test(`${name}: sampling inverts the density direction`, () => {
     scope(() => {
-      const flow = randomFlow(name, 9);
+      const flow = randomFlow(name, 9) as ConditionalFlow;
       const c = context.expand([200, 3]);
       const u = randn([200, 2], { generator: new Generator(1) });
       const z = noGrad(() => flow.inverse(u, c));
@@ -64,7 +68,7 @@ for (const name of ['gaussian', 'maf', 'nsf', 'coupling', 'nsf_coupling'] as con
   });
 }
 
-for (const name of ['maf', 'coupling', 'nsf_coupling'] as const)
+for (const name of ['maf', 'coupling', 'nsf_coupling', 'mdn'] as const)
   test(`${name} fitted to a correlated Gaussian recovers its mean and covariance`, () => {
     scope(() => {
       const g = new Generator(2);
@@ -156,7 +160,7 @@ test('coupling masks: every dimension is transformed every two layers, every pai
 for (const name of ['coupling', 'nsf_coupling'] as const)
   test(`${name}: sample() with shared context terms equals inverse() of the same base draws`, () => {
     scope(() => {
-      const flow = randomFlow(name, 4);
+      const flow = randomFlow(name, 4) as ConditionalFlow;
       const ctx = fromTypedArray(Float32Array.from([0.5, -1, 2, -0.3, 0.2, 1]), [2, 3]);
       const fast = noGrad(() => flow.sample(ctx, 50, new Generator(7)));
       const u = randn([100, 2], { generator: new Generator(7) });
@@ -175,7 +179,7 @@ test('coupling: sampleByParameter() (parameter-major, hidden layers, D = 7) equa
       7,
       3,
       g,
-    );
+    ) as ConditionalFlow;
     noGrad(() => {
       for (const p of flow.parameters()) p.add_(randn(p.shape, { generator: g }).mul(0.2));
     });
@@ -187,5 +191,70 @@ test('coupling: sampleByParameter() (parameter-major, hidden layers, D = 7) equa
     const slow = noGrad(() => flow.inverse(u, rows));
     const err = byParameter.t().sub(slow).abs().max().item();
     assert.ok(err < 1e-4, `|sampleByParameter - inverse| = ${err}`);
+  });
+});
+
+test('mdn: the precision factor inverts exactly; draws follow each component with its weight', () => {
+  // a 3 x 3 upper-triangular U and its inverse: U U^-1 = I
+  const U = [2, 0.5, -1, 0, 0.25, 3, 0, 0, 4];
+  const inv = new Float32Array(9);
+  invertUpper(U, inv, 3);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let v = 0;
+      for (let k = 0; k < 3; k++) v += U[i * 3 + k] * inv[k * 3 + j];
+      assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-6, `(U U^-1)[${i}][${j}] = ${v}`);
+    }
+  // draws of a random 2-D mixture: their mean and covariance are the mixture's, computed from its parameters
+  scope(() => {
+    const flow = randomFlow('mdn', 3, 0.3) as unknown as {
+      params(
+        c: ReturnType<typeof fromTypedArray>,
+      ): Record<'logW' | 'mu' | 'U', { toFloat32Array(): Float32Array }>;
+    } & ConditionalDensity;
+    const p = noGrad(() => flow.params(context));
+    const w = Array.from(p.logW.toFloat32Array(), Math.exp);
+    const mu = p.mu.toFloat32Array(),
+      u = p.U.toFloat32Array();
+    const K = w.length;
+    // mixture moments: mean = sum w mu, cov = sum w (Sigma_k + mu_k mu_k^T) - mean mean^T, Sigma_k = U^-1 U^-T
+    const mean = [0, 0];
+    const second = [0, 0, 0];
+    for (let k = 0; k < K; k++) {
+      const L = new Float32Array(4);
+      invertUpper(u.subarray(k * 4, k * 4 + 4), L, 2);
+      const S = [L[0] * L[0] + L[1] * L[1], L[1] * L[3], L[3] * L[3]];
+      const [a, b] = [mu[2 * k], mu[2 * k + 1]];
+      mean[0] += w[k] * a;
+      mean[1] += w[k] * b;
+      second[0] += w[k] * (S[0] + a * a);
+      second[1] += w[k] * (S[1] + a * b);
+      second[2] += w[k] * (S[2] + b * b);
+    }
+    const cov = [second[0] - mean[0] ** 2, second[1] - mean[0] * mean[1], second[2] - mean[1] ** 2];
+    const s = noGrad(() => flow.sample(context, 40000, new Generator(4))).toFloat32Array();
+    const N = s.length / 2;
+    const m = [0, 0],
+      c = [0, 0, 0];
+    for (let i = 0; i < N; i++) {
+      m[0] += s[2 * i] / N;
+      m[1] += s[2 * i + 1] / N;
+    }
+    for (let i = 0; i < N; i++) {
+      const [a, b] = [s[2 * i] - m[0], s[2 * i + 1] - m[1]];
+      c[0] += (a * a) / N;
+      c[1] += (a * b) / N;
+      c[2] += (b * b) / N;
+    }
+    const sd = Math.sqrt(Math.max(cov[0], cov[2]));
+    for (const j of [0, 1])
+      assert.ok(Math.abs(m[j] - mean[j]) < 0.03 * sd, `mean ${j}: ${m[j]} vs ${mean[j]}`);
+    for (const j of [0, 1, 2])
+      assert.ok(Math.abs(c[j] - cov[j]) < 0.04 * sd * sd, `cov ${j}: ${c[j]} vs ${cov[j]}`);
+    // and sampleByParameter is the same draws, transposed
+    const byParameter = noGrad(() => flow.sampleByParameter(context, 50, new Generator(8))).toFloat32Array();
+    const rows = noGrad(() => flow.sample(context, 50, new Generator(8))).toFloat32Array();
+    for (let i = 0; i < 50; i++)
+      for (let j = 0; j < 2; j++) assert.equal(byParameter[j * 50 + i], rows[i * 2 + j]);
   });
 });

@@ -9,7 +9,17 @@ import { randn, type Generator } from '../../torch/random.js';
 
 export const LOG_2PI = Math.log(2 * Math.PI);
 
-export abstract class ConditionalFlow extends Module {
+/**
+ * A conditional density over R^D that can be evaluated and sampled: every posterior head. Flows (below) are the
+ * bijective ones; a mixture (mixture.ts) is not.
+ */
+export abstract class ConditionalDensity extends Module {
+  /**
+   * Draws per sampling pass (`samplePosterior`): few enough that a layered flow's [hidden, draws] activations stay
+   * in the CPU's cache, many enough to spread the per-operation cost.
+   */
+  readonly drawsPerPass: number = 8192;
+
   constructor(
     readonly dim: number,
     readonly contextDim: number,
@@ -17,6 +27,23 @@ export abstract class ConditionalFlow extends Module {
     super();
   }
 
+  /** log p(z | c) for z [B, D] and c [B, C]: [B]. */
+  abstract logProb(z: Tensor, context: Tensor): Tensor;
+
+  /** n draws per context: [B, n, D]. */
+  abstract sample(context: Tensor, n: number, generator?: Generator): Tensor;
+
+  /** n draws per context in the parameter-major layout [D, B·n]: `sample`'s draws, transposed. */
+  sampleByParameter(context: Tensor, n: number, generator?: Generator): Tensor {
+    const [B] = context.shape;
+    return this.sample(context, n, generator)
+      .reshape([B * n, this.dim])
+      .t()
+      .contiguous();
+  }
+}
+
+export abstract class ConditionalFlow extends ConditionalDensity {
   /** The base point u [B, D] of z [B, D] under contexts [B, C], and log |det ∂u/∂z| [B]. */
   abstract toBase(z: Tensor, context: Tensor): { u: Tensor; logDet: Tensor };
 
@@ -38,15 +65,6 @@ export abstract class ConditionalFlow extends Module {
       .reshape([B * n, C]);
     const u = randn([B * n, this.dim], { generator, dtype: context.dtype });
     return this.inverse(u, rows).reshape([B, n, this.dim]);
-  }
-
-  /** n draws per context in the parameter-major layout [D, B·n]: `sample`'s draws, transposed. */
-  sampleByParameter(context: Tensor, n: number, generator?: Generator): Tensor {
-    const [B] = context.shape;
-    return this.sample(context, n, generator)
-      .reshape([B * n, this.dim])
-      .t()
-      .contiguous();
   }
 }
 
