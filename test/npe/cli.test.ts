@@ -212,3 +212,29 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
   assert.equal(recalReport.posterior, 'recalibrated');
   assert.equal(report.posterior, 'flow');
 });
+
+test('sersic with the mixture head: train, calibrate and predict on a tiny run', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lensfind-sersic-mdn-'));
+  const flags = [...tiny, '--set', 'model.flow.name=mdn', '--set', 'model.flow.components=2'];
+  assert.equal(await main(['sersic', 'train', ...flags, '--run-dir', dir, '--name', 'm', '-q']), 0);
+  const run = path.join(dir, 'm');
+  assert.equal(
+    await main(['sersic', 'calibrate', '--run', run, '--galaxies', '32', '-n', '30', '--bins', '2', '-q']),
+    0,
+  );
+  const loaded = npe.loadSersicRun(run);
+  assert.equal(loaded.net.flow.constructor.name, 'GaussianMixture');
+  const x = new Float32Array(3 * 256).map((_, i) => Math.asinh(3 * Math.exp(-(((i % 256) - 136) ** 2) / 40)));
+  for (const recalibration of [undefined, loaded.recalibration]) {
+    const draws = npe.samplePosterior(loaded.net, loaded.space, x, 3, 50, {
+      generator: new Generator(1),
+      recalibration,
+    });
+    for (let r = 0; r < 3 * 50; r++)
+      for (let j = 0; j < 7; j++) {
+        const [lo, hi] = loaded.space.bounds(j);
+        const v = draws[r * 7 + j];
+        assert.ok(v >= lo && v <= hi, `draw ${r}, ${loaded.space.names[j]}: ${v} outside [${lo}, ${hi}]`);
+      }
+  }
+});
