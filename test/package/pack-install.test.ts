@@ -86,7 +86,8 @@ test(
     for (const f of [
       'dist/index.js',
       'dist/index.d.ts',
-      'dist/cli/bin.js',
+      'bin/lensfind.js',
+      'dist/cli/main.js',
       'dist/sim/wasm/sim-kernels.wasm',
       'configs/surveys/lsst.yaml',
       'native/install.mjs',
@@ -135,7 +136,7 @@ test(
       'the addon is built at install',
     );
 
-    // The command, as npm links it (node_modules/.bin/lensfind -> dist/cli/bin.js), run by plain node.
+    // The command, as npm links it (node_modules/.bin/lensfind -> bin/lensfind.js, which runs dist/), by plain node.
     const bin = path.join(project, 'node_modules/.bin/lensfind');
     const cli = (...args: string[]) => run(bin, args, project);
     cli(
