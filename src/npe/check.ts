@@ -115,6 +115,7 @@ export async function checkSersic(
   const S = opts.samples ?? config.check.samples;
   const D = space.dim;
   const recalibration = opts.recalibrate === false || opts.refine ? undefined : run.recalibration;
+  const checked: CheckedPosterior = opts.refine ? 'refined' : recalibration ? 'recalibrated' : 'flow';
   const t0 = Date.now();
   const pool = new SimPool(config, config.workers);
   let set;
@@ -211,12 +212,9 @@ export async function checkSersic(
     accuracy: { all: acc(rows), snr50: acc(rows.filter((r) => r.snr >= 50)) },
     seconds: { render: (t1 - t0) / 1000, sample: (t2 - t1) / 1000 },
     ...(refine ? { refine } : {}),
-    posterior: opts.refine ? 'refined' : recalibration ? 'recalibrated' : 'flow',
+    posterior: checked,
   };
-  const out = path.join(
-    runDir,
-    checkFolder(opts.refine ? 'refined' : recalibration ? 'recalibrated' : 'flow'),
-  );
+  const out = path.join(runDir, checkFolder(checked));
   makeDirs(out);
   writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(snakeCaseKeys(report), null, 1));
   if (opts.plots ?? true) {

@@ -39,7 +39,7 @@ const CONTEXT_BATCH = 128;
 
 export interface SampleOptions {
   generator?: Generator;
-  /** Images per pass (default: ~8k draws a pass). */
+  /** Galaxies per flow pass (default: the head's `drawsPerPass` draws a pass). */
   batch?: number;
   /** Scale the draws by the run's width recalibration (`lensfind sersic calibrate`). */
   recalibration?: WidthScaling;
