@@ -25,6 +25,14 @@ export interface PosteriorSet {
   truths: ArrayLike<number>;
 }
 
+/**
+ * The level of the central interval a truth enters, from its rank among S draws (draws below it, ties counting
+ * half): the rank's mid-point on S + 1 equal cells, uniform on (0, 1) when calibrated even for few draws.
+ */
+export function centralLevel(rank: number, S: number): number {
+  return Math.abs(2 * ((rank + 0.5) / (S + 1)) - 1);
+}
+
 /** For parameter j: each galaxy's credibility level in [0, 1] at which its truth enters the credible region. */
 export function credibilityLevels(set: PosteriorSet, j: number, period?: number): Float64Array {
   const { n, s, d, samples, truths } = set;
@@ -40,9 +48,7 @@ export function credibilityLevels(set: PosteriorSet, j: number, period?: number)
         if (v < t) below++;
         else if (v === t) equal++;
       }
-      // the rank's mid-point on S + 1 equal cells: uniform on (0, 1) when calibrated, even for few samples
-      const r = (below + 0.5 * equal + 0.5) / (s + 1);
-      out[g] = Math.abs(2 * r - 1);
+      out[g] = centralLevel(below + 0.5 * equal, s);
     } else {
       const w = (2 * Math.PI) / period;
       let c = 0,

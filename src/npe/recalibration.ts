@@ -32,6 +32,7 @@ import { LensfindError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { snakeCaseKeys } from '../io/snake-keys.js';
 import type { ParamSpace } from './params.js';
+import { centralLevel, coverageCurve } from './calibration.js';
 
 export const RECALIBRATION_FILE = 'recalibration.json';
 
@@ -144,16 +145,9 @@ function bestScale(items: readonly { sorted: Float64Array; truth: number }[], S:
     bestLoss = Infinity;
   const levels = new Float64Array(items.length);
   for (const s of SCALE_GRID) {
-    items.forEach((it, i) => {
-      const r = (rankIn(it.sorted, it.truth / s) + 0.5) / (S + 1);
-      levels[i] = Math.abs(2 * r - 1);
-    });
-    let loss = 0;
-    for (const a of FIT_LEVELS) {
-      let k = 0;
-      for (const l of levels) if (l <= a) k++;
-      loss += (k / levels.length - a) ** 2;
-    }
+    items.forEach((it, i) => (levels[i] = centralLevel(rankIn(it.sorted, it.truth / s), S)));
+    const curve = coverageCurve(levels, FIT_LEVELS);
+    const loss = curve.reduce((acc, c, i) => acc + (c - FIT_LEVELS[i]) ** 2, 0);
     if (loss < bestLoss) {
       bestLoss = loss;
       best = s;
