@@ -3,7 +3,8 @@
  * same DeepLense-layout folder of [3,64,64] float32 .npy cutouts, same batch size, compute threads, one data
  * worker, flips + 90° rotations, AdamW, BCE with logits; images/s measured after 3 warm-up steps on both sides.
  *
- *   npm run bench:train -- [--n 2048] [--batch 32] [--threads 2] [--images 1024] [--data DIR]
+ *   npm run bench:train -- [--n 2048] [--batch 32] [--threads 2] [--images 1024] [--data DIR] [--precision bf16-mixed]
+ * `--precision bf16-mixed` runs both sides' forward passes under CPU autocast to bfloat16 (PyTorch's torch.autocast).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     data: { type: 'string' },
     side: { type: 'string', default: 'both' },
     repeat: { type: 'string', default: '1' },
+    precision: { type: 'string', default: '32' },
   },
 });
 const N = Number(values.n);
@@ -33,6 +35,7 @@ const WARMUP = 3;
 const IMAGES = Math.min(N, Number(values.images ?? N));
 const STEPS = Math.floor(IMAGES / BATCH);
 const REPEAT = Number(values.repeat);
+const PRECISION = values.precision;
 
 /** Simulates (once, cached in /tmp) N cutouts in the DeepLense layout, all in the training split. */
 async function dataset(): Promise<string> {
@@ -77,7 +80,16 @@ function runPytorch(data: string): { images_per_s: number; images: number; secon
     '--epochs',
     String(epochs),
   ];
-  args.push('--threads', String(THREADS), '--workers', '1', '--warmup', String(WARMUP));
+  args.push(
+    '--threads',
+    String(THREADS),
+    '--workers',
+    '1',
+    '--warmup',
+    String(WARMUP),
+    '--precision',
+    PRECISION,
+  );
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`train_reference.py failed (${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -91,6 +103,7 @@ async function runLensfind(
     epochs: 1,
     batch_size: BATCH,
     threads: THREADS,
+    precision: PRECISION,
     data: {
       path: data,
       format: 'deeplense',
@@ -134,7 +147,7 @@ const median = (xs: number[]): number => {
 };
 const data = subset(await dataset(), IMAGES);
 console.log(
-  `data ${data}: ${IMAGES} cutouts 3x64x64; resnet18, batch ${BATCH}, threads ${THREADS}, ` +
+  `data ${data}: ${IMAGES} cutouts 3x64x64; resnet18, batch ${BATCH}, threads ${THREADS}, precision ${PRECISION}, ` +
     `${STEPS} steps (${WARMUP} warm-up) per side, ${REPEAT} alternating repeat(s)`,
 );
 const pyRates: number[] = [];

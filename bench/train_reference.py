@@ -1,7 +1,7 @@
 """PyTorch reference for `npm run bench:train`: ResNet-18 epochs over a DeepLense-layout folder of .npy cutouts.
 
 Same work as lensfind's side: torchvision's resnet18 with one logit, AdamW, BCE with logits, batch B, random flips and
-90-degree rotations, a DataLoader with W workers, T compute threads. Prints one JSON line with images/s.
+90-degree rotations, a DataLoader with W workers, T compute threads, float32 or bf16-mixed (autocast). Prints one JSON line with images/s.
 Run with Debian's /usr/bin/python3 (python3-torch, python3-torchvision).
 """
 import argparse, json, os, time
@@ -38,6 +38,7 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--precision", choices=["32", "bf16-mixed"], default="32")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -54,7 +55,10 @@ def main():
     for _ in range(a.epochs):
         for x, y in loader:
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x).squeeze(1), y)
+            # bf16-mixed as Lightning does it: the forward pass under CPU autocast, the loss in float32
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16-mixed"):
+                out = model(x)
+            loss = loss_fn(out.float().squeeze(1), y)
             loss.backward()
             opt.step()
             step += 1
@@ -63,7 +67,7 @@ def main():
             elif step > a.warmup:
                 seen += x.shape[0]
     dt = time.perf_counter() - t0
-    print(json.dumps({"images_per_s": seen / dt, "images": seen, "seconds": dt, "threads": a.threads, "torch": torch.__version__}))
+    print(json.dumps({"images_per_s": seen / dt, "images": seen, "seconds": dt, "threads": a.threads, "precision": a.precision, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
  * where mean, median, std and percentiles are taken, then wrapped back into [0, 180).
  */
 import { fromTypedArray } from '../torch/creation.js';
+import type { Tensor } from '../torch/tensor.js';
 import { noGrad } from '../torch/autograd.js';
 import { scope } from '../torch/scope.js';
 import type { Generator } from '../torch/random.js';
@@ -11,28 +12,6 @@ import type { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
 import { fromZTensor } from './params-tensor.js';
 import { imageLogSnr, scalingMatrices, type WidthScaling } from './recalibration.js';
-import type { Tensor } from '../torch/tensor.js';
-
-/**
- * Draws z [D, m * S] (parameter-major, galaxy-major within a row) of m galaxies of log(1 + SNR) `logSnr`, their
- * deviations from each galaxy's mean multiplied by its recalibration matrix (recalibration.ts;
- * `applyWidthScaling` is the plain-array form).
- */
-function recalibrate(z: Tensor, cal: WidthScaling, logSnr: Float64Array, S: number): Tensor {
-  const D = z.shape[0],
-    m = logSnr.length;
-  const zt = z.reshape([D, m, S]);
-  const mean = zt.mean(2, true);
-  const mv = mean.toFloat32Array();
-  const A = fromTypedArray(
-    scalingMatrices(cal, (g, j) => mv[j * m + g], logSnr, D),
-    [m, D, D],
-  );
-  return A.bmm(zt.sub(mean).permute([1, 0, 2]))
-    .permute([1, 0, 2])
-    .add(mean)
-    .reshape([D, m * S]);
-}
 
 /** Images per backbone pass when sampling. */
 const CONTEXT_BATCH = 128;
@@ -79,14 +58,25 @@ export function samplePosterior(
           const s = c0 + i;
           // parameter-major [D, m * S], transposed into the galaxy-draw-parameter order below
           const theta = scope(() => {
-            let z = net.flow.sampleByParameter(ctx.narrow(0, i, m), S, opts.generator);
-            if (opts.recalibration)
-              z = recalibrate(z, opts.recalibration, imageLogSnr(x.subarray(s * per, (s + m) * per), m), S);
-            return (opts.unconstrained ? z : fromZTensor(space, z, 0)).toFloat32Array();
+            const c = ctx.narrow(0, i, m);
+            const cal = opts.recalibration;
+            let z: Tensor;
+            if (cal) {
+              const logSnr = imageLogSnr(x.subarray(s * per, (s + m) * per), m);
+              z = net.flow.sampleScaledByParameter(
+                c,
+                S,
+                (mean) => scalingMatrices(cal, mean, logSnr, D),
+                opts.generator,
+              );
+            } else z = net.flow.sampleByParameter(c, S, opts.generator);
+            // into the galaxy-draw-parameter order on the engine (a transpose there is a fraction of a JS loop's)
+            return (opts.unconstrained ? z : fromZTensor(space, z, 0))
+              .t()
+              .to('float64')
+              .dataSync() as Float64Array;
           });
-          const R = m * S;
-          const base = s * S * D;
-          for (let j = 0; j < D; j++) for (let r = 0; r < R; r++) out[base + r * D + j] = theta[j * R + r];
+          out.set(theta, s * S * D);
         }
       }),
     );

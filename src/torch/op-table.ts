@@ -102,6 +102,10 @@ export const OPS = {
   setNumThreads: op(['int'], 'void'),
   getNumThreads: op([], 'number'),
   getBlasThreads: op([], 'number'),
+  // autocast.cc
+  autocastEnter: op([], 'bool'),
+  autocastExit: op(['bool'], 'void'),
+  isAutocastEnabled: op([], 'bool'),
   // data.cc
   fromBuffer: op(['bytes', 'ints', 'dtype'], 'tensor'),
   toBuffer: op(['tensor'], 'bytes'),

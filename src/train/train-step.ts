@@ -2,6 +2,7 @@ import type { Batch } from '../data/loader.js';
 import { fromTypedArray } from '../torch/creation.js';
 import { scope } from '../torch/scope.js';
 import { clipGradNorm_ } from '../torch/clip.js';
+import { autocast, resolvePrecision } from '../torch/autocast.js';
 import type { makeLoss } from './losses.js';
 import type { makeOptimizer, makeSchedule } from './optimizer.js';
 import type { PhaseTimes } from './trainer.js';
@@ -21,6 +22,7 @@ export function makeTrainStep(
   lossFn: ReturnType<typeof makeLoss>,
 ): TrainStep {
   const { model, config } = ctx;
+  const mixed = resolvePrecision(config.precision) === 'bf16-mixed';
   return (batch: Batch, times: PhaseTimes): { loss: number; right: number; logits: Float32Array } => {
     const ta = performance.now();
     let tb1 = ta;
@@ -29,7 +31,10 @@ export function makeTrainStep(
     const { loss, right, logits } = scope(() => {
       const x = fromTypedArray(batch.x, batch.shape);
       const y = fromTypedArray(batch.y, [batch.y.length]);
-      const out = model.forward(x).reshape([-1]);
+      // bf16-mixed: the forward pass under autocast, its logits back in float32 for the loss
+      const out = autocast(() => model.forward(x), mixed)
+        .to('float32')
+        .reshape([-1]);
       const l = lossFn(out, y);
       const correct = out.detach().gt(0).eq(y.gt(0.5)).sum().item();
       const value = l.item();

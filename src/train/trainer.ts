@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
@@ -7,7 +6,8 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { saveConfig } from '../config/load.js';
 import type { NormalizationParams } from '../data/normalize.js';
 import { Generator } from '../torch/random.js';
-import { setNumThreads } from '../torch/threads.js';
+import { defaultThreads, getNumThreads, setNumThreads } from '../torch/threads.js';
+import { cpuHasBf16, resolvePrecision } from '../torch/autocast.js';
 import { createModel, countParameters } from '../models/registry.js';
 import { loadInitWeights, summarizeInitWeights } from '../models/init-weights.js';
 import type { LensModel } from '../models/common.js';
@@ -164,7 +164,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
         'data.path',
       );
     Object.assign(known, { model: config.model.name, monitor: config.monitor, epochs: state?.epoch ?? 0 });
-    setNumThreads(config.threads ?? availableParallelism());
+    setNumThreads(config.threads ?? defaultThreads(config.data.workers));
 
     // Data and model first: a new run's folder is created only when both are good.
     data = await TrainingData.prepare(config, state, logger, session?.dir);
@@ -172,8 +172,11 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     const model = buildModel(config, data, state, generator, logger);
     const average = weightAverage(config, data, model, logger);
     known.parameters = countParameters(model);
+    const precision = resolvePrecision(config.precision);
     logger.info(
-      `model ${config.model.name}: ${(known.parameters as number).toLocaleString('en-US')} parameters`,
+      `model ${config.model.name}: ${(known.parameters as number).toLocaleString('en-US')} parameters; ` +
+        `precision ${precision}${config.precision === 'auto' ? ` (auto: ${cpuHasBf16() ? 'this CPU has' : 'no'} bfloat16 arithmetic)` : ''}, ` +
+        `${getNumThreads()} compute thread(s)`,
     );
     session ??= createSession(config, opts, data, logger);
     const run = session;

@@ -258,3 +258,73 @@ test('mdn: the precision factor inverts exactly; draws follow each component wit
       for (let j = 0; j < 2; j++) assert.equal(byParameter[j * 50 + i], rows[i * 2 + j]);
   });
 });
+
+test('scaled draws: the mixture maps its components, any other head its draws; both are A about the mean', () => {
+  // two contexts, each with its own A; from the same random numbers, the draws' covariance must be A Σ Aᵀ of the
+  // unscaled draws' Σ, and their mean the same, for the mixture (which maps its components about its closed-form
+  // mean) and for a coupling flow (the base class: the draws about their own mean)
+  const ctx = fromTypedArray(Float32Array.from([0.5, -1, 2, -0.3, 0.8, 0.1]), [2, 3]);
+  const A = Float32Array.from([2, 0.5, 0, 0.5, 1, -0.4, 0.3, 1.5]);
+  const n = 40000;
+  const moments = (z: Float32Array, b: number) => {
+    // z [2, 2·n] parameter-major: context b's draws are columns b·n .. (b + 1)·n
+    const at = (j: number, s: number) => z[j * 2 * n + b * n + s];
+    const m = [0, 1].map((j) => {
+      let v = 0;
+      for (let s = 0; s < n; s++) v += at(j, s) / n;
+      return v;
+    });
+    const c = [0, 0, 0];
+    for (let s = 0; s < n; s++) {
+      const [x, y] = [at(0, s) - m[0], at(1, s) - m[1]];
+      c[0] += (x * x) / n;
+      c[1] += (x * y) / n;
+      c[2] += (y * y) / n;
+    }
+    return { m, c };
+  };
+  for (const name of ['mdn', 'coupling'] as const)
+    scope(() => {
+      const flow = randomFlow(name, 3, name === 'mdn' ? 0.3 : 0.12);
+      const raw = noGrad(() => flow.sampleByParameter(ctx, n, new Generator(4))).toFloat32Array();
+      const means: number[][] = [];
+      const scaled = noGrad(() =>
+        flow.sampleScaledByParameter(
+          ctx,
+          n,
+          (mean) => {
+            for (const b of [0, 1]) means.push([mean(b, 0), mean(b, 1)]);
+            return A;
+          },
+          new Generator(4),
+        ),
+      ).toFloat32Array();
+      for (const b of [0, 1]) {
+        const r = moments(raw, b),
+          s = moments(scaled, b);
+        const a = A.subarray(4 * b, 4 * b + 4);
+        // A Σ Aᵀ of the raw draws' covariance Σ
+        const S = [
+          [r.c[0], r.c[1]],
+          [r.c[1], r.c[2]],
+        ];
+        const AS = [0, 1].map((i) => [0, 1].map((j) => a[2 * i] * S[0][j] + a[2 * i + 1] * S[1][j]));
+        const want = [
+          AS[0][0] * a[0] + AS[0][1] * a[1],
+          AS[0][0] * a[2] + AS[0][1] * a[3],
+          AS[1][0] * a[2] + AS[1][1] * a[3],
+        ];
+        const sd = Math.sqrt(Math.max(want[0], want[2]));
+        for (const j of [0, 1]) {
+          assert.ok(Math.abs(s.m[j] - r.m[j]) < 0.03 * sd, `${name} ${b}: mean ${j} ${s.m[j]} vs ${r.m[j]}`);
+          // the mean handed to the scaling is the head's (closed form or the draws'): the raw draws' to sampling error
+          assert.ok(Math.abs(means[b][j] - r.m[j]) < 0.03 * sd, `${name} ${b}: centre ${j} ${means[b][j]}`);
+        }
+        for (const j of [0, 1, 2])
+          assert.ok(
+            Math.abs(s.c[j] - want[j]) < 0.01 * sd * sd,
+            `${name} ${b}: cov ${j}: ${s.c[j]} vs A Σ Aᵀ ${want[j]}`,
+          );
+      }
+    });
+});

@@ -87,3 +87,26 @@ test('a SIGINT in the middle of an epoch saves a checkpoint from which the run r
   assert.deepEqual(weights(resumed.runDir), weights(straight.runDir));
   assert.deepEqual(metricsWithoutTiming(resumed.runDir), metricsWithoutTiming(straight.runDir));
 });
+
+test('bf16-mixed: resumed equals uninterrupted, and it trains as float32 does, not identically', async () => {
+  const mixed = (name: string) =>
+    toyConfig(data, { epochs: 3, batch_size: 8, precision: 'bf16-mixed', run: { name } });
+  const straight = await train(mixed('bf16-straight'), { console: false });
+  const first = await train(mixed('bf16-resumed'), { console: false, stopAfterEpochs: 1 });
+  const resumed = await train(null, { resume: first.runDir, console: false });
+  assert.equal(resumed.epochs, 3);
+  const a = weights(straight.runDir),
+    b = weights(resumed.runDir);
+  for (const [k, va] of a) assert.deepEqual(b.get(k), va, `${k}: resumed differs`);
+  // against the float32 run of the same seed: other weights (the forward pass ran in bfloat16), the same learning
+  const fp32 = await train(config('fp32-reference'), { console: false });
+  const w32 = weights(fp32.runDir);
+  let differ = 0;
+  for (const [k, va] of a) differ += va.filter((v, i) => v !== w32.get(k)![i]).length;
+  assert.ok(differ > 0, 'bf16-mixed gave the float32 weights exactly: autocast did nothing');
+  const loss = (r: typeof straight) => r.history.map((h) => h.train_loss);
+  assert.ok(loss(straight)[2] < loss(straight)[0], `bf16 loss ${loss(straight)}`);
+  loss(straight).forEach((l, i) =>
+    assert.ok(Math.abs(l - loss(fp32)[i]) < 0.1, `epoch ${i}: bf16 ${l} vs float32 ${loss(fp32)[i]}`),
+  );
+});

@@ -6,8 +6,31 @@
 import { Module } from '../../torch/nn/index.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { randn, type Generator } from '../../torch/random.js';
+import { fromTypedArray } from '../../torch/creation.js';
 
 export const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * A per-context linear map of draws about their mean (`lensfind sersic calibrate`'s width scaling): from each
+ * context's mean, `mean(b, j)` of context b and coordinate j, the matrices A [B, D, D] (row-major).
+ */
+export type DrawScaling = (mean: (b: number, j: number) => number) => Float32Array;
+
+/** Draws z [D, B·n] (parameter-major), each context's deviations from its draws' mean multiplied by its A. */
+export function scaleAboutMean(z: Tensor, scaling: DrawScaling, B: number, n: number): Tensor {
+  const D = z.shape[0];
+  const zt = z.reshape([D, B, n]);
+  const mean = zt.mean(2, true);
+  const mv = mean.toFloat32Array();
+  const A = fromTypedArray(
+    scaling((b, j) => mv[j * B + b]),
+    [B, D, D],
+  );
+  return A.bmm(zt.sub(mean).permute([1, 0, 2]))
+    .permute([1, 0, 2])
+    .add(mean)
+    .reshape([D, B * n]);
+}
 
 /**
  * A conditional density over R^D that can be evaluated and sampled: every posterior head. Flows (below) are the
@@ -40,6 +63,15 @@ export abstract class ConditionalDensity extends Module {
       .reshape([B * n, this.dim])
       .t()
       .contiguous();
+  }
+
+  /**
+   * `sampleByParameter`'s draws with each context's deviations from its mean multiplied by a matrix
+   * (`DrawScaling`). Here the mean is the draws'; a head whose mean is known in closed form may map its parameters
+   * instead (mixture.ts), which costs nothing per draw.
+   */
+  sampleScaledByParameter(context: Tensor, n: number, scaling: DrawScaling, generator?: Generator): Tensor {
+    return scaleAboutMean(this.sampleByParameter(context, n, generator), scaling, context.shape[0], n);
   }
 }
 

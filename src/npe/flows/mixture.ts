@@ -15,7 +15,7 @@ import * as F from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { rand, randn, type Generator } from '../../torch/random.js';
 import { child } from '../../models/common.js';
-import { ConditionalDensity, LOG_2PI } from './flow.js';
+import { ConditionalDensity, LOG_2PI, type DrawScaling } from './flow.js';
 import { softClamp } from './maf.js';
 
 /** log U_ii is soft-clamped to ±LOG_DIAG: widths from e⁻¹² to e¹² in z. */
@@ -99,20 +99,66 @@ export class GaussianMixture extends ConditionalDensity {
 
   /** n draws per context, parameter-major [D, B·n] (no autograd). */
   override sampleByParameter(context: Tensor, n: number, generator?: Generator): Tensor {
+    return this.draw(context, n, generator);
+  }
+
+  /**
+   * Draws scaled about the mixture's own mean m = Σ w_k μ_k by A: the mixture whose components are μ_k' = m +
+   * A(μ_k − m) and U_k'⁻¹ = A U_k⁻¹, so the scaling costs one D × D product per galaxy and component, none per draw.
+   * The draws' mean differs from m by O(width / √n) only, so this is `scaleAboutMean`'s map to that order.
+   */
+  override sampleScaledByParameter(
+    context: Tensor,
+    n: number,
+    scaling: DrawScaling,
+    generator?: Generator,
+  ): Tensor {
+    return this.draw(context, n, generator, scaling);
+  }
+
+  private draw(context: Tensor, n: number, generator?: Generator, scaling?: DrawScaling): Tensor {
     const B = context.shape[0],
       K = this.K,
       D = this.dim;
     const { logW, mu, U } = this.params(context);
+    const w = logW.exp().toFloat32Array();
     // U⁻¹ per galaxy and component, in plain arrays
     const u = U.toFloat32Array();
-    const inv = new Float32Array(u.length);
-    for (let k = 0; k < B * K; k++) invertUpper(u, inv, D, k * D * D);
+    let L = new Float32Array(u.length);
+    for (let k = 0; k < B * K; k++) invertUpper(u, L, D, k * D * D);
+    let means = mu;
+    if (scaling) {
+      const m = mu.toFloat32Array();
+      const centre = new Float64Array(B * D);
+      for (let b = 0; b < B; b++)
+        for (let k = 0; k < K; k++)
+          for (let j = 0; j < D; j++) centre[b * D + j] += w[b * K + k] * m[(b * K + k) * D + j];
+      const A = scaling((b, j) => centre[b * D + j]);
+      const scaled = new Float32Array(L.length);
+      for (let b = 0; b < B; b++)
+        for (let k = 0; k < K; k++) {
+          const at = (b * K + k) * D;
+          const dev = Array.from({ length: D }, (_, j) => m[at + j] - centre[b * D + j]);
+          for (let i = 0; i < D; i++) {
+            const row = (b * D + i) * D;
+            let v = centre[b * D + i];
+            for (let j = 0; j < D; j++) {
+              v += A[row + j] * dev[j];
+              let s = 0;
+              for (let c = 0; c < D; c++) s += A[row + c] * L[(at + c) * D + j];
+              scaled[(at + i) * D + j] = s;
+            }
+            m[at + i] = v;
+          }
+        }
+      L = scaled;
+      means = fromTypedArray(m, [B, K, D]);
+    }
     const eps = randn([B, 1, D, n], { generator, dtype: context.dtype });
     // every component's draws [B, K, D, n], then per draw the chosen component's
-    const zk = fromTypedArray(inv, [B, K, D, D]).matmul(eps).add(mu.unsqueeze(3));
+    const zk = fromTypedArray(L, [B, K, D, D]).matmul(eps).add(means.unsqueeze(3));
     // per draw, its component from the weights: a 0/1 mask [B, K, 1, n] (a mask, not gather's int64 index, whose
     // BigInt per draw cost more than everything else here)
-    const w = logW.exp().toFloat32Array();
     const r = rand([B, n], { generator }).toFloat32Array();
     const mask = new Float32Array(B * K * n);
     for (let b = 0; b < B; b++)
