@@ -7,6 +7,10 @@
  *  - a worker that stops on its own (killed, crashed, out of memory) fails its requests and every later one with a
  *    message naming it: a caller never waits forever, and Node never exits silently with code 13;
  *  - an idle worker never keeps the process alive: a pool left open (an error before close()) does not hang it.
+ *    The workers stay unref'd; while requests are in flight a timer holds the event loop instead. Ref'ing and
+ *    unref'ing the workers themselves undid the ref that terminate() holds until a worker has exited: a result that
+ *    arrived after a terminate() (the pool's or anyone's) let the loop end before that terminate() settled, and the
+ *    caller awaiting it never resumed.
  * Which worker answers never changes a result: every job draws from its own seeds.
  */
 import type { Transferable, Worker } from 'node:worker_threads';
@@ -56,6 +60,8 @@ export class WorkerPool<Req, Res, P = never> {
   private nextId = 0;
   private failure: Error | null = null;
   private closed = false;
+  /** Holds the event loop while requests are in flight (the workers themselves are unref'd). */
+  private keepAlive: ReturnType<typeof setInterval> | null = null;
 
   /** `count` workers running `entry` (a module path or URL) with `workerData`. */
   constructor(
@@ -75,7 +81,8 @@ export class WorkerPool<Req, Res, P = never> {
             new Error(`${options.name} worker ${w} stopped (exit code ${code}) while it was still needed`),
           );
       });
-      // unref() after the listeners: on Node 20 adding a 'message' listener refs the worker's port again
+      // unref() after the listeners: on Node 20 adding a 'message' listener refs the worker's port again. Never
+      // ref'd again: `keepAlive` holds the loop while work is in flight.
       worker.unref();
       this.workers.push(worker);
       this.busy.push(0);
@@ -111,7 +118,8 @@ export class WorkerPool<Req, Res, P = never> {
       const { request, options, resolve, reject } = this.queue.shift()!;
       const id = this.nextId++;
       this.pending.set(id, { worker: w, resolve, reject, onProgress: options.onProgress });
-      if (this.busy[w]++ === 0) this.workers[w].ref();
+      this.busy[w]++;
+      this.keepAlive ??= setInterval(() => {}, 2 ** 30);
       this.workers[w].postMessage({ id, request }, options.transfer ?? []);
     }
   }
@@ -120,10 +128,8 @@ export class WorkerPool<Req, Res, P = never> {
     const p = this.pending.get(m.id);
     if ('progress' in m) return p?.onProgress?.(m.progress);
     this.pending.delete(m.id);
-    // Not while closing: terminate() refs the worker until it has exited, and a result that arrives after (the main
-    // thread was busy) must not unref it, or the event loop ends before terminate() settles and the awaiting caller
-    // never resumes (Node's exit code 13).
-    if (--this.busy[w] === 0 && !this.closed) this.workers[w].unref();
+    this.busy[w]--;
+    if (this.pending.size === 0) this.release();
     if (p) {
       if (m.ok) p.resolve(m.result);
       else p.reject(rebuildError(m));
@@ -136,5 +142,12 @@ export class WorkerPool<Req, Res, P = never> {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     for (const q of this.queue.splice(0)) q.reject(err);
+    this.release();
+  }
+
+  /** Nothing in flight: the event loop may end (the callers' own awaits keep it when they need it). */
+  private release(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = null;
   }
 }

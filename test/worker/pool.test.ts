@@ -76,3 +76,30 @@ test('depth 1 queues: no worker holds two requests, and all are answered in any 
   }
   await assert.rejects(pool.request({ op: 'square', value: 1 }), /^Error: echo pool: used after close\(\)$/);
 });
+
+test('serving never changes a worker’s ref state, so a terminate() keeps the loop until that worker exits', async () => {
+  // terminate() refs its worker until the exit. The pool used to ref a worker per request and unref it when the
+  // last answer came: an answer read while a terminate() was under way (a data worker stopped mid-epoch, `train
+  // --sim`) undid that ref, and the loop could end with terminate() and the run still pending. A timer now holds the
+  // loop while requests are in flight; awaiting the answers below, with nothing else alive, shows that it does.
+  const pool = makePool(2);
+  const calls: string[] = [];
+  for (const w of pool.workers)
+    for (const m of ['ref', 'unref'] as const) {
+      const own = w[m].bind(w);
+      w[m] = () => {
+        calls.push(m);
+        own();
+      };
+    }
+  try {
+    const results = await Promise.all([1, 2, 3].map((value) => pool.request({ op: 'square', value })));
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [1.5, 4.5, 9.5],
+    );
+    assert.deepEqual(calls, [], 'the pool ref’d or unref’d a worker while serving');
+  } finally {
+    await pool.close();
+  }
+});
