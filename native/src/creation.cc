@@ -31,16 +31,17 @@ static at::TensorOptions likeOptions(const at::Tensor& t, const Napi::Value& dty
   if (!lf::isUndef(dtype)) o = o.dtype(lf::dtypeFromString(lf::str(dtype)));
   return o;
 }
-// zerosLike(h, dtype?), onesLike(h, dtype?), fullLike(h, value, dtype?)
+// zerosLike(h, dtype?), onesLike(h, dtype?), fullLike(h, value, dtype?): in the tensor's memory format, as
+// PyTorch's *_like (preserve_format), so an optimizer's state matches a channels_last weight's strides.
 LF_EXPORT(zerosLike) {
   auto& t = lf::unwrap(info[0]);
-  return lf::wrap(env, at::zeros(t.sizes(), likeOptions(t, info[1])));
+  return lf::wrap(env, at::zeros_like(t, likeOptions(t, info[1])));
 }
 LF_EXPORT(onesLike) {
   auto& t = lf::unwrap(info[0]);
-  return lf::wrap(env, at::ones(t.sizes(), likeOptions(t, info[1])));
+  return lf::wrap(env, at::ones_like(t, likeOptions(t, info[1])));
 }
 LF_EXPORT(fullLike) {
   auto& t = lf::unwrap(info[0]);
-  return lf::wrap(env, at::full(t.sizes(), lf::jsScalar(info[1]), likeOptions(t, info[2])));
+  return lf::wrap(env, at::full_like(t, lf::jsScalar(info[1]), likeOptions(t, info[2])));
 }

@@ -65,6 +65,31 @@ LF_EXPORT(item) { return Napi::Number::New(env, lf::unwrap(info[0]).item().toDou
 LF_EXPORT(toDtype) { return lf::wrap(env, lf::unwrap(info[0]).to(lf::dtypeFromString(lf::str(info[1])))); }
 LF_EXPORT(toDevice) { return lf::wrap(env, lf::unwrap(info[0]).to(lf::deviceFromString(lf::str(info[1])))); }
 LF_EXPORT(contiguous) { return lf::wrap(env, lf::unwrap(info[0]).contiguous()); }
+
+// Memory formats by PyTorch's names: 'contiguous_format' (row-major NCHW) or 'channels_last' (NHWC strides, 4-D).
+static at::MemoryFormat memoryFormatFromString(const std::string& s) {
+  if (s == "contiguous_format") return at::MemoryFormat::Contiguous;
+  if (s == "channels_last") return at::MemoryFormat::ChannelsLast;
+  throw std::invalid_argument("unknown memory format '" + s + "' (expected contiguous_format or channels_last)");
+}
+// toMemoryFormat(h, format): the tensor laid out in that format (the same tensor if it already is, as
+// Tensor.contiguous(memory_format=...) in PyTorch); channels_last needs a 4-D tensor.
+LF_EXPORT(toMemoryFormat) {
+  auto& t = lf::unwrap(info[0]);
+  auto fmt = memoryFormatFromString(lf::str(info[1]));
+  if (fmt == at::MemoryFormat::ChannelsLast && t.dim() != 4)
+    throw std::invalid_argument("channels_last needs a 4-D tensor, got " + std::to_string(t.dim()) + "-D");
+  return lf::wrap(env, t.contiguous(fmt));
+}
+// memoryFormat(h): 'channels_last' when the strides are NHWC (and not also row-major), 'contiguous_format' when
+// row-major, else 'strided' (a view with other strides).
+LF_EXPORT(memoryFormat) {
+  auto& t = lf::unwrap(info[0]);
+  const char* name = t.is_contiguous() ? "contiguous_format"
+                     : t.dim() == 4 && t.is_contiguous(at::MemoryFormat::ChannelsLast) ? "channels_last"
+                                                                                       : "strided";
+  return Napi::String::New(env, name);
+}
 LF_EXPORT(clone) { return lf::wrap(env, lf::unwrap(info[0]).clone()); }
 // alias(h): a second handle to the same tensor (shares storage and autograd identity).
 LF_EXPORT(alias) { return lf::wrap(env, lf::unwrap(info[0])); }

@@ -105,11 +105,14 @@ void opSequence(at::Tensor& p, const at::Tensor& grad, at::Tensor& m, at::Tensor
   p.addcdiv_(m, denom, -(h.lr / bc1));
 }
 
+// One pass over raw memory is the same update when the four tensors are dense float32 CPU tensors laid out alike
+// (row-major, or channels_last weights with their gradient and state in the same strides).
 bool fusable(const at::Tensor& p, const at::Tensor& g, const at::Tensor& m, const at::Tensor& v) {
   for (const at::Tensor* t : {&p, &g, &m, &v}) {
-    if (t->scalar_type() != at::kFloat || !t->device().is_cpu() || !t->is_contiguous()) return false;
+    if (t->scalar_type() != at::kFloat || !t->device().is_cpu() || !t->is_non_overlapping_and_dense()) return false;
+    if (t->sizes() != p.sizes() || t->strides() != p.strides()) return false;
   }
-  return g.numel() == p.numel() && m.numel() == p.numel() && v.numel() == p.numel();
+  return true;
 }
 
 }  // namespace

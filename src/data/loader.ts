@@ -51,6 +51,12 @@ export interface EpochOptions {
   startBatch?: number;
 }
 
+/**
+ * The most memory kept for passes that repeat (`evalBatches` with `keep`): 512 MiB, e.g. 10,000 3-band 64x64 or
+ * 2,700 128x128 validation cutouts. Larger sets are read again each time.
+ */
+export const KEPT_BATCH_BYTES = 512 * 2 ** 20;
+
 /** What a batch's labels and ids are, from the indices that made it into the batch. */
 type Describe = (kept: readonly number[]) => Pick<Batch, 'y' | 'ids'>;
 
@@ -65,6 +71,8 @@ export class BatchLoader {
   private readonly pool: WorkerPool<BatchTask, BatchResult> | null;
   private nextId = 0;
   private readonly reported = new Set<string>();
+  /** Passes kept by `evalBatches(..., { keep: true })`, by their indices array and batch size. */
+  private readonly kept = new Map<readonly number[], { batchSize: number; batches: Batch[] }>();
   private closed = false;
 
   constructor(
@@ -106,6 +114,32 @@ export class BatchLoader {
       y: Float32Array.from(kept, (i) => items[i].label),
       ids: kept.map((i) => items[i].id),
     }));
+  }
+
+  /**
+   * The batches of `indices` in order, without augmentation (validation, evaluation). With `keep`, a complete pass
+   * that fits in KEPT_BATCH_BYTES is kept and served again for the same `indices` array and batch size: validation
+   * every epoch reads and normalises its cutouts once (on 2 cores that was ~6 s an epoch of the quick recipe).
+   */
+  async *evalBatches(
+    indices: readonly number[],
+    batchSize: number,
+    opts: { keep?: boolean } = {},
+  ): AsyncGenerator<Batch> {
+    const hit = this.kept.get(indices);
+    if (hit && hit.batchSize === batchSize) {
+      yield* hit.batches;
+      return;
+    }
+    const { bands, height, width } = this.dataset;
+    const keep = opts.keep === true && indices.length * bands * height * width * 4 <= KEPT_BATCH_BYTES;
+    const batches: Batch[] = [];
+    for await (const b of this.epoch(indices, { epoch: 0, batchSize, sampler: 'none', augment: false })) {
+      if (keep) batches.push(b);
+      yield b;
+    }
+    // only a whole pass is kept (a consumer that stops early leaves nothing behind)
+    if (keep) this.kept.set(indices, { batchSize, batches });
   }
 
   /**

@@ -52,8 +52,7 @@ export async function createDataPipeline(cfg: DataConfig, opts: PipelineOptions)
     posWeight,
     trainBatches: (epoch, batchSize, startBatch) =>
       loader.epoch(train, { epoch, batchSize, sampler: cfg.sampler, augment: true, startBatch }),
-    evalBatches: (indices, batchSize) =>
-      loader.epoch(indices, { epoch: 0, batchSize, sampler: 'none', augment: false }),
+    evalBatches: (indices, batchSize) => loader.evalBatches(indices, batchSize),
     close: () => loader.close(),
   };
 }

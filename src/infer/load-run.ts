@@ -6,7 +6,7 @@ import { createModel } from '../models/registry.js';
 import type { LensModel } from '../models/common.js';
 import type { TrainConfig } from '../train/schema.js';
 import { loadCheckpointWeights, readCheckpointState } from '../train/checkpoint.js';
-import { modelOptions } from '../train/model-options.js';
+import { layOut, modelOptions } from '../train/model-options.js';
 import { readRunConfig } from '../train/run-folder.js';
 import type { TrainState } from '../train/trainer.js';
 
@@ -55,7 +55,7 @@ export function loadRun(runDir: string, opts: { checkpoint?: 'best' | 'last' } =
     config.model.name,
     modelOptions(config.model, { bands: state.bands, height: state.imageSize }),
   );
-  loadCheckpointWeights(dir, model);
+  loadCheckpointWeights(dir, layOut(model, config));
   model.eval();
   let temperature = 1;
   if (existsSync(calibrationPath(runDir))) {

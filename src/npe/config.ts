@@ -54,6 +54,8 @@ export const sersicConfigSchema = z.strictObject({
   val_every: z.number().int().min(1).default(500),
   seed: z.number().int().min(0).default(0),
   threads: z.number().int().min(1).optional(),
+  /** The backbone's convolution layout, as `train`'s `memory_format` (channels_last: faster on CPU; same results). */
+  memory_format: z.enum(['contiguous_format', 'channels_last']).default('contiguous_format'),
   /** Worker threads rendering galaxies (0: on the main thread). The data do not depend on it. */
   workers: z.number().int().min(0).default(1),
   check: z

@@ -9,14 +9,19 @@ import { LensfindError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { Generator } from '../torch/random.js';
 import { loadCheckpointWeights } from '../train/checkpoint.js';
+import { layOut } from '../train/model-options.js';
 import { sersicConfigSchema, type SersicConfig } from './config.js';
 import { makeSpace } from './data.js';
 import { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
 import { readRecalibration, type WidthScaling } from './recalibration.js';
 
+/** The posterior network of a config, its convolutions laid out as `memory_format` says. */
 export function buildNet(config: SersicConfig, space: ParamSpace, generator?: Generator): PosteriorNet {
-  return new PosteriorNet(config.model, config.bands.length, config.image_size, space.dim, generator);
+  return layOut(
+    new PosteriorNet(config.model, config.bands.length, config.image_size, space.dim, generator),
+    config,
+  );
 }
 
 export interface SersicRun {

@@ -3,7 +3,7 @@ export { libtorchVersion, libtorchSource } from './native.js';
 export { Tensor } from './tensor.js';
 export type { NativeHandle, TensorOrScalar } from './tensor.js';
 export { DTYPES, isDType } from './dtype.js';
-export type { DType, Device, TensorData } from './dtype.js';
+export type { DType, Device, MemoryFormat, TensorData } from './dtype.js';
 export * from './creation.js';
 export * from './random.js';
 export * from './ops.js';

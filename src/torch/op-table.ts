@@ -119,6 +119,8 @@ export const OPS = {
   toDtype: op(['tensor', 'dtype'], 'tensor'),
   toDevice: op(['tensor', 'device'], 'tensor'),
   contiguous: unary,
+  toMemoryFormat: op(['tensor', 'string'], 'tensor'),
+  memoryFormat: op(['tensor'], 'string'),
   clone: unary,
   alias: unary,
   // creation.cc

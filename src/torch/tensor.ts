@@ -5,7 +5,14 @@
  * (tensor-methods.generated.ts); this file holds the rest: handles, metadata, data out, varargs shapes, ...
  */
 import { LensfindError } from '../errors.js';
-import { type DType, type Device, type TensorData, isDType, typedArrayFor } from './dtype.js';
+import {
+  type DType,
+  type Device,
+  type MemoryFormat,
+  type TensorData,
+  isDType,
+  typedArrayFor,
+} from './dtype.js';
 import { native } from './native.js';
 import type { NativeHandle } from './op-table.js';
 import { checkShape } from './shape.js';
@@ -164,7 +171,11 @@ export class Tensor extends TensorMethods {
   }
 
   // ---- dtype / device ---------------------------------------------------------------------------
-  to(target: DType | Device | { dtype?: DType; device?: Device }): Tensor {
+  /**
+   * A converted tensor (the same values as a new handle when nothing changes, as in PyTorch): a dtype, a device, or
+   * several at once, with `memoryFormat` laying a 4-D tensor out as `channels_last` or `contiguous_format`.
+   */
+  to(target: DType | Device | { dtype?: DType; device?: Device; memoryFormat?: MemoryFormat }): Tensor {
     if (typeof target === 'string') {
       return Tensor.fromHandle(
         isDType(target) ? native().toDtype(this.handle, target) : native().toDevice(this.handle, target),
@@ -182,7 +193,17 @@ export class Tensor extends TensorMethods {
       h = next;
       owned = true;
     }
+    if (target.memoryFormat !== undefined) {
+      const next = native().toMemoryFormat(h, target.memoryFormat);
+      if (owned) native().dispose(h);
+      h = next;
+      owned = true;
+    }
     return Tensor.fromHandle(owned ? h : native().alias(h));
+  }
+  /** 'channels_last' for a 4-D tensor with NHWC strides, 'contiguous_format' when row-major, else 'strided'. */
+  memoryFormat(): MemoryFormat | 'strided' {
+    return native().memoryFormat(this.handle) as MemoryFormat | 'strided';
   }
   float(): Tensor {
     return this.to('float32');

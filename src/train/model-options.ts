@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { camelCase, snakeCase } from '../io/snake-keys.js';
 import { parseModelOptions } from '../models/registry.js';
+import type { Module } from '../torch/nn/module.js';
 import type { TrainConfig } from './schema.js';
 
 /** The `model` keys the training config owns; every other key is an option of the network. */
@@ -38,4 +39,14 @@ export function checkModelConfig(config: Pick<TrainConfig, 'model'>): void {
     keyName: snakeCase,
     extraKeys: OWN_KEYS,
   });
+}
+
+/**
+ * The network's convolution weights in the config's memory format (`memory_format`, of `train` and `sersic`
+ * configs), for training (before an optimizer holds them) and for scoring alike.
+ */
+export function layOut<M extends Module>(model: M, config: Pick<TrainConfig, 'memory_format'>): M {
+  return config.memory_format === 'contiguous_format'
+    ? model
+    : model.to({ memoryFormat: config.memory_format });
 }

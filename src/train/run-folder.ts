@@ -38,8 +38,8 @@ const ALIASES: Record<string, string> = {
 
 /**
  * Keys left out of names: where the run is and what it is called, and settings that change how fast it goes
- * but not what it learns (the same batches and draws for any worker count; another compute thread count changes
- * float sums in their last bits, not the recipe).
+ * but not what it learns (the same batches and draws for any worker count; another compute thread count or memory
+ * format changes float sums in their last bits, not the recipe).
  */
 const NOT_IN_NAME = new Set([
   'model.name',
@@ -49,6 +49,7 @@ const NOT_IN_NAME = new Set([
   'run.dir',
   'run.tensorboard',
   'threads',
+  'memory_format',
   'device',
   'data.workers',
   'data.prefetch',

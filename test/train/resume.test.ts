@@ -110,3 +110,25 @@ test('bf16-mixed: resumed equals uninterrupted, and it trains as float32 does, n
     assert.ok(Math.abs(l - loss(fp32)[i]) < 0.1, `epoch ${i}: bf16 ${l} vs float32 ${loss(fp32)[i]}`),
   );
 });
+
+test('channels_last: resumed equals uninterrupted, and its checkpoints hold the weights in PyTorch order', async () => {
+  const nhwc = (name: string) =>
+    toyConfig(data, { epochs: 3, batch_size: 8, memory_format: 'channels_last', run: { name } });
+  const straight = await train(nhwc('cl-straight'), { console: false });
+  const first = await train(nhwc('cl-resumed'), { console: false, stopAfterEpochs: 1 });
+  const resumed = await train(null, { resume: first.runDir, console: false });
+  assert.equal(resumed.epochs, 3);
+  const a = weights(straight.runDir),
+    b = weights(resumed.runDir);
+  for (const [k, va] of a) assert.deepEqual(b.get(k), va, `${k}: resumed differs`);
+  // Against the NCHW run of the same seed: the same weights to float rounding (other convolution kernels), which a
+  // checkpoint written in memory order (NHWC) would not be.
+  const nchw = weights((await train(config('cl-nchw-reference'), { console: false })).runDir);
+  let worst = 0;
+  for (const [k, va] of a) va.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - nchw.get(k)![i]))));
+  assert.ok(worst < 1e-4, `channels_last and NCHW runs differ by up to ${worst}`);
+  // loadRun lays the network out as its config says, and scores as the NCHW run does
+  const loaded = loadRun(straight.runDir, { checkpoint: 'last' });
+  const conv = loaded.model.namedParameters().find(([, t]) => t.ndim === 4)![1];
+  assert.equal(conv.memoryFormat(), 'channels_last');
+});

@@ -236,15 +236,21 @@ export class Module {
   }
 
   /**
-   * Moves or casts every parameter and buffer (`'cuda'`, `'float64'`, ...). Tensors are replaced, and fields of
-   * this module's objects that pointed at the old tensor are pointed at the new one.
+   * Moves or casts every parameter and buffer (`'cuda'`, `'float64'`, `{ memoryFormat: 'channels_last' }`, ...).
+   * As in PyTorch, a memory format applies to the 4-D tensors (convolution weights) only. Tensors are replaced,
+   * and fields of this module's objects that pointed at the old tensor are pointed at the new one.
    */
   to(target: Parameters<Tensor['to']>[0]): this {
     for (const m of this.modules()) {
       for (const table of [m._parameters, m._buffers]) {
         for (const [name, t] of table) {
           if (!t) continue;
-          const moved = noGrad(() => t.to(target));
+          let own = target;
+          if (typeof own === 'object' && own.memoryFormat !== undefined && t.ndim !== 4) {
+            const { memoryFormat: _layout, ...rest } = own;
+            own = rest;
+          }
+          const moved = noGrad(() => t.to(own));
           if (moved === t) continue;
           moved.keep();
           if (table === m._parameters && t.requiresGrad) moved.requiresGrad_(true);

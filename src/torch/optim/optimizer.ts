@@ -2,6 +2,7 @@ import { LensfindError } from '../../errors.js';
 import type { Tensor } from '../tensor.js';
 import { noGrad } from '../autograd.js';
 import { scope } from '../scope.js';
+import { zerosLike } from '../creation.js';
 
 /** A parameter group: its tensors and the hyperparameters that apply to them (lr, weightDecay, ...). */
 export interface ParamGroup {
@@ -140,7 +141,10 @@ export abstract class Optimizer {
               `${name}: saved state "${k}" of parameter ${id} has shape [${v.shape.join(', ')}], the parameter [${p.shape.join(', ')}]`,
             );
           }
-          st[k] = noGrad(() => v.to({ dtype: p.dtype, device: p.device }).clone()).keep();
+          // laid out as the parameter (a channels_last weight keeps its state in the same strides)
+          st[k] = noGrad(() =>
+            k === 'step' ? v.to({ dtype: p.dtype, device: p.device }).clone() : zerosLike(p).copy_(v),
+          ).keep();
         }
         next.set(p, st);
       });
