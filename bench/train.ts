@@ -3,8 +3,9 @@
  * same DeepLense-layout folder of [3,64,64] float32 .npy cutouts, same batch size, compute threads, one data
  * worker, flips + 90° rotations, AdamW, BCE with logits; images/s measured after 3 warm-up steps on both sides.
  *
- *   npm run bench:train -- [--n 2048] [--batch 32] [--threads 2] [--images 1024] [--data DIR] [--precision bf16-mixed]
- * `--precision bf16-mixed` runs both sides' forward passes under CPU autocast to bfloat16 (PyTorch's torch.autocast).
+ *   npm run bench:train -- [--n 2048] [--batch 32] [--threads 2] [--images 1024] [--data DIR] [--precision bf16-mixed] [--memory-format channels_last]
+ * `--precision bf16-mixed` runs both sides' forward passes under CPU autocast to bfloat16 (PyTorch's torch.autocast);
+ * `--memory-format channels_last` lays both sides' convolution weights out as NHWC.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     side: { type: 'string', default: 'both' },
     repeat: { type: 'string', default: '1' },
     precision: { type: 'string', default: '32' },
+    'memory-format': { type: 'string', default: 'contiguous_format' },
   },
 });
 const N = Number(values.n);
@@ -36,6 +38,7 @@ const IMAGES = Math.min(N, Number(values.images ?? N));
 const STEPS = Math.floor(IMAGES / BATCH);
 const REPEAT = Number(values.repeat);
 const PRECISION = values.precision;
+const MEMORY_FORMAT = values['memory-format'];
 
 /** Simulates (once, cached in /tmp) N cutouts in the DeepLense layout, all in the training split. */
 async function dataset(): Promise<string> {
@@ -89,6 +92,8 @@ function runPytorch(data: string): { images_per_s: number; images: number; secon
     String(WARMUP),
     '--precision',
     PRECISION,
+    '--memory-format',
+    MEMORY_FORMAT,
   );
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`train_reference.py failed (${r.status}):\n${r.stderr}`);
@@ -104,6 +109,7 @@ async function runLensfind(
     batch_size: BATCH,
     threads: THREADS,
     precision: PRECISION,
+    memory_format: MEMORY_FORMAT,
     data: {
       path: data,
       format: 'deeplense',
@@ -147,7 +153,7 @@ const median = (xs: number[]): number => {
 };
 const data = subset(await dataset(), IMAGES);
 console.log(
-  `data ${data}: ${IMAGES} cutouts 3x64x64; resnet18, batch ${BATCH}, threads ${THREADS}, precision ${PRECISION}, ` +
+  `data ${data}: ${IMAGES} cutouts 3x64x64; resnet18, batch ${BATCH}, threads ${THREADS}, precision ${PRECISION}, ${MEMORY_FORMAT}, ` +
     `${STEPS} steps (${WARMUP} warm-up) per side, ${REPEAT} alternating repeat(s)`,
 );
 const pyRates: number[] = [];

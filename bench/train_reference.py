@@ -1,7 +1,7 @@
 """PyTorch reference for `npm run bench:train`: ResNet-18 epochs over a DeepLense-layout folder of .npy cutouts.
 
 Same work as lensfind's side: torchvision's resnet18 with one logit, AdamW, BCE with logits, batch B, random flips and
-90-degree rotations, a DataLoader with W workers, T compute threads, float32 or bf16-mixed (autocast). Prints one JSON line with images/s.
+90-degree rotations, a DataLoader with W workers, T compute threads, float32 or bf16-mixed (autocast), NCHW or channels_last weights. Prints one JSON line with images/s.
 Run with Debian's /usr/bin/python3 (python3-torch, python3-torchvision).
 """
 import argparse, json, os, time
@@ -39,6 +39,7 @@ def main():
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--precision", choices=["32", "bf16-mixed"], default="32")
+    ap.add_argument("--memory-format", choices=["contiguous_format", "channels_last"], default="contiguous_format")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -47,6 +48,8 @@ def main():
     model = torchvision.models.resnet18(num_classes=1)
     if bands != 3:
         model.conv1 = torch.nn.Conv2d(bands, 64, 7, 2, 3, bias=False)
+    if a.memory_format == "channels_last":
+        model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     loader = torch.utils.data.DataLoader(ds, batch_size=a.batch, shuffle=True, num_workers=a.workers, drop_last=True)
@@ -67,7 +70,7 @@ def main():
             elif step > a.warmup:
                 seen += x.shape[0]
     dt = time.perf_counter() - t0
-    print(json.dumps({"images_per_s": seen / dt, "images": seen, "seconds": dt, "threads": a.threads, "precision": a.precision, "torch": torch.__version__}))
+    print(json.dumps({"images_per_s": seen / dt, "images": seen, "seconds": dt, "threads": a.threads, "precision": a.precision, "memory_format": a.memory_format, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

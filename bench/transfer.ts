@@ -8,12 +8,12 @@
  * quarter turns of every cutout), which costs inference time only.
  * Nothing of DIR is used for training or for choosing anything; it is read only to be scored.
  *
- *   npm run bench:transfer -- --xsim ../shared/xsim/lsst-lenstronomy [--n 60000] [--epochs 17] [--preset quick]
+ *   npm run bench:transfer -- --xsim ../shared/xsim/lsst-lenstronomy [--n 60000] [--epochs 14] [--preset quick]
  *     [--out bench-transfer] [--seed 1] [--set key=value ...] [--sim-set key=value ...] [--data DIR]
  * `--set` overrides the training preset, `--sim-set` the simulation preset (configs/sim/lsst.yaml). `--data DIR`
  * trains on a set simulated before (e.g. by an earlier run of this benchmark) instead of simulating one, so that
  * training recipes can be compared on the same cutouts. The defaults are the README's recipe for a survey search:
- * 60,000 cutouts (48,000 to train) and 17 epochs of the quick preset.
+ * 60,000 cutouts (48,000 to train) and 14 epochs of the quick preset.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   options: {
     xsim: { type: 'string' },
     n: { type: 'string', default: '60000' },
-    epochs: { type: 'string', default: '17' },
+    epochs: { type: 'string', default: '14' },
     preset: { type: 'string', default: 'quick' },
     out: { type: 'string', default: 'bench-transfer' },
     seed: { type: 'string', default: '1' },

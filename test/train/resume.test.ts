@@ -11,7 +11,11 @@ import { writeToyDeepLense, toyConfig, toyCutout } from './toy-data.js';
 
 const data = writeToyDeepLense({ perClass: 24, seed: 3 });
 // Dropout, augmentation, cosine schedule and AdamW all carry state across the interruption.
-const config = (name: string) => toyConfig(data, { epochs: 3, batch_size: 8, run: { name } });
+const config = (name: string, extra: Record<string, unknown> = {}) =>
+  toyConfig(data, { epochs: 3, batch_size: 8, ...extra, run: { name } });
+// the float32 NCHW run that the bf16-mixed and channels_last runs of the same seed are compared with, trained once
+let reference: ReturnType<typeof train> | null = null;
+const referenceRun = () => (reference ??= train(config('reference'), { console: false }));
 
 function weights(runDir: string, which = 'last'): Map<string, number[]> {
   const sd = loadSafetensors(path.join(runDir, 'checkpoints', which, 'model.safetensors'));
@@ -88,18 +92,26 @@ test('a SIGINT in the middle of an epoch saves a checkpoint from which the run r
   assert.deepEqual(metricsWithoutTiming(resumed.runDir), metricsWithoutTiming(straight.runDir));
 });
 
-test('bf16-mixed: resumed equals uninterrupted, and it trains as float32 does, not identically', async () => {
-  const mixed = (name: string) =>
-    toyConfig(data, { epochs: 3, batch_size: 8, precision: 'bf16-mixed', run: { name } });
-  const straight = await train(mixed('bf16-straight'), { console: false });
-  const first = await train(mixed('bf16-resumed'), { console: false, stopAfterEpochs: 1 });
+/**
+ * Trains `make(name)` for 3 epochs straight and again interrupted after epoch 1 and resumed; asserts the two end
+ * with the same weights, exactly, and returns the straight run.
+ */
+async function resumedEqualsStraight(make: (name: string) => ReturnType<typeof config>, prefix: string) {
+  const straight = await train(make(`${prefix}-straight`), { console: false });
+  const first = await train(make(`${prefix}-resumed`), { console: false, stopAfterEpochs: 1 });
   const resumed = await train(null, { resume: first.runDir, console: false });
   assert.equal(resumed.epochs, 3);
   const a = weights(straight.runDir),
     b = weights(resumed.runDir);
   for (const [k, va] of a) assert.deepEqual(b.get(k), va, `${k}: resumed differs`);
+  return { straight, weights: a };
+}
+
+test('bf16-mixed: resumed equals uninterrupted, and it trains as float32 does, not identically', async () => {
+  const mixed = (name: string) => config(name, { precision: 'bf16-mixed' });
+  const { straight, weights: a } = await resumedEqualsStraight(mixed, 'bf16');
   // against the float32 run of the same seed: other weights (the forward pass ran in bfloat16), the same learning
-  const fp32 = await train(config('fp32-reference'), { console: false });
+  const fp32 = await referenceRun();
   const w32 = weights(fp32.runDir);
   let differ = 0;
   for (const [k, va] of a) differ += va.filter((v, i) => v !== w32.get(k)![i]).length;
@@ -112,18 +124,11 @@ test('bf16-mixed: resumed equals uninterrupted, and it trains as float32 does, n
 });
 
 test('channels_last: resumed equals uninterrupted, and its checkpoints hold the weights in PyTorch order', async () => {
-  const nhwc = (name: string) =>
-    toyConfig(data, { epochs: 3, batch_size: 8, memory_format: 'channels_last', run: { name } });
-  const straight = await train(nhwc('cl-straight'), { console: false });
-  const first = await train(nhwc('cl-resumed'), { console: false, stopAfterEpochs: 1 });
-  const resumed = await train(null, { resume: first.runDir, console: false });
-  assert.equal(resumed.epochs, 3);
-  const a = weights(straight.runDir),
-    b = weights(resumed.runDir);
-  for (const [k, va] of a) assert.deepEqual(b.get(k), va, `${k}: resumed differs`);
+  const nhwc = (name: string) => config(name, { memory_format: 'channels_last' });
+  const { straight, weights: a } = await resumedEqualsStraight(nhwc, 'cl');
   // Against the NCHW run of the same seed: the same weights to float rounding (other convolution kernels), which a
   // checkpoint written in memory order (NHWC) would not be.
-  const nchw = weights((await train(config('cl-nchw-reference'), { console: false })).runDir);
+  const nchw = weights((await referenceRun()).runDir);
   let worst = 0;
   for (const [k, va] of a) va.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - nchw.get(k)![i]))));
   assert.ok(worst < 1e-4, `channels_last and NCHW runs differ by up to ${worst}`);
@@ -131,4 +136,13 @@ test('channels_last: resumed equals uninterrupted, and its checkpoints hold the 
   const loaded = loadRun(straight.runDir, { checkpoint: 'last' });
   const conv = loaded.model.namedParameters().find(([, t]) => t.ndim === 4)![1];
   assert.equal(conv.memoryFormat(), 'channels_last');
+  const x = new Float32Array(4 * 3 * 16 * 16);
+  for (let i = 0; i < 4; i++) x.set(toyCutout(i % 2 === 0, 200 + i), i * 3 * 16 * 16);
+  const shape: [number, number, number, number] = [4, 3, 16, 16];
+  const ours = batchLogits(loaded.model, { x, shape });
+  const theirs = batchLogits(loadRun((await referenceRun()).runDir, { checkpoint: 'last' }).model, {
+    x,
+    shape,
+  });
+  ours.forEach((v, i) => assert.ok(Math.abs(v - theirs[i]) < 1e-3, `logit ${i}: ${v} vs ${theirs[i]}`));
 });
