@@ -15,6 +15,7 @@ import { packageConfigDir, presetLayers } from '../config/presets.js';
 import { priorsSchema } from './params.js';
 import { modelConfigSchema } from './model.js';
 import { fileDataSchema } from './files.js';
+import { memoryFormatSchema } from '../train/schema.js';
 
 export const SERSIC_PRESET_DIR = packageConfigDir('sersic');
 
@@ -55,7 +56,7 @@ export const sersicConfigSchema = z.strictObject({
   seed: z.number().int().min(0).default(0),
   threads: z.number().int().min(1).optional(),
   /** The backbone's convolution layout, as `train`'s `memory_format` (channels_last: faster on CPU; same results). */
-  memory_format: z.enum(['contiguous_format', 'channels_last']).default('contiguous_format'),
+  memory_format: memoryFormatSchema,
   /** Worker threads rendering galaxies (0: on the main thread). The data do not depend on it. */
   workers: z.number().int().min(0).default(1),
   check: z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dataConfigSchema } from '../data/schema.js';
+import type { MemoryFormat } from '../torch/dtype.js';
 
 /**
  * The training configuration: one schema for presets (configs/*.yaml), the user's YAML file and `--set` flags.
@@ -44,6 +45,11 @@ export const scheduleConfigSchema = z.strictObject({
 
 export const metricNameSchema = z.enum(['val_auc', 'val_loss', 'val_accuracy', 'val_ap', 'val_tpr_fpr1e-2']);
 
+/** A network's convolution layout (`memory_format` of train and sersic configs; torch's MemoryFormat names). */
+export const memoryFormatSchema = z
+  .enum(['contiguous_format', 'channels_last'] as const satisfies readonly MemoryFormat[])
+  .default('contiguous_format');
+
 export const trainConfigSchema = z.strictObject({
   seed: z.number().int().min(0).default(0),
   epochs: z.number().int().positive().default(10),
@@ -81,7 +87,7 @@ export const trainConfigSchema = z.strictObject({
    * 'channels_last' (NHWC) runs oneDNN's convolutions ~1.3x faster per lensnet step on CPU, in float32 and in
    * bf16-mixed; 'contiguous_format' (NCHW) is PyTorch's default. Checkpoints are the same either way.
    */
-  memory_format: z.enum(['contiguous_format', 'channels_last']).default('contiguous_format'),
+  memory_format: memoryFormatSchema,
   data: dataConfigSchema,
   model: modelConfigSchema.default({ name: 'lensnet', init_weights: null }),
   loss: lossConfigSchema.default(lossConfigSchema.parse({})),
