@@ -5,7 +5,7 @@ import { LensNet } from '../models/lensnet.js';
 import { ResNet, type BasicBlock } from '../models/resnet.js';
 import { VisionTransformer } from '../models/vit.js';
 import { HybridNet } from '../models/hybrid.js';
-import type { BatchNorm2d, Conv2d, MaxPool2d, Module, Sequential } from '../torch/nn/index.js';
+import type { BatchNorm2d, Conv2d, MaxPool2d, Sequential } from '../torch/nn/index.js';
 import { noGrad } from '../torch/autograd.js';
 import { scope } from '../torch/scope.js';
 import { batchNorm, conv, encoderBlock, gemm, layerNorm, maxPool, relu, tokens, values } from './layers.js';
@@ -57,8 +57,18 @@ registerOnnxExporter(LensNet, (g, x, model) => {
     if (hw) g.setMapSize(h, [hw[0] / 2, hw[1] / 2]);
   }
   model.features.children().forEach((block, i) => {
-    const [c, bn, , pool] = (block as Sequential).children() as [Conv2d, BatchNorm2d, Module, MaxPool2d];
-    h = maxPool(g, convBnRelu(g, h, c, bn, `features.${i}.0`, `features.${i}.1`), pool);
+    // [conv, bn, relu] x convs, then the pool
+    const layers = (block as Sequential).children();
+    for (let k = 0; k + 3 < layers.length; k += 3)
+      h = convBnRelu(
+        g,
+        h,
+        layers[k] as Conv2d,
+        layers[k + 1] as BatchNorm2d,
+        `features.${i}.${k}`,
+        `features.${i}.${k + 1}`,
+      );
+    h = maxPool(g, h, layers[layers.length - 1] as MaxPool2d);
   });
   return pooledHead(g, h, model);
 });

@@ -23,6 +23,7 @@ const cases: [string, Record<string, unknown>][] = [
   ...listModels().map((n): [string, Record<string, unknown>] => [n, tiny[n] ?? {}]),
   ['resnet18', { width: 4, stem: 'small' }],
   ['lensnet', { channels: [4, 8, 8], stem: 'space_to_depth' }],
+  ['lensnet', { channels: [4, 8, 8], convs: [1, 2, 3] }],
   ['hybrid', { ...tiny.hybrid, arcAttention: true }],
 ];
 

@@ -42,3 +42,34 @@ test('lensnet with the space_to_depth stem: half-resolution blocks, logits per i
       /model\.stem: space_to_depth needs an even image size, got 33/.test(e.message),
   );
 });
+
+test('lensnet convs: the k-th conv of block i is features.i.(3k), with its BatchNorm at 3k + 1; counts checked', () => {
+  const gen = new Generator(4);
+  const model = createModel('lensnet', { imageSize: 16, channels: [4, 8], convs: [1, 3] }, gen);
+  const shapes = [...model.stateDict()]
+    .filter(([k]) => k.endsWith('.weight') && k.startsWith('features'))
+    .map(([k, t]) => `${k} ${t.shape.join('x')}`);
+  assert.deepEqual(shapes, [
+    'features.0.0.weight 4x3x3x3',
+    'features.0.1.weight 4',
+    'features.1.0.weight 8x4x3x3',
+    'features.1.1.weight 8',
+    'features.1.3.weight 8x8x3x3',
+    'features.1.4.weight 8',
+    'features.1.6.weight 8x8x3x3',
+    'features.1.7.weight 8',
+  ]);
+  model.eval();
+  assert.deepEqual(
+    scope(() => model.call(randn([2, 3, 16, 16], { generator: gen })).shape),
+    [2, 1],
+  );
+  // one number serves every block
+  const same = createModel('lensnet', { imageSize: 16, channels: [4, 8], convs: 2 }, gen);
+  assert.equal(same.stateDict().get('features.0.3.weight')!.shape.join('x'), '4x4x3x3');
+  assert.throws(
+    () => createModel('lensnet', { imageSize: 16, channels: [4, 8], convs: [1, 2, 2] }, gen),
+    (e: unknown) =>
+      e instanceof ConfigError && /model\.convs: 3 numbers for 2 blocks \(model\.channels\)/.test(e.message),
+  );
+});

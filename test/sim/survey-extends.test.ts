@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/errors.js';
 import { bandFilter, loadSurvey } from '../../src/sim/survey.js';
+import { drawConditions } from '../../src/sim/conditions.js';
+import { Rng } from '../../src/sim/rng.js';
 
 test('survey extends: Euclid Deep is the Wide Survey with its own visits, the same filter curve', () => {
   const wide = loadSurvey('euclid');
@@ -80,4 +82,26 @@ test('survey extends: a cycle, a missing base and a wrong key name the file and 
     () => loadSurvey(typo),
     (e: unknown) => e instanceof ConfigError && /bands\.g/.test(e.message) && /seeeing/.test(e.message),
   );
+});
+
+test('lsst-median: every cutout at the 10-year coadd, median seeing and dark sky of lsst.yaml; lsst.yaml varies', () => {
+  const lsst = loadSurvey('lsst');
+  const median = loadSurvey('lsst-median');
+  assert.deepEqual(
+    median.bands,
+    Object.fromEntries(Object.entries(lsst.bands).map(([b, v]) => [b, { ...v, filter: `lsst-${b}` }])),
+  );
+  const seen = new Set<string>();
+  for (let i = 0; i < 50; i++) {
+    const c = drawConditions(median, ['g', 'r', 'i'], Rng.forItem(5, i, 0));
+    assert.equal(c.meta.exposure_scale, 1);
+    for (const [k, b] of c.bands.entries()) {
+      const nominal = lsst.bands[['g', 'r', 'i'][k]];
+      assert.equal(b.num_exposures, nominal.num_exposures);
+      assert.equal(b.sky_brightness, nominal.sky_brightness);
+      assert.ok(Math.abs(b.seeing - nominal.seeing) < 0.0026, `${b.seeing} vs ${nominal.seeing}`);
+    }
+    seen.add(JSON.stringify(drawConditions(lsst, ['g', 'r', 'i'], Rng.forItem(5, i, 0)).meta));
+  }
+  assert.ok(seen.size > 40, `lsst.yaml's conditions vary: ${seen.size} distinct of 50`);
 });

@@ -119,7 +119,10 @@ export const populationSchema = z
 
 export const fieldSchema = z
   .strictObject({
-    /** Line-of-sight galaxies from the counts (population.counts), the same for lenses and non-lenses. */
+    /**
+     * Line-of-sight galaxies from the counts (population.counts) and the central galaxy's satellites (below), the
+     * same for lenses and non-lenses; false leaves the central galaxy alone (stars are scene.stars).
+     */
     enabled: z.boolean().default(true),
     /** Magnitudes (counts' filter) of field galaxies drawn: to below the deepest 5σ depth (LSST 10 years: 26.8). */
     mag_range: range(16, 27),
