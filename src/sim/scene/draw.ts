@@ -7,7 +7,7 @@ import type { GalaxyModel } from '../population/galaxies.js';
 import type { Rng } from '../rng.js';
 import { bandFilter, surveyBand, type Survey } from '../survey.js';
 import { SceneContext, type Scene } from './context.js';
-import { drawField, type Field } from './field.js';
+import { drawField, noNeighbours, type Field } from './field.js';
 import { drawLens } from './lens.js';
 import { nonLensMeta } from './meta.js';
 import { NEGATIVES } from './negatives/index.js';
@@ -71,7 +71,8 @@ export class SceneDrawer {
 
   /** The field of a cutout `side` arcsec wide around the scene's central galaxy (scene.field, scene.stars). */
   field(scene: Scene, side: number, rng: Rng): Field {
-    if (!this.cfg.field.enabled && !this.cfg.stars.enabled) return { lights: [], points: [], meta: {} };
+    if (!this.cfg.field.enabled && !this.cfg.stars.enabled)
+      return { lights: [], points: [], meta: noNeighbours() };
     this.fieldModel ??= fieldGalaxyModel(this.cfg, this.survey, this.bands);
     return drawField(this.ctx, this.fieldModel, scene.central, side, rng);
   }

@@ -19,6 +19,11 @@ const ARCMIN2 = 3600;
 /** Arcsec beyond the edges where faint field galaxies are placed (their visible light reaches no farther). */
 const FAINT_MARGIN = 0.5;
 
+/** The counts of a cutout without neighbours, recorded as zeros (not left out) so every manifest has the columns. */
+export function noNeighbours(): Record<'n_field' | 'n_satellites' | 'n_stars' | 'n_neighbours', number> {
+  return { n_field: 0, n_satellites: 0, n_stars: 0, n_neighbours: 0 };
+}
+
 /**
  * Draws the field of a cutout of `side` arcsec whose central galaxy is `central` at (cx, cy). `galaxies` is the
  * line-of-sight galaxy model (population.counts and its relations).
@@ -36,7 +41,7 @@ export function drawField(
   const points: PointLight[] = [];
   const half = side / 2;
   const inside = (x: number, y: number) => Math.abs(x) <= half && Math.abs(y) <= half;
-  const meta = { n_field: 0, n_satellites: 0, n_stars: 0, n_neighbours: 0 };
+  const meta = noNeighbours();
   if (f.enabled) {
     const [lo, hi] = f.mag_range;
     // two independent Poisson processes: all magnitudes near the cutout, bright ones out to the full margin
