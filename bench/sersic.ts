@@ -4,8 +4,9 @@
  * (`sersic calibrate`) when it has one, reported beside the flow's own draws:
  *  - speed: 1,000 posterior draws per galaxy for `--galaxies` galaxies, against SciPy's least_squares fit of the
  *    same Sérsic model (bench/sersic_lsq.py, Debian's /usr/bin/python3) of the first `--lsq` of them, per galaxy;
- *  - the likelihood reference: for `--mcmc` galaxies of SNR >= 50, the exact posterior sampled by the ensemble
- *    sampler (src/npe/mcmc.ts), compared with the flow: |mean difference| / MCMC sd and the ratio of 68% widths.
+ *  - the likelihood reference: for the first `--mcmc` galaxies with SNR in `--mcmc-snr LO[,HI]` (default 50 and
+ *    above), the exact posterior sampled by the ensemble sampler (src/npe/mcmc.ts), compared with the flow:
+ *    |mean difference| / MCMC sd and the ratio of 68% widths.
  * Writes bench.json into the run's check/ folder and prints a table.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     galaxies: { type: 'string', default: '1000' },
     lsq: { type: 'string', default: '50' },
     mcmc: { type: 'string', default: '4' },
+    'mcmc-snr': { type: 'string', default: '50' },
     walkers: { type: 'string', default: '32' },
     steps: { type: 'string', default: '1500' },
     threads: { type: 'string' },
@@ -133,9 +135,12 @@ const W = Number(values.walkers),
   T = Number(values.steps);
 const mcmc: Record<string, unknown>[] = [];
 const periods = space.periods();
+const [snrLo, snrHi = Infinity] = values['mcmc-snr'].split(',').map(Number);
+if (!(snrLo >= 0 && snrHi > snrLo))
+  throw new Error(`--mcmc-snr: expected LO or LO,HI with HI > LO, got ${values['mcmc-snr']}`);
 for (let g = 0; g < N && mcmc.length < K; g++) {
   const snr = npe.galaxySnr(renderer, truth, g * D);
-  if (snr < 50) continue;
+  if (snr < snrLo || snr >= snrHi) continue;
   const logPost = npe.sersicLogPosterior(renderer, space, raw.subarray(g * P, (g + 1) * P));
   // walkers start in a small ball around flow draws (the sampler then forgets them over the burn-in)
   const init = new Float64Array(W * D);

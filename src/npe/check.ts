@@ -26,6 +26,7 @@ import { refineWithRun } from './refine-pool.js';
 import { LOW_ESS } from './refine.js';
 import { loadSersicRun } from './run.js';
 import type { SersicRenderer } from './render.js';
+import { exactGapPerGalaxy, summariseGap, type ExactGap } from './exact-gap.js';
 
 export interface AccuracySummary {
   galaxies: number;
@@ -59,6 +60,11 @@ export interface CheckReport {
   accuracy: { all: AccuracySummary; snr50: AccuracySummary };
   seconds: { render: number; sample: number };
   refine?: RefineSummary;
+  /**
+   * With --refine: how far the flow itself is from the exact posterior (expected KL(exact ‖ flow) in nats, exact-gap.ts),
+   * overall and in the SNR bins of `coverageBySnr`.
+   */
+  flowGapToExact?: ExactGap;
   /** Which posteriors were checked: the flow's, the flow's with the run's recalibration, or the refined ones. */
   posterior: CheckedPosterior;
 }
@@ -128,6 +134,7 @@ export async function checkSersic(
   const renderer = makeRenderer(config, space);
   let draws: Float64Array;
   let refine: RefineSummary | undefined;
+  let gap: ReturnType<typeof exactGapPerGalaxy> | undefined;
   if (opts.refine) {
     // the likelihood's units: the normalisation's exact inverse, sinh(x) sigma
     const P = config.image_size ** 2;
@@ -151,6 +158,7 @@ export async function checkSersic(
       roundsMedian: median(Array.from(r.rounds)),
       secondsPerGalaxy: (Date.now() - t1) / 1000 / N,
     };
+    gap = exactGapPerGalaxy(net, space, renderer, raw, set.x, set.theta, r.logEvidence, N);
   } else
     draws = samplePosterior(net, space, set.x, N, S, {
       generator: new Generator((opts.seed ?? 0) + 1),
@@ -212,6 +220,15 @@ export async function checkSersic(
     accuracy: { all: acc(rows), snr50: acc(rows.filter((r) => r.snr >= 50)) },
     seconds: { render: (t1 - t0) / 1000, sample: (t2 - t1) / 1000 },
     ...(refine ? { refine } : {}),
+    ...(gap
+      ? {
+          flowGapToExact: summariseGap(
+            gap,
+            rows.map((r) => r.snr),
+            SNR_EDGES,
+          ),
+        }
+      : {}),
     posterior: checked,
   };
   const out = path.join(runDir, checkFolder(checked));

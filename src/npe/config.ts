@@ -48,6 +48,11 @@ export const sersicConfigSchema = z.strictObject({
       grad_clip: z.number().min(0).default(5),
     })
     .prefault({}),
+  /**
+   * A moving average of the weights (Polyak averaging, as `train`'s ema_decay: timm's ModelEmaV3), which validation,
+   * checkpoints/best and so `predict` use; metrics.jsonl also records the trained weights' val_nll_raw. null: off.
+   */
+  ema_decay: z.number().gt(0).lt(1).nullable().default(null),
   /** Train on galaxies read from files (cutouts + parameter table) instead of rendering them (files.ts). */
   data: fileDataSchema.optional(),
   /** The fixed validation set: its size (simulated data) and how often (in steps) it is scored. */

@@ -37,7 +37,7 @@ export type {
   ParameterCalibration,
   BinCoverage,
 } from './calibration.js';
-export { samplePosterior, summarise, summaryRows, SUMMARY_STATS } from './posterior.js';
+export { samplePosterior, flowLogDensity, summarise, summaryRows, SUMMARY_STATS } from './posterior.js';
 export type { SampleOptions } from './posterior.js';
 export { buildNet, loadSersicRun } from './run.js';
 export type { SersicRun } from './run.js';
@@ -45,6 +45,8 @@ export { trainSersic, scoreNll } from './train.js';
 export type { SersicTrainOptions, SersicTrainResult } from './train.js';
 export { checkSersic, checkFolder, galaxySnr } from './check.js';
 export type { CheckReport, CheckedPosterior, AccuracySummary, RefineSummary } from './check.js';
+export { exactGapPerGalaxy, summariseGap } from './exact-gap.js';
+export type { ExactGap, GapSummary } from './exact-gap.js';
 export { calibrateSersic } from './calibrate.js';
 export type { CalibrateReport } from './calibrate.js';
 export {

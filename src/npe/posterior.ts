@@ -84,6 +84,36 @@ export function samplePosterior(
   return out;
 }
 
+/**
+ * log q(z | x) of the flow for n normalised images [n, C, H, W] (x) at unconstrained points z [n, D], one per image
+ * (eval mode, batches of 256).
+ */
+export function flowLogDensity(
+  net: PosteriorNet,
+  x: Float32Array,
+  z: Float32Array,
+  n: number,
+  bands: number,
+): Float64Array {
+  const H = net.imageSize;
+  const per = bands * H * H;
+  const D = z.length / n;
+  const out = new Float64Array(n);
+  net.eval();
+  for (let s = 0; s < n; s += 256) {
+    const m = Math.min(256, n - s);
+    const lp = scope(() =>
+      noGrad(() => {
+        const xt = fromTypedArray(x.subarray(s * per, (s + m) * per), [m, bands, H, H]);
+        const zt = fromTypedArray(z.subarray(s * D, (s + m) * D), [m, D]);
+        return net.logProb(xt, zt).toFloat32Array();
+      }),
+    );
+    out.set(lp, s);
+  }
+  return out;
+}
+
 export const SUMMARY_STATS = ['mean', 'median', 'std', 'p2.5', 'p16', 'p84', 'p97.5'] as const;
 export type SummaryStat = (typeof SUMMARY_STATS)[number];
 

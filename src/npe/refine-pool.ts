@@ -81,6 +81,7 @@ function assemble(parts: { start: number; r: RefinedPosteriors }[], n: number, S
     flowEss: new Float64Array(n),
     rounds: new Int32Array(n),
     draws: new Int32Array(n),
+    logEvidence: new Float64Array(n),
     roundDraws: parts[0].r.roundDraws,
   };
   for (const { start, r } of parts) {
@@ -89,6 +90,7 @@ function assemble(parts: { start: number; r: RefinedPosteriors }[], n: number, S
     out.flowEss.set(r.flowEss, start);
     out.rounds.set(r.rounds, start);
     out.draws.set(r.draws, start);
+    out.logEvidence.set(r.logEvidence, start);
   }
   return out;
 }

@@ -53,6 +53,8 @@ export interface RefinedPosteriors {
   flowEss: Float64Array;
   /** Rounds per galaxy, the last included. */
   rounds: Int32Array;
+  /** log of the exact posterior's normalising constant per galaxy (the evidence, from the pooled weights). */
+  logEvidence: Float64Array;
   roundDraws: number;
 }
 
@@ -113,6 +115,7 @@ export function refinePosteriors(
     draws: new Int32Array(n),
     flowEss: new Float64Array(n),
     rounds: new Int32Array(n),
+    logEvidence: new Float64Array(n),
     roundDraws: options.roundDraws,
   };
   net.eval();
@@ -137,6 +140,7 @@ export function refinePosteriors(
     out.draws[g] = r.z.length / D;
     out.flowEss[g] = r.roundEss[0];
     out.rounds[g] = r.roundEss.length;
+    out.logEvidence[g] = r.logEvidence;
     const idx = resampleSystematic(r.logWeights, opts.samples, rng);
     for (let k = 0; k < opts.samples; k++) {
       space.fromZ(r.z, theta, idx[k] * D, 0);

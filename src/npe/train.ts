@@ -4,6 +4,8 @@
  * log-likelihood of the true parameters under the flow, in z (the bounded transforms' log-Jacobian does not
  * depend on the network; val_nll_theta adds it back: the NLL of the physical parameters). AdamW, cosine schedule
  * with warm-up, gradient-norm clip; the fixed validation set scored every val_every steps, best and last saved.
+ * With ema_decay, a moving average of the weights (train/ema.ts) is what validation scores and checkpoints hold as
+ * model.safetensors; the trained weights are kept beside it (trained.safetensors) for resuming.
  */
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,7 +14,6 @@ import { LensfindError } from '../errors.js';
 import { saveConfig, type PlainObject } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import { fromTypedArray } from '../torch/creation.js';
-import { noGrad } from '../torch/autograd.js';
 import { scope } from '../torch/scope.js';
 import { clipGradNorm_ } from '../torch/clip.js';
 import { setNumThreads } from '../torch/threads.js';
@@ -27,13 +28,16 @@ import {
   loadCheckpointWeights,
   readCheckpointState,
   saveCheckpoint,
+  TRAINED_WEIGHTS,
 } from '../train/checkpoint.js';
+import { WeightAverage } from '../train/ema.js';
 import { loadConfig } from '../config/load.js';
 import { sersicConfigSchema, type SersicConfig } from './config.js';
 import { makeRenderer, makeSpace, STREAM, type SimBatch } from './data.js';
 import { FileData } from './files.js';
 import { SimPool } from './pool.js';
 import { buildNet } from './run.js';
+import { flowLogDensity } from './posterior.js';
 import type { PosteriorNet } from './model.js';
 import type { ParamSpace } from './params.js';
 
@@ -56,6 +60,8 @@ interface RunState extends Record<string, unknown> {
   step: number;
   best: number;
   scheduler: SchedulerState;
+  /** Updates of the weights' moving average so far (runs with ema_decay). */
+  ema_updates?: number;
 }
 
 /** Where training batches and the validation set come from: the simulator (worker threads) or files. */
@@ -100,21 +106,13 @@ export function scoreNll(
 ): { z: number; theta: number } {
   const n = set.theta.length / space.dim;
   const { z, logJac } = space.toZRows(set.theta, n);
-  const [C, H] = [perImage / net.imageSize ** 2, net.imageSize];
-  let sum = 0;
-  net.eval();
-  for (let s = 0; s < n; s += 256) {
-    const m = Math.min(256, n - s);
-    sum += scope(() =>
-      noGrad(() => {
-        const x = fromTypedArray(set.x.subarray(s * perImage, (s + m) * perImage), [m, C, H, H]);
-        const zt = fromTypedArray(z.subarray(s * space.dim, (s + m) * space.dim), [m, space.dim]);
-        return net.logProb(x, zt).sum().item();
-      }),
-    );
+  const logQ = flowLogDensity(net, set.x, z, n, perImage / net.imageSize ** 2);
+  let sum = 0,
+    lj = 0;
+  for (let g = 0; g < n; g++) {
+    sum += logQ[g];
+    lj += logJac[g];
   }
-  let lj = 0;
-  for (const v of logJac) lj += v;
   return { z: -sum / n, theta: -(sum + lj) / n };
 }
 
@@ -150,6 +148,10 @@ export async function trainSersic(
   setNumThreads(cfg.threads ?? availableParallelism());
   const space = makeSpace(cfg);
   const net = buildNet(cfg, space, new Generator(cfg.seed));
+  // the average is a second network set to the same weights (its own generator: the trained net's are unchanged)
+  const averaged = cfg.ema_decay === null ? null : buildNet(cfg, space, new Generator(cfg.seed));
+  const average = averaged && new WeightAverage(net, averaged, cfg.ema_decay!);
+  const scored = averaged ?? net;
   const optimizer = new AdamW(paramGroups(net, cfg.optim.weight_decay), { lr: cfg.optim.lr });
   const schedule = new CosineWithWarmup(optimizer, {
     warmupSteps: cfg.optim.warmup_steps,
@@ -162,7 +164,11 @@ export async function trainSersic(
     best = Infinity;
   if (opts.resume && existsSync(last)) {
     const st = readCheckpointState<RunState>(last);
-    loadCheckpointWeights(last, net);
+    if (average) {
+      loadCheckpointWeights(last, scored);
+      loadCheckpointWeights(last, net, TRAINED_WEIGHTS);
+      average.updates = st.ema_updates ?? 0;
+    } else loadCheckpointWeights(last, net);
     loadCheckpointOptimizer(last, optimizer);
     schedule.loadStateDict(st.scheduler);
     step = st.step;
@@ -175,13 +181,21 @@ export async function trainSersic(
   log.info(
     `sersic train: ${runDir}: ${net.numParameters()} parameters, flow ${cfg.model.flow.name}, ` +
       `backbone ${cfg.model.backbone.name}, ${cfg.image_size}x${cfg.image_size} ${cfg.survey} ${cfg.bands.join('')}, ` +
-      `${cfg.steps} steps of ${B}, ${data.describe}`,
+      `${cfg.steps} steps of ${B}, ${data.describe}` +
+      (average
+        ? `; weights averaged (EMA, decay ${cfg.ema_decay}): validation and checkpoints use the average`
+        : ''),
   );
   try {
     const val = await data.val();
     const save = (dir: string) => {
-      const state: RunState = { step, best, scheduler: schedule.stateDict() };
-      saveCheckpoint(dir, { model: net, optimizer, state });
+      const state: RunState = {
+        step,
+        best,
+        scheduler: schedule.stateDict(),
+        ...(average ? { ema_updates: average.updates } : {}),
+      };
+      saveCheckpoint(dir, { model: scored, trained: average ? net : undefined, optimizer, state });
     };
     let next = data.batch(step * B, B);
     let tick = Date.now(),
@@ -203,6 +217,7 @@ export async function trainSersic(
         nll.backward();
         if (cfg.optim.grad_clip > 0) clipGradNorm_(net.parameters(), cfg.optim.grad_clip);
         optimizer.step();
+        average?.update();
         return nll.item();
       });
       if (!Number.isFinite(loss))
@@ -225,16 +240,24 @@ export async function trainSersic(
         lossN = 0;
       }
       if (step % cfg.val_every === 0 || step === cfg.steps) {
-        const v = scoreNll(net, space, val, perImage);
+        const v = scoreNll(scored, space, val, perImage);
+        // with an average, the trained weights' own score beside it: what the averaging gains
+        const raw = average ? scoreNll(net, space, val, perImage).z : undefined;
         const improved = v.z < best;
         if (improved) best = v.z;
         appendFileSync(
           path.join(runDir, 'metrics.jsonl'),
-          JSON.stringify({ step, val_nll: v.z, val_nll_theta: v.theta, lr: optimizer.paramGroups[0].lr }) +
-            '\n',
+          JSON.stringify({
+            step,
+            val_nll: v.z,
+            val_nll_theta: v.theta,
+            ...(raw !== undefined ? { val_nll_raw: raw } : {}),
+            lr: optimizer.paramGroups[0].lr,
+          }) + '\n',
         );
         log.info(
-          `step ${step}: val_nll ${v.z.toFixed(4)} (physical ${v.theta.toFixed(4)})${improved ? ' best' : ''}`,
+          `step ${step}: val_nll ${v.z.toFixed(4)} (physical ${v.theta.toFixed(4)}` +
+            `${raw !== undefined ? `; trained weights ${raw.toFixed(4)}` : ''})${improved ? ' best' : ''}`,
         );
         if (improved) save(bestDir);
         save(last);

@@ -15,29 +15,9 @@ import { Rng } from '../../src/sim/rng.js';
 import { npe } from '../../src/index.js';
 import { Generator } from '../../src/torch/random.js';
 import { ConfigError } from '../../src/errors.js';
+import { tinySersicTrainArgs } from '../helpers/sersic-tiny.js';
 
-const tiny = [
-  '--preset',
-  'quick',
-  '--steps',
-  '12',
-  '--threads',
-  '1',
-  '--workers',
-  '0',
-  '--set',
-  'image_size=16',
-  '--set',
-  'val_size=16',
-  '--set',
-  'val_every=6',
-  '--set',
-  'batch_size=8',
-  '--set',
-  'model.flow.layers=2',
-  '--set',
-  'model.flow.hidden=16',
-];
+const tiny = tinySersicTrainArgs(12, 6);
 
 test('sersic: arguments parse without a process; a wrong key is named as written', () => {
   const a = parseCommandArgs(sersicCommand, ['check', '--run', 'runs/x', '--galaxies', '50']);
@@ -152,6 +132,8 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
   const pooled = await refineWithRun(run, 'best', raw5, x5, 5, { ...small, workers: 2, chunk: 2 });
   assert.deepEqual(Array.from(pooled.theta), Array.from(inline.theta));
   assert.deepEqual(Array.from(pooled.ess), Array.from(inline.ess));
+  assert.deepEqual(Array.from(pooled.logEvidence), Array.from(inline.logEvidence));
+  assert.ok(inline.logEvidence.every(Number.isFinite));
   // the refined posteriors' check, in its own folder
   const refinedCode = await main([
     'sersic',
@@ -171,6 +153,15 @@ test('sersic train, predict and check end to end on a tiny run', async () => {
   assert.ok(
     refined.refine.ess_median >= 1 && refined.refine.rounds_median >= 2,
     JSON.stringify(refined.refine),
+  );
+  // and how far the flow is from the exact posterior: the NLLs' difference, far above 0 for a 12-step network
+  const gap = refined.flow_gap_to_exact;
+  assert.equal(gap.galaxies, 4);
+  assert.ok(Math.abs(gap.mean_nats - (gap.flow_nll - gap.exact_nll)) < 1e-9, JSON.stringify(gap));
+  assert.ok(gap.mean_nats > 1, JSON.stringify(gap));
+  assert.equal(
+    gap.by_snr.reduce((a: number, b: { galaxies: number }) => a + b.galaxies, 0),
+    4,
   );
 
   // recalibration: fitted on its own stream, written to the run, applied by predict and check (--raw: not)

@@ -209,6 +209,15 @@ export const sersicCommand: Command = {
           `refined: median ESS ${r.refine.essMedian.toFixed(0)} of ${r.refine.drawsMedian} (below 50: ${(100 * r.refine.essBelow50).toFixed(1)}%), ` +
             `the flow's own ${r.refine.flowEssMedian.toFixed(1)} of ${r.refine.roundDraws}, ${r.refine.secondsPerGalaxy.toFixed(2)} s per galaxy`,
         );
+      const g = r.flowGapToExact;
+      if (g)
+        console.log(
+          `the flow's distance from the exact posterior, KL(exact || flow): ${g.meanNats.toFixed(2)} ± ${g.stderr.toFixed(2)} nats ` +
+            `(NLL ${g.flowNll.toFixed(2)} against ${g.exactNll.toFixed(2)}); by SNR: ` +
+            g.bySnr
+              .map((b) => `${b.lo}-${Number.isFinite(b.hi) ? b.hi : ''} ${b.meanNats.toFixed(2)}`)
+              .join(', '),
+        );
       console.log(
         `report (${r.posterior} posteriors): ${r.run}/${npe.checkFolder(r.posterior)}/metrics.json`,
       );
