@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.js';
 import { renderNoiseless } from '../sim/shade.js';
 import type { Scene } from '../sim/scene/draw.js';
 import { sampleGrid, type SampleGrid } from '../sim/raster.js';
-import { psfKernel, convolve, type Kernel } from '../sim/psf.js';
+import { psfKernel, convolve, convolveSymmetricValid, isSymmetric, type Kernel } from '../sim/psf.js';
 import { noiseModel, addNoise, magToCps, type NoiseModel } from '../sim/noise.js';
 import { sersicEllipse } from '../sim/light/index.js';
 import { surveyBand, type Survey } from '../sim/survey.js';
@@ -169,8 +169,13 @@ export class SersicRenderer {
           if (cc >= 0 && cc < C) win[r * W + c] = plane[rr * C + cc];
         }
       }
-      const conv = k ? convolve(win, W, W, k) : win;
       const dst = b * N * N;
+      // a symmetric separable PSF (Gaussian): only the cutout's pixels are filtered, as the "same" convolution's
+      if (k?.separable && isSymmetric(k.separable)) {
+        convolveSymmetricValid(win, W, W, k.separable, out.subarray(dst, dst + N * N));
+        continue;
+      }
+      const conv = k ? convolve(win, W, W, k) : win;
       for (let r = 0; r < N; r++) {
         const src = (r + kh) * W + kh;
         for (let c = 0; c < N; c++) out[dst + r * N + c] = conv[src + c];

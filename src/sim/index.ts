@@ -45,7 +45,15 @@ export type {
 } from './light/index.js';
 export { ellipticityToPhiQ, phiQToEllipticity } from './ellipticity.js';
 export { gammaP, gammaPInv } from './math/gamma.js';
-export { psfKernel, convolve, convolveFft, convolveSeparable, convolveDirect, FWHM_TO_SIGMA } from './psf.js';
+export {
+  psfKernel,
+  convolve,
+  convolveFft,
+  convolveSeparable,
+  convolveSymmetricValid,
+  convolveDirect,
+  FWHM_TO_SIGMA,
+} from './psf.js';
 export type { Kernel, PsfSpec } from './psf.js';
 export { noiseModel, addNoise, pixelVariance, varianceMap, magToCps, cpsToMag } from './noise.js';
 export type { NoiseModel } from './noise.js';

@@ -182,6 +182,32 @@ function scratch2(n: number): Float64Array {
   return lineScratch.subarray(0, n);
 }
 
+/**
+ * The "valid" part of a convolution with a symmetric separable kernel k (odd length 2 half + 1): image [h, w]
+ * filtered at the pixels at least `half` from every edge, into out [h - 2 half, w - 2 half]. Each output equals the
+ * "same" convolution's (convolveSeparable) at that pixel bit for bit: the same taps over the same values in the same
+ * order. A cutout rendered with its PSF margin needs only these, ~40% fewer than the whole window.
+ */
+export function convolveSymmetricValid(
+  image: Float64Array,
+  h: number,
+  w: number,
+  k: Float64Array,
+  out: Float64Array,
+): void {
+  const half = (k.length - 1) >> 1;
+  const oh = h - 2 * half,
+    ow = w - 2 * half;
+  if (!isSymmetric(k) || oh < 1 || ow < 1)
+    throw new Error(`convolveSymmetricValid: a symmetric odd kernel shorter than the ${h}x${w} image`);
+  // rows filtered at the output columns, every row (the column pass reads half rows beyond the output's)
+  const rows = scratch(h * ow);
+  for (let r = 0; r < h; r++)
+    for (let c = 0; c < ow; c++) rows[r * ow + c] = symmetricTaps(image, r * w + c + half, 1, k);
+  for (let r = 0; r < oh; r++)
+    for (let c = 0; c < ow; c++) out[r * ow + c] = symmetricTaps(rows, (r + half) * ow + c, ow, k);
+}
+
 /** An odd kernel equal to its mirror image (a PSF's 1-D factor). */
 export function isSymmetric(k: Float64Array): boolean {
   if (k.length % 2 === 0) return false;

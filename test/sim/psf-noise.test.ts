@@ -51,6 +51,30 @@ test('convolution conserves flux; separable, direct and FFT paths agree', () => 
   assert.ok(Math.abs(k[(24 - 3) * n + 24 + 2] - m.data[(hk - 3) * m.size + hk + 2]) < 1e-14);
 });
 
+test('the valid part of a symmetric separable convolution equals the same-size convolution there, bit for bit', () => {
+  // a 46 x 46 window of a noisy image (a cutout of 32 and a 15-pixel PSF's margin), and a wider, non-square one
+  for (const [h, w, fwhm, size] of [
+    [46, 46, 0.7, 15],
+    [30, 41, 1.1, 9],
+  ]) {
+    const img = new Float64Array(h * w);
+    for (let i = 0; i < img.length; i++)
+      img[i] = Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453);
+    const k = sim.psfKernel({ type: 'gaussian', fwhm }, 0.2, size).separable!;
+    const half = (k.length - 1) / 2;
+    const same = sim.convolveSeparable(img, h, w, k);
+    const valid = new Float64Array((h - 2 * half) * (w - 2 * half));
+    sim.convolveSymmetricValid(img, h, w, k, valid);
+    const ow = w - 2 * half;
+    for (let r = 0; r < h - 2 * half; r++)
+      for (let c = 0; c < ow; c++)
+        assert.equal(valid[r * ow + c], same[(r + half) * w + c + half], `(${r}, ${c})`);
+  }
+  assert.throws(() =>
+    sim.convolveSymmetricValid(new Float64Array(25), 5, 5, Float64Array.from([1, 2, 3]), new Float64Array(9)),
+  );
+});
+
 test('noise: the pixel variance matches the expected (S + B) T + N_exp RN^2 over T^2, mean is sky-subtracted', () => {
   const band = {
     exposure_time: 30,
