@@ -6,7 +6,7 @@
  * how far the flow was from the exact posterior. It needs what the likelihood needs: cutouts in e-/s per pixel with
  * the run's survey noise and PSF.
  *
- * Cost: one render per draw (~0.2 ms for a 32 x 32 cutout on one core), 2,600-4,600 draws: ~1 s of one core per
+ * Cost: one render per draw (~0.13 ms for a 32 x 32 cutout on one core), 2,600-4,600 draws: ~0.6 s of one core per
  * galaxy at the defaults, against the flow's ~1 ms; an MCMC reference of the same galaxy takes ~50,000 renders.
  */
 import { fromTypedArray } from '../torch/creation.js';
