@@ -55,15 +55,16 @@ export function exactGapPerGalaxy(
   return { gap, flow, exact };
 }
 
+/** The summary of some galaxies' gaps; NaN figures (null in JSON) for none. */
 function summary(gap: number[], flow: number[], exact: number[]): GapSummary {
   const n = gap.length;
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const m = mean(gap);
   const variance = gap.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, n - 1);
   return {
     galaxies: n,
     meanNats: m,
-    stderr: Math.sqrt(variance / Math.max(1, n)),
+    stderr: n > 1 ? Math.sqrt(variance / n) : NaN,
     flowNll: -mean(flow),
     exactNll: -mean(exact),
   };

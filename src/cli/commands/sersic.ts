@@ -215,6 +215,7 @@ export const sersicCommand: Command = {
           `the flow's distance from the exact posterior, KL(exact || flow): ${g.meanNats.toFixed(2)} ± ${g.stderr.toFixed(2)} nats ` +
             `(NLL ${g.flowNll.toFixed(2)} against ${g.exactNll.toFixed(2)}); by SNR: ` +
             g.bySnr
+              .filter((b) => b.galaxies > 0)
               .map((b) => `${b.lo}-${Number.isFinite(b.hi) ? b.hi : ''} ${b.meanNats.toFixed(2)}`)
               .join(', '),
         );
