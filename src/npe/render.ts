@@ -53,6 +53,8 @@ export class SersicRenderer {
   private readonly grid: SampleGrid;
   private readonly iMag: number[];
   private readonly iR: number;
+  /** Per band, the 1-D factor of a symmetric separable PSF (filtered at the cutout's pixels only), else null. */
+  private readonly validKernels: (Float64Array | null)[];
 
   constructor(
     readonly survey: Survey,
@@ -95,6 +97,9 @@ export class SersicRenderer {
     });
     this.iMag = Array.from({ length: space.nMag }, (_, b) => b);
     this.iR = space.index('R_sersic');
+    this.validKernels = this.bands.map(({ kernel: k }) =>
+      k?.separable && isSymmetric(k.separable) ? k.separable : null,
+    );
   }
 
   /** e-/s of the galaxy's total light per band. */
@@ -171,8 +176,9 @@ export class SersicRenderer {
       }
       const dst = b * N * N;
       // a symmetric separable PSF (Gaussian): only the cutout's pixels are filtered, as the "same" convolution's
-      if (k?.separable && isSymmetric(k.separable)) {
-        convolveSymmetricValid(win, W, W, k.separable, out.subarray(dst, dst + N * N));
+      const valid = this.validKernels[b];
+      if (valid) {
+        convolveSymmetricValid(win, W, W, valid, out.subarray(dst, dst + N * N));
         continue;
       }
       const conv = k ? convolve(win, W, W, k) : win;
